@@ -1,0 +1,43 @@
+"""Scores shared by models, the session and the CLI.
+
+cost: J = 1/(2M) * sum over pixels i and channels c of (h_ic - y_ic)^2, M = H*W pixels (not H*W*C), in
+label units. With one channel this is the post's cost; with RGB it is the sum of the three channel costs.
+
+psnr: 10*log10(1 / MSE) in dB for images in [0, 1] (uint8 inputs are divided by 255), MSE the mean over
+all pixels and channels. A perfect match has infinite PSNR, which JSON cannot carry, so the value is
+capped at PSNR_CAP = 100 dB.
+"""
+import math
+
+import numpy as np
+
+PSNR_CAP = 100.0
+
+
+def cost(pred, target):
+    """1/(2M) sum (h - y)^2 over all pixels and channels; pred, target: (H, W, C)."""
+    h = np.asarray(pred, dtype=np.float64)
+    y = np.asarray(target, dtype=np.float64)
+    if h.shape != y.shape or h.ndim != 3:
+        raise ValueError(f"cost expects two (H, W, C) arrays of the same shape, got {h.shape} and {y.shape}")
+    d = (h - y).ravel()  # (H*W*C,)
+    return float(d @ d) / (2 * h.shape[0] * h.shape[1])
+
+
+def _unit(x):
+    x = np.asarray(x)
+    return x.astype(np.float64) / 255.0 if x.dtype == np.uint8 else x.astype(np.float64)
+
+
+def psnr(pred, target):
+    """PSNR in dB with data range 1.0, capped at 100 dB; NaN in pred counts as a maximal error."""
+    h, y = _unit(pred), _unit(target)
+    if h.shape != y.shape:
+        raise ValueError(f"psnr expects arrays of the same shape, got {h.shape} and {y.shape}")
+    if h.size == 0:
+        raise ValueError("psnr of an empty image")
+    d = np.nan_to_num(h - y, nan=1.0, posinf=1.0, neginf=1.0).ravel()
+    mse = float(d @ d) / d.size
+    if mse <= 10.0 ** (-PSNR_CAP / 10):
+        return PSNR_CAP
+    return min(PSNR_CAP, 10.0 * math.log10(1.0 / mse))

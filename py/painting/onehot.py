@@ -1,0 +1,210 @@
+"""The 2017 model on an image in O(n) per epoch, and any number of epochs in O(n).
+
+The post feeds linear regression one-hot rows: pixel i is a vector with a single 1 at i, plus the constant
+1 for the bias. So the score of pixel i is just h_i = b + w_i, per channel c (channels are independent).
+With M = H*W pixels, eta = learning_rate / M and the residual r_i = h_i - y_i, one batch GD epoch is
+
+    cost  J = 1/(2M) * sum_i r_i^2
+    step  w_i <- w_i - eta * r_i,      b <- b - eta * S,      S = sum_i r_i
+
+which is the dense update of linreg.py without the M x (M+1) matrix. In terms of the residual:
+
+    r' = a r - eta S,   S' = c S,   a = 1 - eta,   c = 1 - eta (M + 1)
+
+Splitting r = d + (S/M) 1 with sum(d) = 0 gives d_k = a^k d_0 and S_k = c^k S_0, hence after k epochs
+
+    r_k = a^k r_0 + (c^k - a^k) S_0 / M
+    b_k = b_0 - eta S_0 (1 - c^k) / (1 - c) = b_0 - S_0 (1 - c^k) / (M + 1)
+
+State: the residual as scale * q (q float32 (H, W, C), scale a float64 number) so that multiplying by
+`a` happens in float64 on the scalar and an epoch is one in-place pass over q; bias and S in float64.
+The weights are derived: w = y + r - b.
+"""
+import math
+
+import numpy as np
+
+from .linreg import TrainConfig, run_training
+from .models import Knob
+
+_SCALE_RANGE = (1e-3, 1e3)  # fold `scale` into q when it leaves this range
+
+
+def _check_target(target):
+    y = np.asarray(target)
+    if y.ndim != 3 or y.shape[0] == 0 or y.shape[1] == 0 or y.shape[2] == 0:
+        raise ValueError(f"target must be a non-empty (H, W, C) array, got shape {y.shape}")
+    if not np.issubdtype(y.dtype, np.number) or np.iscomplexobj(y):
+        raise ValueError(f"target must hold real numbers, got dtype {y.dtype}")
+    if not np.isfinite(y).all():
+        raise ValueError("target contains NaN or infinity")
+    return y
+
+
+def _powers(eta, M, k):
+    """(a^k, c^k, c^k - a^k, 1 - c^k) for a = 1 - eta, c = 1 - eta (M + 1), accurate for tiny eta."""
+    a, c = 1.0 - eta, 1.0 - eta * (M + 1)
+    if c > 0:  # then a > 0 too: use logs so that 1 - c^k and c^k - a^k keep their digits
+        la, lc = math.log1p(-eta), math.log1p(-eta * (M + 1))
+        ak, ck = math.exp(k * la), math.exp(k * lc)
+        return ak, ck, ak * math.expm1(k * (lc - la)), -math.expm1(k * lc)
+    with np.errstate(over="ignore", invalid="ignore"):  # |c| > 1 diverges: inf is the honest answer
+        ak = math.exp(k * math.log1p(-eta)) if a > 0 else float(np.power(np.float64(a), k))
+        ck = float(np.power(np.float64(c), k))
+    return ak, ck, ck - ak, 1.0 - ck
+
+
+class OneHotImageModel:
+    """One weight per pixel and channel plus a bias per channel, trained by batch GD as in the 2017 post."""
+
+    DEFAULT_LEARNING_RATE = 1.0  # eta (M + 1) ~ 1: the fastest stable rate (the range is 0 < lr < ~2)
+    KNOBS = {"init_noise": Knob(0.0, 0.0, 1.0, label="initial weights uniform in [0, x)")}
+    EXPLODES_ON_INF = True  # float32 state overflows long before JS doubles would give NaN
+
+    def __init__(self, target, learning_rate=None, seed=0, init_noise=0.0, *, dtype=np.float32):
+        y = _check_target(target)
+        self.dtype = np.dtype(dtype)
+        self.target = np.array(y, dtype=self.dtype)  # (H, W, C) labels
+        H, W, C = self.target.shape
+        self.M = H * W
+        self.seed = seed
+        self.learning_rate = self.DEFAULT_LEARNING_RATE if learning_rate is None else float(learning_rate)
+        self.epoch = 0
+        self.bias = np.zeros(C, dtype=np.float64)  # (C,)
+        if init_noise:
+            w = np.random.default_rng(seed).uniform(0.0, init_noise, self.target.shape)  # (H, W, C)
+        else:
+            w = np.zeros(self.target.shape)
+        self._set_residual(w + self.bias - self.target)
+
+    # --- state -------------------------------------------------------------------------------------
+    def _set_residual(self, r):
+        self._q = np.ascontiguousarray(r, dtype=self.dtype)  # (H, W, C)
+        self._scale = 1.0
+        self._sync_sum()
+
+    def _sync_sum(self):
+        self._S = self._scale * self._q.sum(axis=(0, 1), dtype=np.float64)  # (C,) sum of residuals
+
+    def _add_per_channel(self, v):
+        """q += v (C,) as a row pattern: a (W*C,) operand keeps numpy's inner loop long."""
+        H, W, C = self._q.shape
+        q2 = self._q.reshape(H, W * C)  # (H, W*C) view
+        q2 += np.tile(np.asarray(v, dtype=self.dtype), W)  # (W*C,)
+
+    def _move(self, factor, shift):
+        """r <- factor * r + shift (C,), keeping scale in range; one pass over q in the common case."""
+        new_scale = self._scale * factor
+        lo, hi = _SCALE_RANGE
+        if lo <= abs(new_scale) <= hi:
+            self._add_per_channel(shift / new_scale)  # r' = new_scale * (q + shift / new_scale)
+            self._scale = new_scale
+        else:
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._q *= self.dtype.type(new_scale)
+                self._add_per_channel(shift)
+            self._scale = 1.0
+
+    @property
+    def residual(self):
+        """r = h - y, (H, W, C)."""
+        return self._q * self.dtype.type(self._scale)
+
+    @property
+    def weights(self):
+        """w = y + r - b, (H, W, C) float64."""
+        return self.predict().astype(np.float64) - self.bias
+
+    # --- training ----------------------------------------------------------------------------------
+    def _rates(self, learning_rate):
+        eta = (self.learning_rate if learning_rate is None else learning_rate) / self.M
+        return eta, 1.0 - eta, 1.0 - eta * (self.M + 1)
+
+    def iterate(self, epochs=1, learning_rate=None):
+        """`epochs` honest GD epochs, one pass over the pixels each: r <- a r - eta S, b <- b - eta S."""
+        eta, a, c = self._rates(learning_rate)
+        for _ in range(int(epochs)):
+            with np.errstate(over="ignore", invalid="ignore"):
+                self._move(a, -eta * self._S)  # (H, W, C)
+                self.bias -= eta * self._S  # (C,)
+                self._S = c * self._S  # (C,)
+            self.epoch += 1
+
+    def advance(self, k, learning_rate=None):
+        """The state after k GD epochs in closed form, O(n) whatever k (see the module docstring)."""
+        k = int(k)
+        if k < 0:
+            raise ValueError(f"cannot advance by a negative number of epochs ({k})")
+        if k == 0:
+            return
+        eta, _, _ = self._rates(learning_rate)
+        self._sync_sum()  # S from the array: corrects float32 drift once per call
+        S0 = self._S  # (C,)
+        ak, ck, ck_minus_ak, one_minus_ck = _powers(eta, self.M, k)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self._move(ak, np.where(S0 != 0, ck_minus_ak * S0, 0.0) / self.M)  # (H, W, C)
+            self.bias -= np.where(S0 != 0, one_minus_ck * S0, 0.0) / (self.M + 1)  # (C,)
+            self._S = np.where(S0 != 0, ck * S0, 0.0)  # (C,)
+        self.epoch += k
+
+    def step(self, epochs=1):
+        """Train `epochs` more epochs at self.learning_rate (exact fast-forward)."""
+        self.advance(epochs)
+
+    def solve(self):
+        """Jump to the limit of GD from the current state: r = 0 and b = b - S/(M + 1) (the limit for
+        every convergent rate, 0 < eta (M + 1) < 2). The epoch counter is left unchanged."""
+        self._sync_sum()
+        self.bias -= self._S / (self.M + 1)
+        self._q[...] = 0
+        self._scale = 1.0
+        self._S = np.zeros_like(self._S)
+
+    def train(self, config=None):
+        """The post's train() on this image: its defaults, logging quirk, max_cost and NaN checks at
+        logging epochs and callback; fast-forwards between logging epochs. Returns run_training's dict."""
+        cfg = TrainConfig.from_dict(config)
+        return run_training(self, cfg, self.cost,
+                            lambda n: self.advance(n, learning_rate=cfg.learning_rate))
+
+    # --- reading -----------------------------------------------------------------------------------
+    def predict(self):
+        """h = y + r, (H, W, C) in label units."""
+        return self.target + self.residual
+
+    def cost(self):
+        """J = 1/(2M) * sum over pixels and channels of r^2."""
+        q = self._q.ravel().astype(np.float64)  # (H*W*C,)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return float(q @ q) * self._scale ** 2 / (2 * self.M)
+
+    def get_params(self):
+        """{"weights": (H, W, C) nested lists, "bias": (C,) list, "epoch": int}."""
+        return {"weights": self.weights.tolist(), "bias": self.bias.tolist(), "epoch": self.epoch}
+
+    def set_params(self, params):
+        """Replace weights and bias (and optionally epoch); ValueError says what is wrong."""
+        if not isinstance(params, dict) or "weights" not in params or "bias" not in params:
+            raise ValueError("params must be a dict with 'weights' (H, W, C) and 'bias' (C,)")
+        w = _numbers(params["weights"], "weights")
+        b = _numbers(params["bias"], "bias")
+        if w.shape != self.target.shape:
+            raise ValueError(f"weights must have shape {self.target.shape}, got {w.shape}")
+        if b.shape != self.bias.shape:
+            raise ValueError(f"bias must have {self.bias.shape[0]} values (one per channel), got shape {b.shape}")
+        epoch = params.get("epoch", self.epoch)
+        if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
+            raise ValueError(f"epoch must be an integer >= 0, got {epoch!r}")
+        self.bias = b.copy()
+        self._set_residual(w + b - self.target)  # (H, W, C)
+        self.epoch = int(epoch)
+
+
+def _numbers(value, name):
+    try:
+        x = np.array(value, dtype=np.float64)
+    except (ValueError, TypeError):
+        raise ValueError(f"{name} must be numbers (nested lists of equal length)") from None
+    if not np.isfinite(x).all():
+        raise ValueError(f"{name} contain NaN or infinity")
+    return x
