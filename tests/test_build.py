@@ -1,0 +1,174 @@
+"""build.py: dist/ layout, pinned hashes, refusal of tampered files, and `serve`."""
+
+import hashlib
+import importlib.util
+import re
+import selectors
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.cpython_only
+
+ROOT = Path(__file__).resolve().parents[1]
+BUILD = ROOT / "build.py"
+
+_spec = importlib.util.spec_from_file_location("rp_build", BUILD)
+build = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(build)
+
+
+def run_build(*args, timeout=900):
+    return subprocess.run([sys.executable, str(BUILD), *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """A build into a temporary directory, sharing the repo's cache (.cache/pyodide-0.27.7)."""
+    out = tmp_path_factory.mktemp("build") / "dist"
+    proc = run_build("--out", out)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    return out
+
+
+def test_every_pinned_file_is_there_with_its_hash(built):
+    assert len(build.VENDORED) == 8
+    for name, (digest, _) in build.VENDORED.items():
+        path = built / "pyodide" / name
+        assert path.is_file(), f"{name} missing from dist/pyodide/"
+        assert sha256(path) == digest, name
+
+
+def test_wheel_pins_agree_with_pyodide_lock(built):
+    import json
+    lock = json.loads((built / "pyodide" / "pyodide-lock.json").read_text())
+    assert lock["info"]["version"] == "0.27.7"
+    for pkg, fname in build.LOCKED_WHEELS.items():
+        assert lock["packages"][pkg]["file_name"] == fname
+        assert lock["packages"][pkg]["sha256"] == build.VENDORED[fname][0] == sha256(built / "pyodide" / fname)
+
+
+def test_site_is_copied_as_is(built):
+    site_files = {p.relative_to(ROOT / "site") for p in (ROOT / "site").rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts}
+    for rel in site_files:
+        assert (built / rel).read_bytes() == (ROOT / "site" / rel).read_bytes(), rel
+
+
+def test_painting_zip_is_the_package_and_deterministic(built, tmp_path):
+    zpath = built / "py" / "painting.zip"
+    with zipfile.ZipFile(zpath) as zf:
+        names = zf.namelist()
+        infos = zf.infolist()
+        assert "painting/__init__.py" in names
+        assert names == sorted(names)
+        assert all(n.startswith("painting/") and n.endswith(".py") for n in names)
+        assert not any("__pycache__" in n for n in names)
+        assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+        sources = sorted("painting/" + p.relative_to(ROOT / "py" / "painting").as_posix()
+                         for p in (ROOT / "py" / "painting").rglob("*.py") if "__pycache__" not in p.parts)
+        assert names == sources
+        for n in names:
+            assert zf.read(n) == (ROOT / "py" / n).read_bytes(), n
+    again = tmp_path / "zip2.zip"
+    build.build_package_zip(ROOT / "py" / "painting", again)
+    assert again.read_bytes() == zpath.read_bytes()
+
+
+def test_tampered_cache_file_is_refused(built, tmp_path):
+    cache = tmp_path / "cache"
+    shutil.copytree(build.DEFAULT_CACHE, cache)
+    victim = cache / "pyodide.mjs"
+    victim.write_bytes(victim.read_bytes() + b"\n// tampered\n")
+    out = tmp_path / "out"
+    proc = run_build("--out", out, "--cache", cache)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert "pyodide.mjs" in proc.stderr
+    assert build.VENDORED["pyodide.mjs"][0] in proc.stderr  # expected
+    assert sha256(victim) in proc.stderr                    # actual
+    assert not (out / "pyodide" / "pyodide.mjs").exists()
+
+
+def test_offline_with_empty_cache_names_every_missing_file(tmp_path):
+    proc = run_build("--out", tmp_path / "out", "--cache", tmp_path / "empty", "--offline")
+    assert proc.returncode == 1
+    assert "could not fetch pyodide.asm.wasm from cache, CDN, npm:" in proc.stderr
+    assert "could not fetch numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl from cache, CDN, pip:" in proc.stderr
+    assert proc.stderr.count("could not fetch") == len(build.VENDORED)
+
+
+def test_refuses_to_wipe_a_directory_it_did_not_make(tmp_path):
+    out = tmp_path / "precious"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me")
+    proc = run_build("--out", out)
+    assert proc.returncode == 1
+    assert "refusing to overwrite" in proc.stderr and str(out) in proc.stderr
+    assert (out / "notes.txt").read_text() == "keep me"
+
+
+def test_bad_port_is_a_clear_error():
+    proc = run_build("serve", "--port", "70000", "--no-build")
+    assert proc.returncode == 2 and "--port must be in 0..65535, got 70000" in proc.stderr
+
+
+@pytest.fixture
+def server(built):
+    proc = subprocess.Popen([sys.executable, str(BUILD), "serve", "--no-build", "--out", str(built), "--port", "0"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            stdin=subprocess.DEVNULL)
+    try:
+        sel = selectors.DefaultSelector()
+        sel.register(proc.stdout, selectors.EVENT_READ)
+        line, deadline = "", time.monotonic() + 30
+        while "Serving" not in line:
+            assert time.monotonic() < deadline and proc.poll() is None, f"server did not start: {line!r}"
+            if sel.select(timeout=1):
+                line = proc.stdout.readline()
+        m = re.search(r"Serving .* at (http://127\.0\.0\.1:(\d+)/)", line)
+        assert m and int(m.group(2)) > 0, line
+        yield m.group(1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def fetch(url):
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        return resp.status, resp.headers, resp.read()
+
+
+def test_serve_mime_types_and_cache_headers(server, built):
+    cases = {
+        "pyodide/pyodide.asm.wasm": "application/wasm",
+        "pyodide/pyodide.mjs": "text/javascript",
+        "pyodide/pyodide.asm.js": "text/javascript",
+        "pyodide/pyodide-lock.json": "application/json",
+        "pyodide/numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl": "application/zip",
+        "py/painting.zip": "application/zip",
+    }
+    for rel, ctype in cases.items():
+        status, headers, body = fetch(server + rel)
+        assert status == 200
+        assert headers["Content-Type"].split(";")[0] == ctype, rel
+        assert headers["Cache-Control"] == "no-cache"
+        assert body == (built / rel).read_bytes(), rel
+    if (built / "index.html").is_file():
+        status, headers, body = fetch(server)
+        assert status == 200 and headers["Content-Type"].startswith("text/html")
+        assert body == (built / "index.html").read_bytes()
+    with pytest.raises(urllib.error.HTTPError) as err:
+        fetch(server + "no-such-file.js")
+    assert err.value.code == 404
