@@ -182,7 +182,8 @@ class LinearRegressionModel:
                 err = X1 @ self.params - y  # (M,) errors of the current params
                 self.params = self.params - lr * (X1.T @ err)  # (n + 1,)
 
-        return run_training(self, cfg, cost, advance)
+        with np.errstate(over="ignore", invalid="ignore"):  # JS doubles overflow silently too
+            return run_training(self, cfg, cost, advance)
 
     def score(self, inputs):
         """h = bias + weights . inputs, for one sample (n,) -> float, or many (N, n) -> (N,)."""
