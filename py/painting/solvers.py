@@ -1,9 +1,8 @@
 """Optimiser pieces shared by the feature models (features.py) and the networks (nets.py).
 
-Nothing here knows about images or models: a mini-batch index generator and two
-optimisers that update a list of parameter arrays in place from a list of gradients.
+Nothing here knows about images or models: a mini-batch index generator and the Adam optimiser,
+which updates a list of parameter arrays in place from a list of gradients.
 
-    SGD with momentum:  v <- mu*v + g;                 p <- p - lr*v
     Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization"):
                         m <- b1*m + (1-b1)*g;  v <- b2*v + (1-b2)*g^2
                         p <- p - lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)
@@ -26,20 +25,6 @@ def minibatches(n, batch_size, rng):
         yield order[start:start + batch_size]  # (B,) with B <= batch_size
 
 
-class Momentum:
-    """Heavy-ball SGD; momentum=0 is plain SGD."""
-
-    def __init__(self, params, momentum=0.9):
-        self.momentum = float(momentum)
-        self.velocity = [np.zeros_like(p) for p in params]
-
-    def update(self, params, grads, lr):
-        for p, g, v in zip(params, grads, self.velocity):
-            v *= self.momentum
-            v += g
-            p -= lr * v
-
-
 class Adam:
     """Adam with bias correction; state is one (m, v) pair per parameter array and a step count."""
 
@@ -52,19 +37,11 @@ class Adam:
     def update(self, params, grads, lr):
         self.t += 1
         # fold both bias corrections into one scalar step size (same maths, fewer temporaries)
-        step = lr * np.sqrt(1.0 - self.beta2 ** self.t) / (1.0 - self.beta1 ** self.t)
+        step = float(lr) * (1.0 - self.beta2 ** self.t) ** 0.5 / (1.0 - self.beta1 ** self.t)
         for p, g, m, v in zip(params, grads, self.m, self.v):
             m *= self.beta1
             m += (1.0 - self.beta1) * g
             v *= self.beta2
             v += (1.0 - self.beta2) * (g * g)
-            p -= (step * m / (np.sqrt(v) + self.eps)).astype(p.dtype, copy=False)
+            p -= step * m / (np.sqrt(v) + self.eps)  # python float step keeps float32 arrays float32
 
-
-def make_optimizer(name, params):
-    """'adam' -> Adam, 'sgd' -> Momentum(0.9)."""
-    if name == "adam":
-        return Adam(params)
-    if name == "sgd":
-        return Momentum(params, momentum=0.9)
-    raise ValueError(f"unknown optimizer {name!r}: expected 'adam' or 'sgd'")

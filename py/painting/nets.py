@@ -1,0 +1,286 @@
+"""Small neural networks on the pixel coordinates: the post's planned next step, in plain numpy.
+
+A network maps u = 2v - 1 (the pixel centre v = (x, y) of features.py, scaled by the longest side,
+moved to [-1, 1]) to a colour, through `depth` hidden layers of `width` units and a linear output:
+
+    a_0 = encode(u)                            (B, D)
+    z_l = a_{l-1} W_l + b_l,  a_l = act(z_l)    (B, width), l = 1..depth
+    h   = a_depth W_out + b_out                 (B, C)
+    J   = 1/(2B) sum (h - y)^2                  per mini-batch; cost() is the same over all M pixels
+
+Backward, from dJ/dh = (h - y) / B:
+    dW_out = a^T dh,  db_out = sum_rows dh,  da = dh W_out^T
+    dz_l = da * act'(z_l),  dW_l = a_{l-1}^T dz_l,  db_l = sum_rows dz_l,  da_{l-1} = dz_l W_l^T
+
+Training is Adam (solvers.Adam) on mini-batches of `batch_size` pixels drawn without replacement;
+an epoch is one pass over all (training) pixels. The learning rate is Adam's step size.
+
+MLPModel: ReLU, He initialisation; optionally on Fourier features of v (Tancik et al. 2020) instead
+of raw coordinates. Raw [x, y] ReLU nets learn low frequencies first and stay blurry for a long time
+(spectral bias, Rahaman et al. 2019); Fourier features fix that.
+SirenModel: act(z) = sin(omega0 z), Sitzmann et al. 2020, "Implicit Neural Representations with
+Periodic Activation Functions" (NeurIPS), with its initialisation.
+
+The Adam moments are not part of get_params(): set_params() restarts the optimiser.
+"""
+
+import numpy as np
+
+from .features import _as_mask, _as_target, check_array, check_header, pixel_coordinates
+from .models import Knob
+from .solvers import Adam, minibatches
+
+FOURIER_FEATURES = 128  # frequencies in MLPModel's optional Fourier encoding: D = 256 inputs
+
+
+class Network:
+    """The shared machinery: layers, forward/backward, Adam on mini-batches, the model protocol."""
+
+    NAME = None
+    DEFAULT_LEARNING_RATE = 1e-3
+    KNOBS = {
+        "width": Knob(64, 16, 256, log=True, integer=True, label="hidden units per layer"),
+        "depth": Knob(3, 1, 4, integer=True, label="hidden layers"),
+        "batch_size": Knob(1024, 64, 65536, log=True, integer=True, label="batch (pixels)"),
+    }
+
+    def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32,
+                 **knobs):
+        target = _as_target(target)
+        self.height, self.width, self.channels = target.shape
+        self.num_pixels = self.height * self.width
+        self.dtype = np.dtype(dtype)
+        self.rng = np.random.default_rng(seed)
+        self.learning_rate = float(self.DEFAULT_LEARNING_RATE if learning_rate is None
+                                   else learning_rate)
+        self.epoch = 0
+        unknown = sorted(set(knobs) - set(self.KNOBS))
+        if unknown:
+            raise ValueError(f"unknown knob(s) {unknown} for model {self.NAME!r}; "
+                             f"known: {sorted(self.KNOBS)}")
+        self.knobs = {name: knob.clamp(knobs.get(name, knob.default), name)
+                      for name, knob in self.KNOBS.items()}
+        self.labels = target.reshape(self.num_pixels, self.channels).astype(self.dtype)  # (M, C)
+        mask = _as_mask(train_mask, self.height, self.width)  # (M,) or None
+        self.train_index = (np.arange(self.num_pixels, dtype=np.int64) if mask is None
+                            else np.flatnonzero(mask).astype(np.int64))  # (M_train,)
+
+        coordinates = 2.0 * pixel_coordinates(self.height, self.width, np.float64) - 1.0  # (M, 2)
+        self.coordinates = coordinates
+        self.init_layers()  # sets self.inputs (M, D) and self.layers [(W, b), ...]
+        self.optimizer = Adam(self.parameters())
+        self._cache = None
+
+    # ---- subclasses: encoding, initialisation, activation ----
+    def init_layers(self):
+        raise NotImplementedError
+
+    def activation(self, z):
+        """act(z) and what backward needs to form act'(z): (B, width) -> (B, width), saved."""
+        raise NotImplementedError
+
+    def activation_backward(self, da, saved):
+        """dJ/dz = dJ/da * act'(z)."""
+        raise NotImplementedError
+
+    def _layer_sizes(self, fan_in):
+        width, depth = self.knobs["width"], self.knobs["depth"]
+        return [fan_in] + [width] * depth + [self.channels]
+
+    # ---- the network ----
+    def parameters(self):
+        """[W_1, b_1, ..., W_out, b_out], live arrays."""
+        return [array for layer in self.layers for array in layer]
+
+    def forward(self, x, keep=False):
+        """(B, D) -> (B, C); with keep, also the per-layer (input, saved activation state)."""
+        tape = []
+        a = x
+        for weight, bias in self.layers[:-1]:
+            z = a @ weight + bias  # (B, width)
+            a_next, saved = self.activation(z)
+            if keep:
+                tape.append((a, saved))
+            a = a_next
+        weight, bias = self.layers[-1]
+        if keep:
+            tape.append((a, None))
+        return a @ weight + bias, tape  # (B, C)
+
+    def backward(self, dh, tape):
+        """dJ/dh (B, C) -> [dW_1, db_1, ..., dW_out, db_out] for the forward pass recorded in tape."""
+        grads = []
+        da = dh  # (B, C)
+        for (weight, _), (a, saved) in zip(reversed(self.layers), reversed(tape)):
+            dz = da if saved is None else self.activation_backward(da, saved)  # (B, n_out)
+            a_t = np.ascontiguousarray(a.T)  # (n_in, B): contiguous for BLAS-less matmul
+            grads.append(dz.sum(axis=0))  # (n_out,)
+            grads.append(a_t @ dz)  # (n_in, n_out)
+            da = dz @ weight.T  # (B, n_in)
+        return grads[::-1]
+
+    # ---- training ----
+    def step(self, epochs=1):
+        for _ in range(int(epochs)):
+            for batch in minibatches(len(self.train_index), self.knobs["batch_size"], self.rng):
+                index = self.train_index[batch]  # (B,)
+                h, tape = self.forward(self.inputs[index], keep=True)  # (B, C)
+                dh = (h - self.labels[index]) / len(index)  # (B, C): dJ_batch/dh
+                self.optimizer.update(self.parameters(), self.backward(dh, tape),
+                                      self.learning_rate)
+            self.epoch += 1
+        self._cache = None
+
+    def gradients(self):
+        """dJ/dparams of cost() (all training pixels), float64, matching parameters()."""
+        index = self.train_index
+        h, tape = self.forward(self.inputs[index], keep=True)  # (M_train, C)
+        dh = (h - self.labels[index]) / len(index)
+        return [g.astype(np.float64) for g in self.backward(dh, tape)]
+
+    # ---- protocol ----
+    def predict(self):
+        if self._cache is None:
+            out = np.empty((self.num_pixels, self.channels), dtype=self.dtype)  # (M, C)
+            for start in range(0, self.num_pixels, 16384):  # bounded activations
+                out[start:start + 16384] = self.forward(self.inputs[start:start + 16384])[0]
+            self._cache = out
+        return self._cache.reshape(self.height, self.width, self.channels)
+
+    def cost(self):
+        h = self.predict().reshape(self.num_pixels, self.channels)[self.train_index]  # (M_t, C)
+        residual = h - self.labels[self.train_index]
+        return float(np.sum(np.square(residual, dtype=np.float64)) / (2 * len(self.train_index)))
+
+    def get_params(self):
+        return {
+            "model": self.NAME,
+            "shape": [self.height, self.width, self.channels],
+            "epoch": self.epoch,
+            "learning_rate": self.learning_rate,
+            "knobs": dict(self.knobs),
+            "layers": [{"weight": w.tolist(), "bias": b.tolist()} for w, b in self.layers],
+            **self._extra_params(),
+        }
+
+    def set_params(self, params):
+        epoch, rate = check_header(params, self.NAME, (self.height, self.width, self.channels))
+        layers = params.get("layers")
+        if not isinstance(layers, list) or len(layers) != len(self.layers):
+            raise ValueError(f"params['layers'] must be a list of {len(self.layers)} layers, "
+                             f"got {type(layers).__name__} of length "
+                             f"{len(layers) if isinstance(layers, list) else '-'}")
+        new = []
+        for n, (layer, (weight, bias)) in enumerate(zip(layers, self.layers)):
+            if not isinstance(layer, dict):
+                raise ValueError(f"params['layers'][{n}] must be a dict with 'weight' and 'bias'")
+            new.append((check_array(layer, "weight", weight.shape).astype(self.dtype),
+                        check_array(layer, "bias", bias.shape).astype(self.dtype)))
+        self._set_extra_params(params)
+        self.layers = new
+        self.optimizer = Adam(self.parameters())
+        self.epoch = epoch
+        if rate is not None:
+            self.learning_rate = float(rate)
+        self._cache = None
+
+    def _extra_params(self):
+        return {}
+
+    def _set_extra_params(self, params):
+        knobs = params.get("knobs", {})
+        for name, value in self.knobs.items():
+            if name in knobs and name != "batch_size" and knobs[name] != value:
+                raise ValueError(f"params were made with knob {name}={knobs[name]!r}, "
+                                 f"this model has {name}={value!r}")
+
+
+class MLPModel(Network):
+    """ReLU MLP on u in [-1, 1]^2, or on [sin(2 pi B v), cos(2 pi B v)], B ~ N(0, sigma^2) (128, 2).
+
+    act(z) = max(z, 0), act'(z) = [z > 0]. He init W ~ N(0, 2 / fan_in), b = 0; the output layer
+    W ~ N(0, 1 / fan_in) with b_out = the mean colour, so epoch 0 paints the average.
+    """
+
+    NAME = "mlp"
+    DEFAULT_LEARNING_RATE = 3e-3
+    KNOBS = {**Network.KNOBS,
+             "fourier": Knob(0, 0, 1, integer=True, label="Fourier features of (x, y): 0 off, 1 on"),
+             "sigma": Knob(10.0, 0.5, 64.0, log=True, label="Fourier frequency scale sigma")}
+
+    def init_layers(self):
+        if self.knobs["fourier"]:
+            self.frequencies = self.knobs["sigma"] * self.rng.standard_normal((FOURIER_FEATURES, 2))
+        else:
+            self.frequencies = None
+        self._encode()
+        sizes = self._layer_sizes(self.inputs.shape[1])
+        self.layers = []
+        for n, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            last = n == len(sizes) - 2
+            std = np.sqrt((1.0 if last else 2.0) / fan_in)
+            weight = (std * self.rng.standard_normal((fan_in, fan_out))).astype(self.dtype)
+            bias = (self.labels.mean(axis=0) if last else np.zeros(fan_out)).astype(self.dtype)
+            self.layers.append((weight, bias))
+
+    def _encode(self):
+        if self.frequencies is None:
+            self.inputs = self.coordinates.astype(self.dtype)  # (M, 2)
+            return
+        v = (self.coordinates + 1.0) / 2.0  # (M, 2), back to [0, 1] as in features.py
+        angles = 2.0 * np.pi * (v @ self.frequencies.T)  # (M, m)
+        self.inputs = np.concatenate([np.sin(angles), np.cos(angles)], axis=1).astype(self.dtype)
+
+    def activation(self, z):
+        positive = z > 0  # (B, width) bool
+        return z * positive, positive
+
+    def activation_backward(self, da, positive):
+        return da * positive
+
+    def _extra_params(self):
+        return {} if self.frequencies is None else {"frequencies": self.frequencies.tolist()}
+
+    def _set_extra_params(self, params):
+        super()._set_extra_params(params)
+        if self.frequencies is not None:
+            frequencies = check_array(params, "frequencies", self.frequencies.shape)
+            if not np.array_equal(frequencies, self.frequencies):
+                self.frequencies = frequencies
+                self._encode()
+
+
+class SirenModel(Network):
+    """SIREN: act(z) = sin(omega0 z) on u in [-1, 1]^2, act'(z) = omega0 cos(omega0 z).
+
+    Initialisation (Sitzmann et al. 2020, Sec. 3.2): first layer W ~ U(-1/fan_in, 1/fan_in), so
+    omega0 * z spans several periods across the image; later layers (and the linear output)
+    W ~ U(-sqrt(6/fan_in)/omega0, sqrt(6/fan_in)/omega0), which keeps the pre-activations' distribution
+    the same at every depth. Biases U(-1/sqrt(fan_in), 1/sqrt(fan_in)); b_out = the mean colour.
+    """
+
+    NAME = "siren"
+    DEFAULT_LEARNING_RATE = 1e-3
+    KNOBS = {**Network.KNOBS,
+             "omega0": Knob(30.0, 1.0, 60.0, log=True, label="frequency factor omega0")}
+
+    def init_layers(self):
+        omega0 = self.knobs["omega0"]
+        self.inputs = self.coordinates.astype(self.dtype)  # (M, 2)
+        sizes = self._layer_sizes(2)
+        self.layers = []
+        for n, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
+            limit = 1.0 / fan_in if n == 0 else np.sqrt(6.0 / fan_in) / omega0
+            weight = self.rng.uniform(-limit, limit, (fan_in, fan_out)).astype(self.dtype)
+            if n == len(sizes) - 2:
+                bias = self.labels.mean(axis=0).astype(self.dtype)
+            else:
+                bias = self.rng.uniform(-1.0, 1.0, fan_out) / np.sqrt(fan_in)
+            self.layers.append((weight, bias.astype(self.dtype)))
+
+    def activation(self, z):
+        phase = self.dtype.type(self.knobs["omega0"]) * z  # (B, width)
+        return np.sin(phase), phase
+
+    def activation_backward(self, da, phase):
+        return da * (self.dtype.type(self.knobs["omega0"]) * np.cos(phase))
