@@ -1,0 +1,242 @@
+"""Linear feature models (features.py) against oracles: finite differences, numpy.linalg.lstsq, eigvalsh."""
+
+import numpy as np
+import pytest
+
+from painting.features import (CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel,
+                               dct2_rows, legendre_columns, pixel_coordinates)
+from painting.metrics import psnr
+
+LINEAR = [(PlaneModel, {}), (PolynomialModel, {"degree": 3}),
+          (FourierFeatureModel, {"sigma": 2.0, "features": 6}), (CosineBasisModel, {"k": 3})]
+
+
+def synthetic_photo(size=32, seed=0):
+    """A photo-like (size, size, 3) float32 test card: smooth shading, a hard-edged disc, texture, noise."""
+    rng = np.random.default_rng(seed)
+    y, x = (np.mgrid[0:size, 0:size] + 0.5) / size  # (n, n) each, pixel centres in [0, 1]
+    image = np.stack([0.2 + 0.6 * x, 0.3 + 0.4 * y, 0.5 + 0.3 * np.sin(3 * x + 2 * y)], axis=-1)
+    image[(x - 0.6) ** 2 + (y - 0.4) ** 2 < 0.06] = [0.9, 0.3, 0.2]  # the disc
+    image += 0.05 * (np.sin(2 * np.pi * 6 * x) * np.cos(2 * np.pi * 5 * y))[..., None]  # texture
+    image += 0.01 * rng.standard_normal(image.shape)  # sensor noise
+    return np.clip(image, 0.0, 1.0).astype(np.float32)
+
+
+def tiny_target(height=5, width=4, seed=1):
+    return np.random.default_rng(seed).random((height, width, 3))
+
+
+def lstsq_weights(model, rows=None):
+    phi = model.feature_matrix().astype(np.float64)  # (M, F)
+    labels = model.labels.astype(np.float64)
+    if rows is not None:
+        phi, labels = phi[rows], labels[rows]
+    return np.linalg.lstsq(phi, labels, rcond=None)[0]  # (F, C)
+
+
+def test_pixel_coordinates_are_centres_scaled_by_longest_side():
+    v = pixel_coordinates(2, 4)  # H = 2, W = 4
+    assert v.dtype == np.float32 and v.shape == (8, 2)
+    np.testing.assert_allclose(v[:4, 0], [0.125, 0.375, 0.625, 0.875])  # x along the first row
+    np.testing.assert_allclose(v[[0, 4], 1], [0.125, 0.375])  # y of rows 0 and 1
+
+
+def test_legendre_columns_are_orthonormal_on_a_fine_midpoint_grid():
+    s = 2 * (np.arange(2000) + 0.5) / 2000 - 1
+    p = legendre_columns(s, 6)  # (2000, 7)
+    np.testing.assert_allclose(p.T @ p / 2000, np.eye(7), atol=1e-4)
+    np.testing.assert_allclose(p[:, 2], np.sqrt(5) * (1.5 * s ** 2 - 0.5))
+
+
+@pytest.mark.parametrize("cls, knobs", LINEAR)
+@pytest.mark.parametrize("masked", [False, True])
+def test_gradient_matches_central_differences(cls, knobs, masked):
+    target = tiny_target()
+    mask = np.random.default_rng(2).random((5, 4)) < 0.6 if masked else None
+    model = cls(target, dtype=np.float64, train_mask=mask, **knobs)
+    model.weights[...] = np.random.default_rng(3).normal(size=model.weights.shape)
+    model._changed()
+    (analytic,) = model.gradients()
+    numeric = np.zeros_like(analytic)
+    eps = 1e-6
+    for index in np.ndindex(*model.weights.shape):
+        saved = model.weights[index]
+        model.weights[index] = saved + eps
+        model._changed()
+        up = model.cost()
+        model.weights[index] = saved - eps
+        model._changed()
+        numeric[index] = (up - model.cost()) / (2 * eps)
+        model.weights[index] = saved
+    model._changed()
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)
+    assert np.abs(analytic).max() > 1e-3  # not a vacuous comparison
+
+
+@pytest.mark.parametrize("cls, knobs", LINEAR)
+def test_ridge_without_regularisation_equals_lstsq(cls, knobs):
+    model = cls(tiny_target(6, 7), dtype=np.float64, **knobs).solve(ridge=0.0)
+    np.testing.assert_allclose(model.weights, lstsq_weights(model), rtol=1e-7, atol=1e-9)
+
+
+def test_masked_solve_equals_lstsq_on_the_training_pixels():
+    mask = np.random.default_rng(4).random((6, 7)) < 0.7
+    for cls, knobs in LINEAR:
+        model = cls(tiny_target(6, 7), dtype=np.float64, train_mask=mask, **knobs).solve(ridge=0.0)
+        np.testing.assert_allclose(model.weights, lstsq_weights(model, np.flatnonzero(mask)),
+                                   rtol=1e-7, atol=1e-9, err_msg=cls.NAME)
+
+
+def test_default_ridge_is_small_but_shrinks_the_weights():
+    model = PolynomialModel(tiny_target(6, 7), dtype=np.float64, degree=2)
+    exact = model.solve(ridge=0.0).weights.copy()
+    ridged = model.solve().weights
+    assert 0 < np.abs(ridged - exact).max() < 1e-4
+    strong = model.solve(ridge=1e3).weights
+    assert np.linalg.norm(strong) < 0.5 * np.linalg.norm(exact)
+
+
+@pytest.mark.parametrize("cls, knobs", LINEAR)
+def test_curvature_is_the_largest_eigenvalue_of_the_normalised_gram(cls, knobs):
+    model = cls(tiny_target(6, 7), dtype=np.float64, **knobs)
+    phi = model.feature_matrix()
+    top = np.linalg.eigvalsh(phi.T @ phi / phi.shape[0])[-1]
+    assert top * 0.98 < model.curvature <= top * (1 + 1e-9)  # power iteration approaches from below
+
+
+def test_plane_gradient_descent_converges_to_least_squares():
+    model = PlaneModel(synthetic_photo(16), dtype=np.float64, learning_rate=1.5)
+    best = lstsq_weights(model)
+    first = model.cost()
+    model.step(400)
+    np.testing.assert_allclose(model.weights, best, atol=1e-6)
+    assert model.cost() < first and model.epoch == 400
+
+
+def test_learning_rate_is_in_units_of_one_over_curvature():
+    """GD on any feature map is stable for eta < 2 and diverges above (the top eigen-direction)."""
+    for eta, grows in [(1.9, False), (2.2, True)]:
+        model = FourierFeatureModel(synthetic_photo(16), learning_rate=eta, sigma=1.0, features=16,
+                                    dtype=np.float64)
+        model.step(1)
+        before = model.cost()
+        model.step(200)
+        assert (model.cost() > 10 * before) == grows, eta
+
+
+def test_dct_solve_is_exact_least_squares_and_the_gd_limit():
+    target = tiny_target(6, 5)
+    model = CosineBasisModel(target, dtype=np.float64, k=4)  # ky = 4, kx = 4
+    phi = model.feature_matrix()
+    np.testing.assert_allclose(phi.T @ phi, 30 * np.eye(16), atol=1e-9)  # orthogonal: Phi^T Phi = M I
+    np.testing.assert_allclose(model.curvature, 1.0, rtol=1e-9)
+    model.solve(ridge=0.0)
+    np.testing.assert_allclose(model.weights, lstsq_weights(model), atol=1e-12)
+    solved = model.weights.copy()
+    gd = CosineBasisModel(target, dtype=np.float64, k=4, learning_rate=0.5)
+    gd.step(60)  # each coefficient: W_t - W* = 0.5^t (W_0 - W*)
+    np.testing.assert_allclose(gd.weights, solved, atol=1e-15 + 1e-12)
+
+
+def test_dct_with_a_complete_basis_paints_the_image_exactly():
+    target = synthetic_photo(12)
+    model = CosineBasisModel(target, k=12).solve(ridge=0.0)
+    np.testing.assert_allclose(model.predict(), target, atol=1e-5)
+    assert psnr(model.predict(), target) > 90
+
+
+def test_dct2_rows_matches_the_cosine_sum():
+    x = np.random.default_rng(5).random((7, 3))
+    n = np.arange(7)
+    expected = np.array([[np.sum(x[:, c] * np.cos(np.pi * u * (2 * n + 1) / 14)) for c in range(3)]
+                         for u in range(5)])
+    np.testing.assert_allclose(dct2_rows(x, 5), expected, atol=1e-12)
+
+
+def test_sgd_reaches_the_least_squares_cost_of_the_plane():
+    model = PlaneModel(synthetic_photo(16), solver=1, batch_size=32, learning_rate=0.3)
+    best = PlaneModel(synthetic_photo(16)).solve(ridge=0.0).cost()
+    model.step(30)
+    assert model.cost() == pytest.approx(best, rel=0.02)
+    assert model.weights.dtype == np.float32
+
+
+@pytest.mark.parametrize("solver, epochs, floor", [(0, 100, 27.0), (1, 15, 27.0)])
+def test_fourier_features_paint_the_photo(solver, epochs, floor):
+    target = synthetic_photo(32)
+    plane = PlaneModel(target).solve()
+    model = FourierFeatureModel(target, sigma=4.0, solver=solver, batch_size=128)
+    model.step(epochs)
+    assert psnr(model.predict(), target) > floor > psnr(plane.predict(), target) + 5
+
+
+@pytest.mark.parametrize("cls, knobs, floor", [(PolynomialModel, {"degree": 8}, 22.0),
+                                               (CosineBasisModel, {"k": 16}, 28.0)])
+def test_gradient_descent_paints_the_photo(cls, knobs, floor):
+    target = synthetic_photo(32)
+    model = cls(target, learning_rate=1.0, **knobs)
+    model.step(30)
+    assert psnr(model.predict(), target) > floor
+    assert model.predict().dtype == np.float32
+
+
+def test_train_mask_trains_and_scores_only_the_masked_pixels():
+    target = synthetic_photo(32)
+    mask = np.random.default_rng(6).random((32, 32)) < 0.5
+    model = FourierFeatureModel(target, sigma=3.0, train_mask=mask).solve()
+    held_out = ~mask
+    prediction = model.predict()
+    assert prediction.shape == (32, 32, 3)
+    train_cost = np.sum((prediction - target)[mask] ** 2) / (2 * mask.sum())
+    assert model.cost() == pytest.approx(train_cost, rel=1e-4)
+    assert psnr(prediction[held_out], target[held_out]) > 22.0  # it generalises to unseen pixels
+    model.labels[held_out.ravel()] = 0.0  # labels of unseen pixels must not matter
+    assert model.solve().cost() == pytest.approx(train_cost, rel=1e-4)
+
+
+@pytest.mark.parametrize("cls, knobs", LINEAR)
+def test_params_round_trip(cls, knobs):
+    target = tiny_target()
+    model = cls(target, seed=3, **knobs)
+    model.step(3)
+    params = model.get_params()
+    assert params["model"] == cls.NAME and params["weights_shape"] == list(model.weights.shape)
+    other = cls(target, seed=4, **knobs)  # rff: different frequencies until set_params
+    other.set_params(params)
+    np.testing.assert_array_equal(other.predict(), model.predict())
+    assert other.epoch == 3 and other.cost() == model.cost()
+
+
+def test_set_params_rejects_wrong_model_shape_and_nan():
+    model = PolynomialModel(tiny_target(), degree=2)
+    good = model.get_params()
+    cases = [
+        ({**good, "model": "rff"}, "model 'rff'"),
+        ({**good, "shape": [4, 5, 3]}, "shape"),
+        ({**good, "weights": np.zeros((5, 3)).tolist()}, r"shape \(5, 3\), expected \(6, 3\)"),
+        ({**good, "weights": [[float("nan")] * 3] * 6}, "NaN"),
+        ({**good, "weights": "abc"}, "weights"),
+        ({**good, "epoch": -1}, "epoch"),
+        ({**good, "knobs": {"degree": 3}}, "degree=3"),
+        ([1, 2], "dict"),
+    ]
+    for params, message in cases:
+        with pytest.raises(ValueError, match=message):
+            model.set_params(params)
+    rff = FourierFeatureModel(tiny_target(), features=8)
+    bad = rff.get_params()
+    bad["frequencies"] = bad["frequencies"][:3]
+    with pytest.raises(ValueError, match="frequencies"):
+        rff.set_params(bad)
+
+
+def test_constructor_rejects_unknown_knobs_and_bad_masks():
+    with pytest.raises(ValueError, match="unknown knob"):
+        PlaneModel(tiny_target(), degree=3)
+    with pytest.raises(ValueError, match="train_mask"):
+        PlaneModel(tiny_target(), train_mask=np.ones((3, 3), bool))
+    with pytest.raises(ValueError, match="no pixels"):
+        PlaneModel(tiny_target(), train_mask=np.zeros((5, 4), bool))
+    with pytest.raises(ValueError, match="solver"):
+        PlaneModel(tiny_target(), solver="adam")
+    assert PlaneModel(tiny_target(), solver="sgd").solver == 1
