@@ -1,0 +1,75 @@
+"""`python -m painting` end to end on a generated image, in a subprocess."""
+import io
+import os
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from painting.images import load_image, png_bytes, to_uint8
+from painting.metrics import psnr
+
+PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "py")
+LAST_LINE = re.compile(r"^epochs=(\d+) cost=(\S+) psnr=(\S+) seconds=(\S+)$")
+
+
+def run(*args):
+    env = dict(os.environ, PYTHONPATH=PY)
+    return subprocess.run([sys.executable, "-m", "painting", *map(str, args)],
+                          capture_output=True, text=True, env=env, timeout=120)
+
+
+@pytest.fixture
+def picture(tmp_path):
+    x = np.linspace(0, 1, 90)
+    rgb = np.stack([np.outer(x[:60], x), np.outer(1 - x[:60], x), np.outer(x[:60], 1 - x)], axis=2)
+    path = tmp_path / "gradient.png"
+    path.write_bytes(png_bytes(rgb))  # 90 x 60
+    return path
+
+
+def test_end_to_end(picture, tmp_path):
+    out, gif = tmp_path / "learned.png", tmp_path / "timelapse.gif"
+    p = run(picture, "--size", 30, "--epochs-per-frame", 100, "--frames", 8, "--out", out, "--gif", gif)
+    assert p.returncode == 0, p.stderr
+    m = LAST_LINE.match(p.stdout.strip().splitlines()[-1])
+    assert m, p.stdout
+    epochs, cost, reported_psnr, seconds = int(m[1]), float(m[2]), float(m[3]), float(m[4])
+    assert epochs == 800 and cost > 0 and seconds > 0
+    learned = np.asarray(Image.open(out).convert("RGB"))
+    assert learned.shape == (20, 30, 3)
+    target = to_uint8(load_image(picture, max_side=30))
+    assert reported_psnr == pytest.approx(psnr(learned, target), abs=1e-4)
+    # lr 1 on 600 pixels: the residual shrinks by (1 - 1/600)^800 ~ 0.26 -> roughly 12 dB over the start
+    assert psnr(learned, target) > psnr(np.zeros_like(target), target) + 10
+    frames = Image.open(gif)
+    assert frames.n_frames == 9 and frames.size == (30, 20)
+    assert "100.0%" in p.stderr
+
+
+def test_2017_mode_and_knobs(picture):
+    p = run(picture, "--size", 16, "--mode", "2017", "--lr", 0.05, "--frames", 2, "--init-noise", 0.5)
+    assert p.returncode == 0, p.stderr
+    assert LAST_LINE.match(p.stdout.strip().splitlines()[-1]).group(1) == "400"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["{missing}"], "error: file not found"),
+    (["{text}"], "error: this file is not an image"),
+    (["{picture}", "--lr", "50"], "error: the cost exploded"),
+    (["{picture}", "--frames", "0"], "error: --frames must be at least 1"),
+    (["{picture}", "--mode", "cmyk"], "error: argument --mode: invalid choice"),
+    (["{picture}", "--out", "{tmp}/no/such/dir/x.png"], "error: cannot write"),
+])
+def test_errors_are_one_line_with_status_1(picture, tmp_path, args, message):
+    text = tmp_path / "notes.txt"
+    text.write_text("not a picture")
+    names = dict(missing=tmp_path / "missing.png", text=text, picture=picture, tmp=tmp_path)
+    p = run("--frames", 1, *[a.format(**names) for a in args])  # a later --frames wins
+    assert p.returncode == 1
+    lines = [line for line in p.stderr.splitlines() if line.startswith("error:")]
+    assert len(lines) == 1 and lines[0].startswith(message), p.stderr
+    assert "Traceback" not in p.stderr
