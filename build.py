@@ -137,6 +137,10 @@ class Fetcher:
         for name in missing:
             self.reasons[name] = ["cache: not present"]
         still = [name for name in missing if not self.from_cdn(name)]
+        if self.offline:
+            for name in still:
+                self.reasons[name].append("npm/pip: skipped (--offline)")
+            still = []
         npm_names = [n for n in still if VENDORED[n][1] == NPM]
         pip_names = [n for n in still if VENDORED[n][1] == PIP]
         if npm_names:
