@@ -174,8 +174,11 @@ class Network:
         for n, (layer, (weight, bias)) in enumerate(zip(layers, self.layers)):
             if not isinstance(layer, dict):
                 raise ValueError(f"params['layers'][{n}] must be a dict with 'weight' and 'bias'")
-            new.append((check_array(layer, "weight", weight.shape).astype(self.dtype),
-                        check_array(layer, "bias", bias.shape).astype(self.dtype)))
+            try:
+                new.append((check_array(layer, "weight", weight.shape).astype(self.dtype),
+                            check_array(layer, "bias", bias.shape).astype(self.dtype)))
+            except ValueError as error:
+                raise ValueError(f"layer {n}: {error}") from None
         self._set_extra_params(params)
         self.layers = new
         self.optimizer = Adam(self.parameters())
@@ -199,7 +202,8 @@ class MLPModel(Network):
     """ReLU MLP on u in [-1, 1]^2, or on [sin(2 pi B v), cos(2 pi B v)], B ~ N(0, sigma^2) (128, 2).
 
     act(z) = max(z, 0), act'(z) = [z > 0]. He init W ~ N(0, 2 / fan_in), b = 0; the output layer
-    W ~ N(0, 1 / fan_in) with b_out = the mean colour, so epoch 0 paints the average.
+    starts at W_out = 0, b_out = the mean training colour, so epoch 0 paints the average colour
+    (a random output layer on 256 Fourier inputs would start from noise at ~1 dB).
     """
 
     NAME = "mlp"
@@ -218,9 +222,9 @@ class MLPModel(Network):
         self.layers = []
         for n, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             last = n == len(sizes) - 2
-            std = np.sqrt((1.0 if last else 2.0) / fan_in)
+            std = 0.0 if last else np.sqrt(2.0 / fan_in)
             weight = (std * self.rng.standard_normal((fan_in, fan_out))).astype(self.dtype)
-            bias = (self.labels.mean(axis=0) if last else np.zeros(fan_out)).astype(self.dtype)
+            bias = (self.labels[self.train_index].mean(axis=0) if last else np.zeros(fan_out)).astype(self.dtype)
             self.layers.append((weight, bias))
 
     def _encode(self):
@@ -273,7 +277,7 @@ class SirenModel(Network):
             limit = 1.0 / fan_in if n == 0 else np.sqrt(6.0 / fan_in) / omega0
             weight = self.rng.uniform(-limit, limit, (fan_in, fan_out)).astype(self.dtype)
             if n == len(sizes) - 2:
-                bias = self.labels.mean(axis=0).astype(self.dtype)
+                bias = self.labels[self.train_index].mean(axis=0).astype(self.dtype)
             else:
                 bias = self.rng.uniform(-1.0, 1.0, fan_out) / np.sqrt(fan_in)
             self.layers.append((weight, bias.astype(self.dtype)))
