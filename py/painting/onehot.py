@@ -79,18 +79,34 @@ class OneHotImageModel:
 
     # --- state -------------------------------------------------------------------------------------
     def _set_residual(self, r):
-        self._q = np.ascontiguousarray(r, dtype=self.dtype)  # (H, W, C)
+        H, W, C = self.target.shape
+        self._q = np.array(r, dtype=self.dtype, order="C")  # (H, W, C)
+        self._pattern = np.empty((W, C), dtype=self.dtype)  # (W, C) one row of per-channel values
         self._scale = 1.0
         self._sync_sum()
 
+    @property
+    def _rows(self):
+        """(H, W*C) view of q: long inner loops for numpy (a property so copies stay consistent)."""
+        H, W, C = self._q.shape
+        return self._q.reshape(H, W * C)
+
+    def _row_sums(self, rows):
+        """(H, W*C) -> (C,) float64 sums: accumulate rows in float64, then fold the row."""
+        C = self._q.shape[2]
+        return np.add.reduce(rows, axis=0, dtype=np.float64).reshape(-1, C).sum(axis=0)  # (C,)
+
     def _sync_sum(self):
-        self._S = self._scale * self._q.sum(axis=(0, 1), dtype=np.float64)  # (C,) sum of residuals
+        self._S = self._scale * self._row_sums(self._rows)  # (C,) sum of residuals
 
     def _add_per_channel(self, v):
-        """q += v (C,) as a row pattern: a (W*C,) operand keeps numpy's inner loop long."""
-        H, W, C = self._q.shape
-        q2 = self._q.reshape(H, W * C)  # (H, W*C) view
-        q2 += np.tile(np.asarray(v, dtype=self.dtype), W)  # (W*C,)
+        """q += v (C,), one pass; the (W*C,) row pattern avoids numpy's slow length-C inner loops."""
+        if self._pattern.shape[1] == 1:
+            self._q += float(v[0])  # a Python float stays a float32 operation (NEP 50)
+        else:
+            self._pattern[...] = v  # (W, C)
+            rows = self._rows  # (H, W*C)
+            rows += self._pattern.reshape(-1)  # (W*C,) broadcast over rows
 
     def _move(self, factor, shift):
         """r <- factor * r + shift (C,), keeping scale in range; one pass over q in the common case."""
@@ -123,12 +139,13 @@ class OneHotImageModel:
     def iterate(self, epochs=1, learning_rate=None):
         """`epochs` honest GD epochs, one pass over the pixels each: r <- a r - eta S, b <- b - eta S."""
         eta, a, c = self._rates(learning_rate)
-        for _ in range(int(epochs)):
-            with np.errstate(over="ignore", invalid="ignore"):
-                self._move(a, -eta * self._S)  # (H, W, C)
-                self.bias -= eta * self._S  # (C,)
-                self._S = c * self._S  # (C,)
-            self.epoch += 1
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(int(epochs)):
+                step = eta * self._S  # (C,)
+                self._move(a, -step)  # (H, W, C)
+                self.bias -= step  # (C,)
+                self._S = c * self._S  # (C,) a new array: callers may hold the old one
+                self.epoch += 1
 
     def advance(self, k, learning_rate=None):
         """The state after k GD epochs in closed form, O(n) whatever k (see the module docstring)."""
@@ -174,9 +191,9 @@ class OneHotImageModel:
 
     def cost(self):
         """J = 1/(2M) * sum over pixels and channels of r^2."""
-        q = self._q.ravel().astype(np.float64)  # (H*W*C,)
         with np.errstate(over="ignore", invalid="ignore"):
-            return float(q @ q) * self._scale ** 2 / (2 * self.M)
+            sq = self._row_sums(np.square(self._rows)).sum()  # float32 squares, float64 sums
+            return float(sq) * self._scale ** 2 / (2 * self.M)
 
     def get_params(self):
         """{"weights": (H, W, C) nested lists, "bias": (C,) list, "epoch": int}."""
