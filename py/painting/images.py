@@ -9,6 +9,8 @@ import warnings
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from .metrics import to_uint8  # noqa: F401  (re-exported: it lived here first)
+
 MAX_PIXELS = 64_000_000  # refuse larger images before decoding them (decompression bombs)
 FORMATS_HINT = "PNG, JPEG, GIF, WebP or BMP"
 
@@ -121,22 +123,6 @@ def load_image(source, max_side=None, upscale=False):
 
 
 # --- encoders ------------------------------------------------------------------------------------------
-def to_uint8(rgb, out=None):
-    """Floats in [0, 1] -> uint8 0..255 (rounded; NaN -> 0, clipped); uint8 passes through."""
-    x = np.asarray(rgb)
-    if x.dtype == np.uint8:
-        if out is None:
-            return x.copy()
-        out[...] = x
-        return out
-    v = np.nan_to_num(x.astype(np.float32) * 255.0 + 0.5, nan=0.0, posinf=255.0, neginf=0.0)
-    np.clip(v, 0.0, 255.0, out=v)
-    if out is None:
-        return v.astype(np.uint8)
-    out[...] = v  # float -> uint8 assignment truncates, so the +0.5 rounds
-    return out
-
-
 def _pil(frame):
     a = to_uint8(frame)
     if a.ndim != 3 or a.shape[2] not in (3, 4):

@@ -41,3 +41,19 @@ def psnr(pred, target):
     if mse <= 10.0 ** (-PSNR_CAP / 10):
         return PSNR_CAP
     return min(PSNR_CAP, 10.0 * math.log10(1.0 / mse))
+
+
+def to_uint8(rgb, out=None):
+    """Floats in [0, 1] -> uint8 0..255 (rounded; NaN -> 0, clipped); uint8 passes through."""
+    x = np.asarray(rgb)
+    if x.dtype == np.uint8:
+        if out is None:
+            return x.copy()
+        out[...] = x
+        return out
+    v = np.nan_to_num(x.astype(np.float32) * 255.0 + 0.5, nan=0.0, posinf=255.0, neginf=0.0)
+    np.clip(v, 0.0, 255.0, out=v)
+    if out is None:
+        return v.astype(np.uint8)
+    out[...] = v  # float -> uint8 assignment truncates, so the +0.5 rounds
+    return out

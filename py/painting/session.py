@@ -9,9 +9,8 @@ import copy
 
 import numpy as np
 
-from .images import to_uint8
 from .linreg import CostExplodedError
-from .metrics import psnr
+from .metrics import psnr, to_uint8
 from .models import check_learning_rate, make_model
 from .packed import decode_packed, encode_packed
 
