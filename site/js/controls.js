@@ -1,0 +1,127 @@
+// Controls generated from one table. A row describes a setting the way painting.models.Knob does
+// (default, low, high, log, integer, label), so a model's own knobs can be added to the panel later
+// by passing more rows. Log sliders hold log10(value) in the <input>; the shown value is the real one.
+
+import { IMAGES, DEFAULT_IMAGE } from './images.js';
+
+// Epochs per frame snap to 1, 2, 5, 10, 20, 50, ... so a slider position is always a round number.
+const NICE_STEPS = [1, 2, 5];
+
+export function snapNice(value) {
+  const decade = 10 ** Math.floor(Math.log10(value) + 1e-9);
+  const candidates = [...NICE_STEPS.map((s) => s * decade), 10 * decade];
+  return candidates.reduce((best, c) => (Math.abs(Math.log10(c / value)) < Math.abs(Math.log10(best / value)) ? c : best));
+}
+
+export function formatRate(rate) {
+  return rate >= 0.01 && rate < 1000 ? String(Number(rate.toPrecision(3))) : rate.toExponential(2);
+}
+
+export function formatCount(n) {
+  return n.toLocaleString('en-US');
+}
+
+// kind: 'log' (slider over log10), 'number' (free numeric entry), 'select' ([value, text] options)
+export const SETTINGS = [
+  { id: 'image', kind: 'select', label: 'Image', default: DEFAULT_IMAGE,
+    options: IMAGES.map((img) => [img.id, img.name]), group: 'target' },
+  { id: 'size', kind: 'select', label: 'Resolution', default: '64', group: 'target',
+    options: [28, 32, 64, 96, 128, 256, 512].map((n) => [String(n), `${n} × ${n}`]) },
+  { id: 'mode', kind: 'select', label: 'Labels', default: 'rgb', group: 'target',
+    options: [['rgb', 'RGB channels in [0, 1]'], ['2017', '2017: one packed number per pixel']] },
+  { id: 'lr', kind: 'log', label: 'Learning rate', default: 1, low: 1e-4, high: 10, step: 0.01,
+    format: formatRate, group: 'training',
+    hint: 'Applies from the next frame. Above about 2 the cost explodes.' },
+  { id: 'epochs-per-frame', kind: 'log', label: 'Epochs per frame', default: 1000, low: 1, high: 1e6,
+    step: 0.01, integer: true, snap: snapNice, format: formatCount, group: 'training',
+    hint: 'Large counts are fast-forwarded exactly, in closed form.' },
+  { id: 'stop-cost', kind: 'number', label: 'Stop when cost ≤', default: 1e-5, low: 0, group: 'training',
+    format: (v) => (v === 0 ? '0' : v.toExponential().replace('.0e', 'e').replace('e+', 'e')) },
+];
+
+// Builds the controls of `rows`, each into containers[row.group]; returns {get(id), set(id, value),
+// element(id)}. onChange(id, value) fires on user input with the real (not log) value.
+export function buildControls(containers, rows, onChange) {
+  const entries = new Map();
+  for (const row of rows) {
+    const field = document.createElement('div');
+    field.className = `field field-${row.kind}`;
+    const label = document.createElement('label');
+    label.htmlFor = row.id;
+    label.textContent = row.label;
+    field.append(label);
+
+    let input;
+    let output = null;
+    if (row.kind === 'select') {
+      input = document.createElement('select');
+      for (const [value, text] of row.options) input.append(new Option(text, value));
+    } else if (row.kind === 'log') {
+      input = document.createElement('input');
+      input.type = 'range';
+      input.min = String(Math.log10(row.low));
+      input.max = String(Math.log10(row.high));
+      input.step = String(row.step);
+      output = document.createElement('output');
+      output.htmlFor = row.id;
+      output.id = `${row.id}-value`;
+      label.append(' ', output);
+    } else {
+      input = document.createElement('input');
+      input.type = 'number';
+      input.step = 'any';
+      input.min = String(row.low);
+      input.inputMode = 'decimal';
+    }
+    input.id = row.id;
+    input.name = row.id;
+    field.append(input);
+    if (row.hint) {
+      const hint = document.createElement('p');
+      hint.className = 'hint';
+      hint.id = `${row.id}-hint`;
+      hint.textContent = row.hint;
+      input.setAttribute('aria-describedby', hint.id);
+      field.append(hint);
+    }
+    containers[row.group].append(field);
+    entries.set(row.id, { row, input, output });
+  }
+
+  const read = ({ row, input }) => {
+    if (row.kind === 'select') return input.value;
+    if (row.kind === 'number') return input.value.trim() === '' ? NaN : Number(input.value);
+    let value = 10 ** Number(input.value);
+    if (row.snap) value = row.snap(value);
+    return row.integer ? Math.round(value) : value;
+  };
+  const show = (entry) => {
+    if (entry.output) entry.output.textContent = entry.row.format(read(entry));
+  };
+  const write = (entry, value) => {
+    const { row, input } = entry;
+    if (row.kind === 'log') input.value = String(Math.log10(value));
+    else input.value = row.format ? row.format(value) : String(value);
+    show(entry);
+  };
+
+  for (const entry of entries.values()) {
+    write(entry, entry.row.default);
+    const event = entry.row.kind === 'log' ? 'input' : 'change';
+    entry.input.addEventListener(event, () => {
+      show(entry);
+      onChange(entry.row.id, read(entry));
+    });
+  }
+
+  const lookup = (id) => {
+    const entry = entries.get(id);
+    if (!entry) throw new Error(`no control "${id}"`);
+    return entry;
+  };
+  return {
+    get: (id) => read(lookup(id)),
+    set: (id, value) => write(lookup(id), value),
+    element: (id) => lookup(id).input,
+  };
+}

@@ -1,0 +1,115 @@
+// The page's side of the worker: a request/reply client that matches replies by id, plus the load
+// state machine idle -> downloading -> starting -> ready | failed. Failed is terminal: the first cause
+// is kept and later errors cannot overwrite it; to retry, make a new WorkerClient.
+
+import { Request, Event, Stage, LoadState } from './protocol.js';
+
+export class WorkerError extends Error {
+  constructor({ name, message, stack }) {
+    super(message);
+    this.name = name;
+    this.remoteStack = stack;
+  }
+}
+
+export class WorkerClient {
+  #worker;
+  #nextId = 1;
+  #pending = new Map(); // id -> {resolve, reject}
+  #progress = new Map(Object.values(Stage).map((stage) => [stage, 0]));
+  #onState;
+  #onProgress;
+  state = LoadState.IDLE;
+  failure = null;
+
+  // onState(state, error?) after each transition; onProgress(stage, fraction, allStages)
+  constructor({ onState = () => {}, onProgress = () => {} } = {}) {
+    this.#onState = onState;
+    this.#onProgress = onProgress;
+    this.#worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.#worker.addEventListener('message', (event) => this.#receive(event.data));
+    // a worker script that fails to load or throws outside a request ends up here
+    this.#worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      this.#crash(new Error(`the Python worker stopped: ${event.message || 'its script could not be loaded (js/worker.js)'}`));
+    });
+    this.#worker.addEventListener('messageerror', () => {
+      this.#crash(new Error('a message from the Python worker could not be read'));
+    });
+  }
+
+  // Boots Python; rejects with a message naming the cause, or after timeoutMs.
+  async load({ timeoutMs = 60000 } = {}) {
+    this.#setState(LoadState.DOWNLOADING);
+    let timer;
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(
+        `Python did not start within ${Math.round(timeoutMs / 1000)} s (${this.#describeProgress()})`)), timeoutMs);
+    });
+    try {
+      const info = await Promise.race([this.request(Request.LOAD), timeout]);
+      this.#setState(LoadState.READY);
+      return info;
+    } catch (err) {
+      this.#crash(err);
+      throw this.failure;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  // Sends {type, ...fields}; resolves with the reply's result, rejects with a WorkerError.
+  request(type, fields = {}, transfer = []) {
+    if (this.state === LoadState.FAILED) return Promise.reject(this.failure);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      this.#worker.postMessage({ ...fields, id, type }, transfer);
+    });
+  }
+
+  terminate() {
+    this.#worker.terminate();
+    this.#rejectAll(new Error('the Python worker was stopped'));
+  }
+
+  #receive(msg) {
+    if (msg.type === Event.PROGRESS) {
+      this.#progress.set(msg.stage, msg.fraction);
+      const downloaded = [Stage.RUNTIME, Stage.NUMPY].every((stage) => this.#progress.get(stage) === 1);
+      if (downloaded && this.state === LoadState.DOWNLOADING) this.#setState(LoadState.STARTING);
+      this.#onProgress(msg.stage, msg.fraction, new Map(this.#progress));
+      return;
+    }
+    const pending = this.#pending.get(msg.id);
+    if (!pending) return;
+    this.#pending.delete(msg.id);
+    if (msg.ok) pending.resolve(msg.result);
+    else pending.reject(new WorkerError(msg.error));
+  }
+
+  #describeProgress() {
+    return [...this.#progress]
+      .map(([stage, fraction]) => `${stage} ${fraction == null ? '…' : `${Math.round(fraction * 100)} %`}`)
+      .join(', ');
+  }
+
+  #crash(err) {
+    if (this.state === LoadState.FAILED) return;
+    this.failure = err;
+    this.#worker.terminate();
+    this.#rejectAll(err);
+    this.#setState(LoadState.FAILED, err);
+  }
+
+  #rejectAll(err) {
+    for (const { reject } of this.#pending.values()) reject(err);
+    this.#pending.clear();
+  }
+
+  #setState(state, error) {
+    if (this.state === state || this.state === LoadState.FAILED) return;
+    this.state = state;
+    this.#onState(state, error);
+  }
+}
