@@ -368,7 +368,7 @@ class FourierFeatureModel(LinearFeatureModel):
     NAME = "rff"
     DEFAULT_LEARNING_RATE = 1.0
     KNOBS = {**LinearFeatureModel.KNOBS,
-             "sigma": Knob(10.0, 0.5, 64.0, log=True, label="frequency scale sigma"),
+             "sigma": Knob(5.0, 0.5, 64.0, log=True, label="frequency scale sigma"),
              "features": Knob(256, 8, 2048, log=True, integer=True, label="random frequencies m")}
 
     def build(self, sigma, features):

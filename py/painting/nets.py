@@ -207,7 +207,7 @@ class MLPModel(Network):
     """
 
     NAME = "mlp"
-    DEFAULT_LEARNING_RATE = 3e-3
+    DEFAULT_LEARNING_RATE = 1e-2
     KNOBS = {**Network.KNOBS,
              "fourier": Knob(0, 0, 1, integer=True, label="Fourier features of (x, y): 0 off, 1 on"),
              "sigma": Knob(10.0, 0.5, 64.0, log=True, label="Fourier frequency scale sigma")}
@@ -264,7 +264,7 @@ class SirenModel(Network):
     """
 
     NAME = "siren"
-    DEFAULT_LEARNING_RATE = 1e-3
+    DEFAULT_LEARNING_RATE = 3e-4
     KNOBS = {**Network.KNOBS,
              "omega0": Knob(30.0, 1.0, 60.0, log=True, label="frequency factor omega0")}
 
