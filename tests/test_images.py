@@ -1,46 +1,41 @@
-"""The Pillow loader: every kind of unusable input gives ImageError; modes, EXIF, alpha and resizing."""
+"""The Pillow loader on the odd-image corpus (ImageError or the right pixels and notes); resizing; encoders."""
 import io
-import struct
-import zlib
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from painting.images import ImageError, gif_bytes, load_image, png_bytes, to_uint8
+from corpus import encoded, noise, odd_images
+from painting.images import (ImageError, gif_bytes, load_image, open_image, png_bytes, resize_rgb, to_uint8,
+                             upscale_nearest)
 
 
-def encoded(im, fmt="PNG", **kw):
-    buf = io.BytesIO()
-    im.save(buf, format=fmt, **kw)
-    return buf.getvalue()
+@pytest.mark.parametrize("name, data, expect", odd_images(), ids=[c[0] for c in odd_images()])
+def test_odd_images_load_or_say_why(name, data, expect):
+    if "error" in expect:
+        with pytest.raises(ImageError, match=expect["error"]):
+            open_image(data, max_side=expect["max_side"])
+        return
+    loaded = open_image(data, max_side=expect["max_side"])
+    assert loaded.rgb.shape == tuple(expect["shape"]) and loaded.rgb.dtype == np.float32
+    assert loaded.rgb.flags.c_contiguous and 0 <= loaded.rgb.min() and loaded.rgb.max() <= 1
+    for y, x, colour in expect["pixels"]:
+        np.testing.assert_allclose(loaded.rgb[y, x] * 255, colour, atol=expect["atol"], err_msg=f"{name} at {y},{x}")
+    for words in expect["notes"]:
+        assert any(words in note for note in loaded.notes), (name, loaded.notes)
+    if not expect["notes"]:
+        assert loaded.notes == []
+    np.testing.assert_array_equal(load_image(data, max_side=expect["max_side"]), loaded.rgb)
 
 
-def noise(w, h, seed=0):
-    return Image.fromarray(np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8))
-
-
-def png_header_claiming(width, height):
-    """A 1x1 PNG whose IHDR says width x height (CRC fixed), so only the header is big."""
-    data = bytearray(encoded(Image.new("RGB", (1, 1))))
-    data[16:24] = struct.pack(">II", width, height)
-    data[29:33] = struct.pack(">I", zlib.crc32(bytes(data[12:29])))
-    return bytes(data)
-
-
-@pytest.mark.parametrize("data, message", [
-    (b"", "empty"),
-    (b"hello, this is plain text\n", "not an image"),
-    (encoded(noise(64, 64))[:400], "truncated|damaged"),
-    (encoded(noise(64, 64), "JPEG")[:600], "truncated|damaged"),
-    (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "SVG is a vector"),
-    (b"  <svg viewBox='0 0 1 1'></svg>", "SVG is a vector"),
-    (png_header_claiming(9000, 8000), "too large"),    # 72 MP: our own limit
-    (png_header_claiming(20000, 20000), "too large"),  # 400 MP: Pillow's bomb error
-])
-def test_unusable_inputs(data, message):
-    with pytest.raises(ImageError, match=message):
-        load_image(data)
+def test_original_size_and_format_are_reported():
+    loaded = open_image(encoded(Image.new("RGB", (300, 200), (9, 9, 9)), "JPEG"), max_side=60)
+    assert loaded.original_size == (300, 200) and loaded.format == "JPEG" and loaded.rgb.shape == (40, 60, 3)
+    assert loaded.notes == ["downscaled from 300×200 to 60×40"]
+    enlarged = open_image(encoded(Image.new("RGB", (10, 5))), max_side=40, upscale=True)
+    assert enlarged.rgb.shape == (20, 40, 3) and enlarged.notes == ["enlarged from 10×5 to 40×20"]
+    rotated = open_image(dict((n, d) for n, d, _ in odd_images())["exif-6.jpg"])
+    assert rotated.original_size == (20, 40)  # as displayed: upright
 
 
 def test_paths(tmp_path):
@@ -59,15 +54,6 @@ def test_paths(tmp_path):
         load_image(tmp_path / "empty.jpg")
 
 
-def test_tiny_and_thin_images():
-    one = load_image(encoded(Image.new("RGB", (1, 1), (0, 128, 255))), max_side=64)
-    assert one.shape == (1, 1, 3)  # never upscaled unless asked
-    np.testing.assert_allclose(one[0, 0], [0, 128 / 255, 1], atol=1e-6)
-    thin = load_image(encoded(Image.new("RGB", (10000, 4), (10, 20, 30))), max_side=64)
-    assert thin.shape == (1, 64, 3)
-    np.testing.assert_allclose(thin[0, 0], [10 / 255, 20 / 255, 30 / 255], atol=1e-4)
-
-
 def test_resize_keeps_aspect_and_range():
     img = noise(200, 100)
     small = load_image(encoded(img), max_side=50)
@@ -84,57 +70,6 @@ def test_resize_keeps_aspect_and_range():
         load_image(tiny, max_side=0)
 
 
-def test_exif_orientation_is_applied():
-    im = Image.new("RGB", (40, 20), (255, 0, 0))
-    im.paste((0, 0, 255), (20, 0, 40, 20))  # left half red, right half blue
-    exif = Image.Exif()
-    exif[0x0112] = 6  # display rotated 90 degrees clockwise: left half goes to the top
-    rgb = load_image(encoded(im, "JPEG", quality=95, exif=exif.tobytes()))
-    assert rgb.shape == (40, 20, 3)
-    assert rgb[5, 10, 0] > 0.9 and rgb[5, 10, 2] < 0.1   # top: red
-    assert rgb[35, 10, 2] > 0.9 and rgb[35, 10, 0] < 0.1  # bottom: blue
-
-
-def test_alpha_is_composited_on_white():
-    rgba = np.zeros((1, 3, 4), dtype=np.uint8)
-    rgba[0] = [[255, 0, 0, 0], [0, 0, 0, 128], [0, 0, 255, 255]]
-    rgb = load_image(encoded(Image.fromarray(rgba, "RGBA")))
-    np.testing.assert_allclose(rgb[0], [[1, 1, 1], [127 / 255] * 3, [0, 0, 1]], atol=1e-6)
-    la = Image.fromarray(np.array([[[0, 0], [0, 255], [255, 255]]], dtype=np.uint8), "LA")
-    np.testing.assert_allclose(load_image(encoded(la))[0], [[1, 1, 1], [0, 0, 0], [1, 1, 1]], atol=1e-6)
-    p = Image.new("P", (2, 1))
-    p.putpalette([0, 255, 0, 0, 0, 0] + [0] * 762)
-    p.putpixel((0, 0), 0)
-    p.putpixel((1, 0), 1)
-    p.info["transparency"] = 0
-    np.testing.assert_allclose(load_image(encoded(p, transparency=0))[0], [[1, 1, 1], [0, 0, 0]], atol=1e-6)
-
-
-def test_sixteen_bit_grey():
-    grey = np.array([[0, 32768, 65535]], dtype=np.uint16)
-    im = Image.fromarray(grey, "I;16")
-    rgb = load_image(encoded(im))
-    np.testing.assert_allclose(rgb[0, :, 0], [0, 32768 / 65535, 1], atol=1e-6)
-    np.testing.assert_array_equal(rgb[..., 0], rgb[..., 2])
-
-
-def test_cmyk_and_greyscale_and_palette():
-    cmyk = Image.new("CMYK", (8, 8), (0, 255, 255, 0))  # red ink-free: red
-    np.testing.assert_allclose(load_image(encoded(cmyk, "JPEG", quality=95))[4, 4], [1, 0, 0], atol=0.02)
-    np.testing.assert_allclose(load_image(encoded(cmyk, "TIFF"))[4, 4], [1, 0, 0], atol=1e-6)
-    grey = Image.new("L", (4, 4), 51)
-    np.testing.assert_allclose(load_image(encoded(grey))[0, 0], [0.2, 0.2, 0.2], atol=1e-6)
-    pal = Image.new("RGB", (4, 4), (0, 255, 0)).convert("P")
-    np.testing.assert_allclose(load_image(encoded(pal))[0, 0], [0, 1, 0], atol=1e-6)
-
-
-def test_animated_gif_gives_the_first_frame():
-    frames = [Image.new("RGB", (6, 4), c) for c in ((255, 0, 0), (0, 255, 0), (0, 0, 255))]
-    data = encoded(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=50)
-    assert Image.open(io.BytesIO(data)).n_frames == 3
-    np.testing.assert_allclose(load_image(data)[2, 3], [1, 0, 0], atol=1e-6)
-
-
 def test_encoders():
     assert to_uint8(np.array([0.0, 0.5, 1.0, 1.7, -3, np.nan, 0.499 / 255])).tolist() == [0, 128, 255, 255, 0, 0, 0]
     rgb = np.random.default_rng(1).random((5, 7, 3)).astype(np.float32)
@@ -149,3 +84,44 @@ def test_encoders():
         gif_bytes([])
     with pytest.raises(ValueError, match="same size"):
         gif_bytes([frames[0], np.zeros((3, 3, 3))])
+
+
+def test_resize_rgb_resamples_the_kept_original_without_decoding():
+    x = np.linspace(0, 1, 300, dtype=np.float32)
+    rgb = np.stack([np.outer(x[:200], x), np.outer(1 - x[:200], x), np.full((200, 300), 0.25)], axis=2)
+    small = resize_rgb(rgb, 60)
+    assert small.shape == (40, 60, 3) and small.dtype == np.float32
+    np.testing.assert_allclose(small[..., 2], 0.25, atol=1e-5)  # a constant stays constant
+    np.testing.assert_allclose(small.mean(axis=(0, 1)), rgb.mean(axis=(0, 1)), atol=0.005)
+    np.testing.assert_array_equal(resize_rgb(rgb, 60), small)  # deterministic
+    np.testing.assert_array_equal(resize_rgb(rgb, 300), rgb)  # already that size
+    np.testing.assert_array_equal(resize_rgb(small, 512), small)  # never enlarged unless asked
+    assert resize_rgb(small, 120, upscale=True).shape == (80, 120, 3)
+    assert resize_rgb(to_uint8(small), 30).shape == (20, 30, 3)  # uint8 accepted
+    # the same LANCZOS as the loader's, up to the loader's uint8 rounding
+    loaded = load_image(png_bytes(rgb), max_side=60)
+    np.testing.assert_allclose(resize_rgb(load_image(png_bytes(rgb)), 60), loaded, atol=1.5 / 255)
+    with pytest.raises(ValueError, match="max_side must be a positive integer"):
+        resize_rgb(rgb, 0)
+    with pytest.raises(ValueError, match=r"\(H, W, 3\)"):
+        resize_rgb(rgb[..., 0], 10)
+
+
+def test_png_upscaled_by_blocks_and_gif_palette_exact_for_few_colours():
+    rgb = np.random.default_rng(3).integers(0, 256, (5, 7, 3), dtype=np.uint8)
+    big = np.asarray(Image.open(io.BytesIO(png_bytes(rgb, scale=4))))
+    assert big.shape == (20, 28, 3)
+    for dy in range(4):
+        for dx in range(4):
+            np.testing.assert_array_equal(big[dy::4, dx::4], rgb)  # each 4x4 block is one pixel
+    np.testing.assert_array_equal(upscale_nearest(rgb, 1), rgb)
+    with pytest.raises(ValueError, match="scale must be an integer from 1 to 64"):
+        png_bytes(rgb, scale=0)
+    with pytest.raises(ValueError, match="at most 8192"):
+        png_bytes(np.zeros((200, 1, 3)), scale=64)  # 12800 pixels tall
+    few = (np.random.default_rng(4).integers(0, 5, (3, 16, 16, 3)) * 60).astype(np.uint8)  # 125 colours
+    gif = Image.open(io.BytesIO(gif_bytes(list(few), duration=30, scale=2)))
+    assert gif.n_frames == 3 and gif.size == (32, 32)
+    for i in range(3):
+        gif.seek(i)
+        np.testing.assert_array_equal(np.asarray(gif.convert("RGB"))[::2, ::2], few[i])
