@@ -1,4 +1,5 @@
-"""Session: steps, frames per mode, PSNR on the displayed pixels, explode-and-restore; rgba_to_rgb."""
+"""Session: steps, frames per mode, PSNR on the displayed pixels, explode-and-restore; rgba_to_rgb;
+timelapse, PNG/GIF export; parameters saved and restored, and refused with a reason."""
 import numpy as np
 import pytest
 
@@ -7,6 +8,8 @@ from painting.linreg import CostExplodedError
 from painting.metrics import PSNR_CAP, cost, psnr
 from painting.onehot import OneHotImageModel
 from painting.packed import decode_packed, encode_packed
+from painting.models import MODELS
+from painting.params import params_from_json, params_to_json
 from painting.session import Session, rgba_to_rgb
 
 
@@ -104,3 +107,160 @@ def test_rgba_to_rgb_accepts_buffers_and_checks_length():
         rgba_to_rgb(b"", 0, 2)
     with pytest.raises(ValueError, match="got str"):
         rgba_to_rgb("pixels", 1, 1)
+
+
+# --- timelapse -------------------------------------------------------------------------------------------
+def test_timelapse_thins_to_span_the_whole_run():
+    s = Session(target(6, 5), learning_rate=0.2, timelapse=8)
+    seen = [s.frame()[..., :3].copy()]  # every displayed frame, tick by tick
+    for _ in range(20):
+        s.step(3)
+        seen.append(s.frame()[..., :3].copy())
+    s.step(0)  # not a tick
+    # 8 kept at ticks 0,1,..7; full at tick 8 -> 0,2,4,6,8 (interval 2); full at 14 -> 0,4,8,12 then 16, 20
+    frames = s.timelapse()
+    expected_ticks = [0, 4, 8, 12, 16, 20]
+    assert s.timelapse_frames == len(frames) == len(expected_ticks)
+    for f, tick in zip(frames, expected_ticks):
+        assert f.dtype == np.uint8 and f.shape == (6, 5, 3)
+        np.testing.assert_array_equal(f, seen[tick])
+    s.step(3)  # tick 21 is not kept (interval 4), but exports end on the current frame
+    assert s.timelapse_frames == 7
+    np.testing.assert_array_equal(s.timelapse()[-1], s.frame()[..., :3])
+    s.reset()
+    assert s.timelapse_frames == 1 and s.stats()["timelapse_frames"] == 1
+    np.testing.assert_array_equal(s.timelapse()[0], seen[0])
+
+
+def test_timelapse_memory_is_bounded(monkeypatch):
+    import painting.session as session_module
+    monkeypatch.setattr(session_module, "TIMELAPSE_BYTES", 7 * 4 * 4 * 3)  # room for 7 frames of 4x4: keeps 6
+    s = Session(target(4, 4), learning_rate=0.1)
+    for _ in range(100):
+        s.step(1)
+    assert len(s._kept) <= 6 and s._interval == 32  # 101 ticks at most 6 frames: 0, 32, 64, 96
+    assert [tick for tick, _ in s._kept] == [0, 32, 64, 96] and s.timelapse_frames == 5
+    assert Session(target(4, 4), timelapse=0).timelapse_frames == 1  # only the current frame
+    with pytest.raises(ValueError, match="timelapse must be an integer >= 0"):
+        Session(target(4, 4), timelapse=-1)
+
+
+def test_timelapse_gif_and_png_export():
+    import io
+
+    from PIL import Image
+    s = Session(target(9, 7, seed=5), learning_rate=1.0, init_noise=0.4)
+    for _ in range(5):
+        s.step(2)
+    frames = s.timelapse()
+    gif = Image.open(io.BytesIO(s.timelapse_gif(scale=2, duration_ms=60)))
+    assert gif.n_frames == len(frames) == 6 and gif.size == (14, 18) and gif.info["duration"] == 60
+    for index in (0, 5):  # 63 colours per frame: the fast-octree palette is exact
+        gif.seek(index)
+        decoded = np.asarray(gif.convert("RGB"))  # (18, 14, 3)
+        np.testing.assert_array_equal(decoded[::2, ::2], frames[index])
+        np.testing.assert_array_equal(decoded[1::2, 1::2], frames[index])
+    np.testing.assert_array_equal(frames[-1], s.frame()[..., :3])
+    png = np.asarray(Image.open(io.BytesIO(s.png_bytes())))
+    np.testing.assert_array_equal(png, s.frame()[..., :3])
+    big = np.asarray(Image.open(io.BytesIO(s.png_bytes(scale=3))))
+    assert big.shape == (27, 21, 3)
+    for dy in range(3):
+        for dx in range(3):
+            np.testing.assert_array_equal(big[dy::3, dx::3], s.frame()[..., :3])
+    with pytest.raises(ValueError, match="scale must be an integer"):
+        s.png_bytes(scale=1.5)
+
+
+# --- parameters ------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["rgb", "2017"])
+@pytest.mark.parametrize("model", sorted(MODELS))
+def test_saved_parameters_restore_the_same_frame(model, mode):
+    rgb = target(8, 6, seed=7)
+    knobs = {"init_noise": 0.3} if model == "onehot" else {}
+    s = Session(rgb, model=model, mode=mode, seed=3, learning_rate=0.5 if model == "onehot" else None, **knobs)
+    try:
+        s.step(7)
+    except CostExplodedError:  # some models cannot take packed labels at their default rate
+        pass
+    saved = params_from_json(params_to_json(s.get_params()))  # through JSON, as a file would be
+    assert saved["format"] == "regression-painter-params" and saved["version"] == 1
+    assert (saved["model"], saved["mode"], saved["height"], saved["width"]) == (model, mode, 8, 6)
+    assert saved["epoch"] == s.stats()["epoch"] and saved["seed"] == 3
+    fresh = Session(rgb, model=model, mode=mode)
+    fresh.set_params(saved)
+    np.testing.assert_array_equal(fresh.frame(), s.frame())
+    assert fresh.stats()["epoch"] == s.stats()["epoch"] and fresh.learning_rate == s.learning_rate
+    assert fresh.stats()["cost"] == pytest.approx(s.stats()["cost"], rel=1e-5)
+    assert fresh.timelapse_frames == 1
+    again = Session.from_params(rgb, saved)
+    np.testing.assert_array_equal(again.frame(), s.frame())
+    assert again.stats()["psnr"] == pytest.approx(s.stats()["psnr"])
+
+
+def _with(saved, **changes):
+    out = dict(saved)
+    for key, value in changes.items():
+        if value is _DROP:
+            del out[key]
+        else:
+            out[key] = value
+    return out
+
+
+_DROP = object()
+
+
+@pytest.mark.parametrize("change, message", [
+    (dict(format="something else"), "not a Regression Painter parameter file"),
+    (dict(version=2), "version 2, newer than this program reads"),
+    (dict(height=_DROP, width=_DROP), "lack height, width"),
+    (dict(model="rff"), "belong to the 'rff' model, the current model is 'onehot'"),
+    (dict(mode="2017"), "saved in '2017' mode, the current mode is 'rgb'"),
+    (dict(height=64, width=64), "for a 64×64 image, the current image is 6×8"),
+    (dict(height="8"), "height must be an integer"),
+    (dict(learning_rate=float("nan")), "learning_rate must be a finite number > 0"),
+    (dict(learning_rate="fast"), "learning_rate must be a finite number > 0"),
+    (dict(epoch=-3), "epoch must be an integer >= 0"),
+    (dict(knobs={"init_noise": float("inf")}), "knob 'init_noise' must be a finite number"),
+    (dict(knobs={"sigma": 3}), "has no setting 'sigma'"),
+    (dict(params=[1, 2]), "params .* must be an object"),
+])
+def test_mismatched_parameters_raise_and_change_nothing(change, message):
+    s = Session(target(8, 6), learning_rate=0.5, init_noise=0.2)
+    s.step(10)
+    good = s.get_params()
+    s.step(5)
+    before = (s.get_params(), s.frame().copy(), s.stats(), s.timelapse_frames)
+    with pytest.raises(ValueError, match=message):
+        s.set_params(_with(good, **change))
+    assert s.get_params() == before[0] and s.stats() == before[2] and s.timelapse_frames == before[3]
+    np.testing.assert_array_equal(s.frame(), before[1])
+
+
+@pytest.mark.parametrize("weights, message", [
+    (lambda w: w[:-1], r"weights must have shape \(8, 6, 3\)"),
+    (lambda w: [[[float("nan")] * 3] * 6] * 8, "NaN or infinity"),
+    (lambda w: [[["red"] * 3] * 6] * 8, "weights must be numbers"),
+    (lambda w: [[[1e300] * 3] * 6] * 8, "non-finite cost"),
+])
+def test_bad_model_arrays_raise_and_change_nothing(weights, message):
+    s = Session(target(8, 6), learning_rate=0.5)
+    s.step(10)
+    before = (s.get_params(), s.frame().copy())
+    bad = s.get_params()
+    bad["params"] = dict(bad["params"], weights=weights(bad["params"]["weights"]))
+    with pytest.raises(ValueError, match=message):
+        s.set_params(bad)
+    assert s.get_params() == before[0]
+    np.testing.assert_array_equal(s.frame(), before[1])
+
+
+def test_from_params_checks_before_building():
+    s = Session(target(8, 6))
+    with pytest.raises(ValueError, match="'nope' model, which is not one of: onehot"):
+        Session.from_params(target(8, 6), _with(s.get_params(), model="nope"))
+    with pytest.raises(ValueError, match="for a 6×8 image, the current image is 6×9"):
+        Session.from_params(target(9, 6), s.get_params())
+    with pytest.raises(ValueError, match="must be a dict"):
+        Session.from_params(target(8, 6), "{}")

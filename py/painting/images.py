@@ -232,12 +232,23 @@ def png_bytes(rgb, scale=1):
     return buf.getvalue()
 
 
+def _palette(im):
+    """An "RGB" image -> "P": its own colours if there are at most 256, else a fast-octree palette."""
+    if im.getcolors(256) is None:
+        return im.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    flat = np.asarray(im).reshape(-1, 3).astype(np.uint32)  # (H*W, 3)
+    colours, index = np.unique(flat[:, 0] << 16 | flat[:, 1] << 8 | flat[:, 2], return_inverse=True)
+    p = Image.fromarray(index.astype(np.uint8).reshape(im.height, im.width), mode="P")
+    p.putpalette(np.stack([colours >> 16, colours >> 8 & 255, colours & 255], axis=1).astype(np.uint8).tobytes())
+    return p
+
+
 def gif_bytes(frames, duration=100, loop=0, scale=1):
     """A list of (H, W, 3) frames -> animated GIF bytes; duration in ms per frame, loop 0 = forever.
 
-    Each frame gets its own 256-colour palette (Pillow's fast octree, no dithering: a few ms per frame
-    at 512x512, and exact when a frame has at most 256 colours). Pillow merges consecutive identical
-    frames into one longer frame."""
+    Each frame gets its own palette: exact when it has at most 256 colours, else Pillow's fast octree
+    without dithering (a few ms per frame at 512x512). Pillow merges consecutive identical frames into
+    one longer frame."""
     frames = list(frames)
     if not frames:
         raise ValueError("gif_bytes needs at least one frame")
@@ -246,7 +257,7 @@ def gif_bytes(frames, duration=100, loop=0, scale=1):
     images = [_pil(upscale_nearest(to_uint8(f)[..., :3], scale)) for f in frames]
     if len({im.size for im in images}) != 1:
         raise ValueError("all GIF frames must have the same size")
-    images = [im.quantize(256, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE) for im in images]
+    images = [_palette(im) for im in images]
     buf = io.BytesIO()
     images[0].save(buf, format="GIF", save_all=True, append_images=images[1:],
                    duration=int(duration), loop=loop)

@@ -4,6 +4,12 @@ mode "rgb": the labels are the target's channels in [0, 1] and a frame is the cl
 mode "2017": the labels are packed R*65536 + G*256 + B (one channel) and a frame is decode_packed of the
 prediction, so it shows the original's odd colours. PSNR always compares the displayed RGB with the
 target's RGB (both uint8).
+
+Timelapse: step() keeps copies of the displayed RGB (uint8) at bounded memory. Frames are taken every
+`interval` calls of step(); when `timelapse` frames are held, every second one is dropped and the interval
+doubles, so the frames always span the whole run. Large images hold fewer frames: at most
+TIMELAPSE_BYTES in total (at 512x512, 60 frames of 768 KiB). The first frame is the initial state; exports
+add the current frame if it is newer than the last one kept. reset() and set_params() start a new one.
 """
 import copy
 
@@ -11,10 +17,13 @@ import numpy as np
 
 from .linreg import CostExplodedError
 from .metrics import psnr, to_uint8
-from .models import check_learning_rate, make_model
+from .models import MODELS, check_learning_rate, make_model
 from .packed import decode_packed, encode_packed
+from .params import FORMAT, VERSION, check_format, check_header
 
 MODES = ("rgb", "2017")
+TIMELAPSE_FRAMES = 120  # default number of frames a Session keeps (even)
+TIMELAPSE_BYTES = 48_000_000  # at most this many bytes of timelapse frames
 
 
 def _check_rgb(rgb):
@@ -29,9 +38,13 @@ def _check_rgb(rgb):
 
 
 class Session:
-    """One painting: Session(rgb, model="onehot", mode="rgb", learning_rate=None, seed=0, **knobs)."""
+    """One painting: Session(rgb, model="onehot", mode="rgb", learning_rate=None, seed=0,
+    timelapse=TIMELAPSE_FRAMES, **knobs); timelapse is the most frames to keep (0: none)."""
 
-    def __init__(self, rgb, model="onehot", mode="rgb", learning_rate=None, seed=0, **knobs):
+    def __init__(self, rgb, model="onehot", mode="rgb", learning_rate=None, seed=0, *,
+                 timelapse=TIMELAPSE_FRAMES, **knobs):
+        if isinstance(timelapse, bool) or not isinstance(timelapse, (int, np.integer)) or timelapse < 0:
+            raise ValueError(f"timelapse must be an integer >= 0 (frames to keep), got {timelapse!r}")
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.rgb = _check_rgb(rgb)  # (H, W, 3) float32
@@ -45,7 +58,28 @@ class Session:
         self._target_frame[..., :3] = self._target_u8
         self._initial_lr = learning_rate
         self.model = make_model(model, self._labels, learning_rate=learning_rate, seed=seed, **knobs)
+        per_frame = self.height * self.width * 3
+        capacity = min(int(timelapse), max(2, TIMELAPSE_BYTES // per_frame)) if timelapse else 0
+        self._timelapse_capacity = capacity - capacity % 2  # even, so thinning keeps the interval aligned
         self._refresh()
+        self._restart_timelapse()
+
+    @classmethod
+    def from_params(cls, rgb, params, **kwargs):
+        """A Session made with the model, mode, knobs, seed and learning rate saved in `params` (a
+        get_params() dict), then set_params(params): continue a saved painting. rgb must have its size."""
+        check_format(params)
+        model, mode, knobs = params["model"], params["mode"], params["knobs"]
+        if not isinstance(model, str) or model not in MODELS:
+            raise ValueError(f"these parameters belong to the {model!r} model, which is not one of: "
+                             f"{', '.join(MODELS)}")
+        if mode not in MODES:
+            raise ValueError(f"these parameters name mode {mode!r}; the modes are {', '.join(MODES)}")
+        if not isinstance(knobs, dict):
+            raise ValueError(f"knobs must be an object of name: number, got {type(knobs).__name__}")
+        session = cls(rgb, model=model, mode=mode, seed=params["seed"], **kwargs, **knobs)
+        session.set_params(params)
+        return session
 
     @property
     def learning_rate(self):
@@ -60,6 +94,7 @@ class Session:
         lr = self.model.learning_rate
         self.model = make_model(self.model_name, self._labels, learning_rate=lr, seed=self.seed, **self.knobs)
         self._refresh()
+        self._restart_timelapse()
 
     def step(self, epochs):
         """Train `epochs` more epochs; on a non-finite cost restore the state before the call and raise."""
@@ -75,7 +110,76 @@ class Session:
                 f"the cost exploded (learning rate {lr:g} is too large for this model); "
                 f"the state before this step (epoch {saved.epoch}) was restored")
         self._refresh(cost)
+        if epochs > 0:
+            self._ticks += 1
+            if self._timelapse_capacity and self._ticks % self._interval == 0:
+                self._record()
         return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
+
+    # --- timelapse -------------------------------------------------------------------------------------
+    def _restart_timelapse(self):
+        self._ticks, self._interval, self._kept = 0, 1, []  # kept: [(tick, (H, W, 3) uint8)]
+        if self._timelapse_capacity:
+            self._record()
+
+    def _record(self):
+        if len(self._kept) == self._timelapse_capacity:
+            self._kept = self._kept[::2]  # ticks 0, 2i, 4i, ...: still multiples of the doubled interval
+            self._interval *= 2
+        self._kept.append((self._ticks, self._frame[..., :3].copy()))
+
+    def timelapse(self):
+        """The kept frames, oldest first, plus the current frame if newer: a list of (H, W, 3) uint8."""
+        frames = [pixels for _, pixels in self._kept]
+        if not self._kept or self._kept[-1][0] != self._ticks:
+            frames.append(self._frame[..., :3].copy())
+        return frames
+
+    @property
+    def timelapse_frames(self):
+        """How many frames timelapse() returns (and timelapse_gif() holds, before Pillow merges repeats)."""
+        return len(self._kept) + (not self._kept or self._kept[-1][0] != self._ticks)
+
+    def timelapse_gif(self, scale=1, duration_ms=80):
+        """The timelapse as an animated GIF (bytes), each pixel a scale x scale block."""
+        from .images import gif_bytes  # Pillow only when exporting
+        return gif_bytes(self.timelapse(), duration=duration_ms, scale=scale)
+
+    def png_bytes(self, scale=1):
+        """The displayed learned image (frame()'s RGB) as PNG bytes, each pixel a scale x scale block."""
+        from .images import png_bytes  # Pillow only when exporting
+        return png_bytes(self._frame[..., :3], scale=scale)
+
+    # --- parameters ------------------------------------------------------------------------------------
+    def get_params(self):
+        """Everything needed to restore the learned image, as a JSON-serialisable dict (see params.py)."""
+        table = MODELS[self.model_name].KNOBS
+        knobs = {name: table[name].clamp(self.knobs.get(name, knob.default), name) for name, knob in table.items()
+                 if self.knobs.get(name, knob.default) is not None}
+        return {"format": FORMAT, "version": VERSION, "model": self.model_name, "mode": self.mode,
+                "height": self.height, "width": self.width, "learning_rate": self.model.learning_rate,
+                "epoch": self.model.epoch, "seed": self.seed, "knobs": knobs, "params": self.model.get_params()}
+
+    def set_params(self, params):
+        """Restore get_params() output: the model is rebuilt with the saved knobs and seed, then given the
+        saved parameters, learning rate and epoch; the timelapse starts again. Any problem raises
+        ValueError and leaves the session as it was."""
+        lr, epoch, seed, knobs, model_params = check_header(params, model=self.model_name, mode=self.mode,
+                                                            height=self.height, width=self.width)
+        model = make_model(self.model_name, self._labels, learning_rate=lr, seed=seed, **knobs)
+        try:
+            with np.errstate(over="ignore", invalid="ignore"):  # huge values: reported as a non-finite cost
+                model.set_params(model_params)
+                model.epoch = epoch
+                model.learning_rate = lr
+                cost = model.cost()
+        except (TypeError, KeyError, AttributeError) as e:  # malformed nesting the model did not expect
+            raise ValueError(f"the model's parameters are malformed ({type(e).__name__}: {e})") from None
+        if not np.isfinite(cost):
+            raise ValueError("these parameters give a non-finite cost (NaN or infinity)")
+        self.model, self.seed, self.knobs = model, seed, knobs
+        self._refresh(cost)
+        self._restart_timelapse()
 
     def _refresh(self, cost=None):
         """Recompute the frame (into the reused buffer), cost and PSNR from the model."""
@@ -90,7 +194,8 @@ class Session:
     def stats(self):
         return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr,
                 "learning_rate": self.model.learning_rate, "mode": self.mode, "model": self.model_name,
-                "height": self.height, "width": self.width}
+                "height": self.height, "width": self.width, "seed": self.seed, "knobs": dict(self.knobs),
+                "timelapse_frames": self.timelapse_frames}
 
     def frame(self):
         """(H, W, 4) uint8 RGBA of the learned image. The buffer is reused: copy it to keep it."""
