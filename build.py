@@ -321,6 +321,29 @@ def prepare_out(out: Path) -> None:
     (out / BUILD_MARKER).write_text("made by build.py; the next build deletes this directory\n")
 
 
+# site/sw.js holds this line; the build replaces it with every file of dist/ and a content hash, so the
+# service worker precaches exactly this build and each new build is a byte change the browser notices.
+SW_FILE = "sw.js"
+SW_PLACEHOLDER = "const BUILD = { version: 'dev', files: [] }; // build.py fills this in"
+
+
+def stamp_service_worker(out: Path) -> tuple[str, int]:
+    """Write the precache list (paths relative to sw.js) and version into out/sw.js."""
+    sw = out / SW_FILE
+    text = sw.read_text(encoding="utf-8")
+    if text.count(SW_PLACEHOLDER) != 1:
+        raise BuildError(f"site/{SW_FILE} must contain this line exactly once: {SW_PLACEHOLDER}")
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
+                   if p.is_file() and p.name not in (BUILD_MARKER, SW_FILE))
+    h = hashlib.sha256()
+    for rel in files:
+        h.update(rel.encode() + b"\0" + bytes.fromhex(sha256_file(out / rel)))
+    version = h.hexdigest()[:16]
+    build_line = f"const BUILD = {json.dumps({'version': version, 'files': files})};"
+    sw.write_text(text.replace(SW_PLACEHOLDER, build_line), encoding="utf-8")
+    return version, len(files)
+
+
 def build(out: Path, cache: Path, offline: bool = False) -> None:
     t0 = time.perf_counter()
     if not SITE_DIR.is_dir():
@@ -341,9 +364,11 @@ def build(out: Path, cache: Path, offline: bool = False) -> None:
     pyo.mkdir()
     for name, (digest, _) in VENDORED.items():
         copy_verified(cache / name, pyo / name, digest)
+    sw_version, n_precache = stamp_service_worker(out)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     log(f"built {out}: {n_site} site files, painting.zip ({n_py} modules), "
-        f"{len(VENDORED)} pyodide files; {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s")
+        f"{len(VENDORED)} pyodide files; {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s; "
+        f"sw.js precaches {n_precache} files (version {sw_version})")
 
 
 # --------------------------------------------------------------------------------------- serving

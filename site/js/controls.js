@@ -120,6 +120,7 @@ export function buildControls(containers, rows, onChange) {
     return entry;
   };
   return {
+    has: (id) => entries.has(id),
     get: (id) => read(lookup(id)),
     set: (id, value) => write(lookup(id), value),
     element: (id) => lookup(id).input,

@@ -8,6 +8,11 @@ import { CostChart } from './chart.js';
 import { buildControls, SETTINGS, formatCount } from './controls.js';
 import { IMAGES } from './images.js';
 import { decodeImage, rgbaAtSize, drawPixels } from './pixels.js';
+import { parseUrlState, settingsHash, pageUrl, property } from './url-state.js';
+import { applyView, installEmbed, autoplay } from './embed.js';
+import { installKeyboard } from './keyboard.js';
+import { installShare } from './share.js';
+import { registerOffline } from './offline.js';
 
 const SESSION = 'a';
 const LOAD_TIMEOUT_MS = 60000;
@@ -47,8 +52,11 @@ class Painter {
   #stopCost = STOP_COST_DEFAULT.rgb;
   #stopCostEdited = false;
   #learningRateEdited = false;
+  #chosen = {};          // settings chosen in the URL or by the user: what the page's URL carries
+  #urlNotes = [];        // URL values that were refused, said once Python is ready
 
-  constructor() {
+  // urlSettings: {key: value} already checked by url-state.js; rejected: [{key, raw, reason}]
+  constructor(urlSettings = {}, rejected = []) {
     for (const id of ['target', 'learned', 'start', 'step', 'reset', 'epoch', 'cost', 'psnr', 'status-text',
       'message', 'message-text', 'retry', 'loading', 'loading-text', 'chart', 'target-settings',
       'training-settings', 'image-credit']) {
@@ -56,7 +64,8 @@ class Painter {
     }
     this.#controls = buildControls(
       { target: this.#el['target-settings'], training: this.#el['training-settings'] },
-      SETTINGS, (id, value) => this.#onSetting(id, value));
+      SETTINGS, (id, value) => { this.#remember(id, value); this.#onSetting(id, value); });
+    this.#adoptUrl(urlSettings, rejected);
     this.#size = Number(this.#controls.get('size'));
     this.#chart = new CostChart(this.#el.chart);
     this.#el.start.addEventListener('click', () => this.#toggle());
@@ -86,6 +95,7 @@ class Painter {
       this.#el.loading.hidden = true;
       performance.mark('painter:ready');
       this.#setStatus(Status.READY);
+      if (this.#urlNotes.length) this.#showMessage(this.#urlNotes.join(' '), 'info');
     } catch (err) {
       if (client !== this.#client) return; // a retry replaced this attempt
       client.terminate();
@@ -134,7 +144,7 @@ class Painter {
   async #newSession(pixels) {
     const mode = this.#controls.get('mode');
     const result = await this.#client.request(Request.INIT, {
-      session: SESSION, pixels, width: this.#size, height: this.#size, mode, model: 'onehot',
+      session: SESSION, pixels, width: this.#size, height: this.#size, mode, model: this.#setting('model'),
       learningRate: this.#learningRateEdited ? this.#controls.get('lr') : null, knobs: {},
     }, [pixels]);
     this.#acceptRate(result.learningRate);
@@ -152,6 +162,59 @@ class Painter {
     document.body.dataset.learningRate = String(rate);
     if (!this.#learningRateEdited) this.#controls.set('lr', rate);
   }
+
+  // ------------------------------------------------------------------------------ URL state
+  // Puts the URL's settings into the controls, as if chosen there (a rate from the URL overrides the
+  // model's default; a mode without a stop threshold takes that mode's default threshold).
+  #adoptUrl(settings, rejected) {
+    for (const [key, value] of Object.entries(settings)) {
+      if (this.#controls.has(key)) this.#controls.set(key, value);
+      this.#chosen[key] = this.#setting(key);
+    }
+    if ('lr' in settings) this.#learningRateEdited = true;
+    if ('stop-cost' in settings) {
+      this.#stopCost = settings['stop-cost'];
+      this.#stopCostEdited = true;
+    } else if ('mode' in settings) {
+      this.#stopCost = STOP_COST_DEFAULT[settings.mode];
+      this.#controls.set('stop-cost', this.#stopCost);
+    }
+    this.#urlNotes = rejected.map(({ key, raw, reason }) => {
+      const shown = raw.length > 24 ? `${raw.slice(0, 24)}…` : raw;
+      return `The link's ${key} "${shown}" was ignored (${reason}); using the default.`;
+    });
+    this.#writeUrl();
+  }
+
+  // A setting's value: its control's when the page has one, else the URL's or the table's default.
+  #setting(key) {
+    if (this.#controls.has(key)) return this.#controls.get(key);
+    return key in this.#chosen ? this.#chosen[key] : property(key).default;
+  }
+
+  #remember(id, value) {
+    if (!property(id)) return;
+    this.#chosen[id] = value;
+    this.#writeUrl();
+  }
+
+  // The address bar always shows the settings in effect, so it can be bookmarked or copied as is.
+  #writeUrl() {
+    const url = new URL(window.location.href);
+    url.hash = settingsHash(this.#chosen);
+    history.replaceState(history.state, '', url);
+  }
+
+  // The page's settings (for Share / Embed links).
+  get settings() {
+    return { ...this.#chosen };
+  }
+
+  // ------------------------------------------------------------------------------ for embed.js
+  get status() { return this.#status; }
+  get running() { return this.#running; }
+  play() { if (!this.#running) this.#toggle(); }
+  pause() { if (this.#running) this.#toggle(); }
 
   // ------------------------------------------------------------------------------ training loop
   #canTrain() {
@@ -238,8 +301,10 @@ class Painter {
     }
     this.#setStatus(Status.PAUSED);
     if (err.name === COST_EXPLODED) {
-      this.#showMessage(`The cost exploded: ${err.message}. Lower the learning rate, then press Continue.`,
-        'error', { kind: 'exploded' });
+      const said = err.message.replace(/\.$/, '');
+      const text = /^the cost exploded/i.test(said) ? said[0].toUpperCase() + said.slice(1)
+        : `The cost exploded: ${said}`;
+      this.#showMessage(`${text}. Lower the learning rate, then press Continue.`, 'error', { kind: 'exploded' });
     } else {
       this.#showMessage(`Training stopped: ${err.message}`, 'error');
     }
@@ -338,12 +403,14 @@ class Painter {
     this.#el.message.hidden = true;
     this.#el['message-text'].textContent = '';
     this.#el.message.dataset.kind = '';
+    this.#el.message.dataset.tone = '';
     this.#el.retry.hidden = true;
   }
 
   #setStatus(status) {
     this.#status = status;
     document.body.dataset.status = status;
+    document.dispatchEvent(new CustomEvent('painter:status', { detail: { status } }));
     this.#el['status-text'].textContent = STATUS_TEXT[status];
     this.#updateButtons();
   }
@@ -360,4 +427,30 @@ class Painter {
   }
 }
 
-new Painter().boot();
+const url = parseUrlState(window.location.search, window.location.hash);
+applyView(url.view);
+const painter = new Painter(url.settings, url.rejected);
+painter.boot();
+installKeyboard(document);
+const byId = (ids) => Object.fromEntries(Object.entries(ids).map(([key, id]) => [key, $(id)]));
+const links = {
+  shareUrl: () => pageUrl(window.location.href, painter.settings, { theme: url.view.theme }),
+  embedUrl: () => pageUrl(window.location.href, painter.settings, { embed: true, theme: url.view.theme }),
+};
+installShare(byId({
+  share: 'share-link', embed: 'embed-code', url: 'share-url', note: 'share-note', dialog: 'embed-dialog',
+  snippet: 'embed-snippet', copy: 'embed-copy', close: 'embed-close', copyNote: 'embed-copy-note',
+}), links);
+if (url.view.embed) {
+  installEmbed({ toggle: $('embed-more'), fullPage: $('full-page'), fullPageUrl: links.shareUrl });
+  autoplay(painter, {
+    watched: $('learned'), startButton: $('start'),
+    reducedMotion: window.matchMedia('(prefers-reduced-motion: reduce)').matches,
+  });
+}
+// the offline copy is made once Python has loaded, so it does not slow the first load down
+document.addEventListener('painter:status', function once(event) {
+  if (event.detail.status !== 'ready') return;
+  document.removeEventListener('painter:status', once);
+  registerOffline();
+});
