@@ -330,8 +330,10 @@ function pythonError(err) {
   if (err && err.constructor && err.constructor.name === 'PythonError') {
     const name = err.type || 'PythonError';
     const text = String(err.message).trim();
-    const at = text.lastIndexOf(`\n${name}: `);
-    const message = at >= 0 ? text.slice(at + name.length + 3).trim() : text.split('\n').pop();
+    // the last line naming the class, possibly qualified ("painting.linreg.CostExplodedError: ...")
+    const heads = [...text.matchAll(/^(?:[\w.]+\.)?(\w+): /gm)].filter((m) => m[1] === name);
+    const last = heads[heads.length - 1];
+    const message = last ? text.slice(last.index + last[0].length).trim() : text.split('\n').pop();
     return { name, message, stack: text };
   }
   return {

@@ -1,0 +1,67 @@
+"""Reading and driving the page from tests: canvases, readout, log sliders; an independent PSNR."""
+import math
+import time
+
+import numpy as np
+
+
+def canvas_rgba(page, canvas_id: str) -> np.ndarray:
+    """The canvas's pixels as (H, W, 4) uint8, read with getImageData."""
+    data = page.evaluate(
+        """id => {
+            const c = document.getElementById(id);
+            const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            return {w: c.width, h: c.height, px: Array.from(d)};
+        }""", canvas_id)
+    return np.asarray(data["px"], dtype=np.uint8).reshape(data["h"], data["w"], 4)
+
+
+def psnr(a: np.ndarray, b: np.ndarray) -> float:
+    """PSNR in dB between two uint8 RGB(A) images, over the RGB channels (an independent oracle)."""
+    diff = a[..., :3].astype(np.float64) - b[..., :3].astype(np.float64)
+    mse = float(np.mean(diff ** 2))
+    return math.inf if mse == 0 else 10 * math.log10(255.0 ** 2 / mse)
+
+
+def set_log_slider(page, control_id: str, value: float) -> None:
+    """Log sliders (#lr, #epochs-per-frame) hold log10(value); set it and fire `input` as a user would."""
+    page.evaluate(
+        """([id, position]) => {
+            const el = document.getElementById(id);
+            el.value = String(position);
+            el.dispatchEvent(new Event('input', {bubbles: true}));
+        }""", [control_id, math.log10(value)])
+
+
+def read_int(page, selector: str) -> int:
+    return int(page.text_content(selector))
+
+
+def read_cost(page) -> float:
+    return float(page.text_content("#cost"))
+
+
+def read_psnr(page) -> float:
+    text = page.text_content("#psnr")
+    assert text.endswith(" dB"), text
+    return float(text[:-3])
+
+
+def wait_for(page, predicate: str, arg=None, timeout: float = 30_000, interval: float = 0.05):
+    """Poll the JS function `predicate(arg)` until it returns something truthy; return that.
+
+    page.wait_for_function compiles its predicate inside the page, which the page's Content-Security-
+    Policy (no 'unsafe-eval') forbids; page.evaluate goes through DevTools and is not affected, so the
+    tests keep the policy switched on (a violation would show up as a console error).
+    """
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = page.evaluate(predicate, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            state = page.evaluate("() => [document.body.dataset.status,"
+                                  " document.getElementById('message-text')?.textContent]")
+            raise TimeoutError(f"waited {timeout / 1000:.0f} s for {predicate} (arg={arg!r}); "
+                               f"status {state[0]!r}, message {state[1]!r}")
+        time.sleep(interval)
