@@ -106,7 +106,8 @@ class LinearFeatureModel:
     NAME = None
     DEFAULT_LEARNING_RATE = 1.0
     KNOBS = {
-        "solver": Knob(0, 0, 1, integer=True, label="solver: 0 = gradient descent, 1 = mini-batch SGD"),
+        "solver": Knob(0, 0, 1, integer=True, label="solver",
+                       choices=("gradient descent", "mini-batch SGD")),
         "batch_size": Knob(1024, 16, 65536, log=True, integer=True, label="SGD batch (pixels)"),
     }
 

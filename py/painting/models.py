@@ -16,6 +16,7 @@ class Knob:
     log: bool = False
     integer: bool = False
     label: str = ""
+    choices: tuple = ()  # names of the integer values low..high, for a select instead of a slider
 
     def clamp(self, value, name="value"):
         """The value as a number inside [low, high] (rounded if integer); ValueError if not a number."""
@@ -33,9 +34,12 @@ class Knob:
         return int(round(value)) if self.integer else value
 
 
+from .features import CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel  # noqa: E402
+from .nets import MLPModel, SirenModel  # noqa: E402
 from .onehot import OneHotImageModel  # noqa: E402  (after Knob: model modules import it)
 
-MODELS = {"onehot": OneHotImageModel}
+MODELS = {"onehot": OneHotImageModel, "plane": PlaneModel, "poly": PolynomialModel,
+          "rff": FourierFeatureModel, "dct": CosineBasisModel, "mlp": MLPModel, "siren": SirenModel}
 
 
 def make_model(name, target, learning_rate=None, seed=0, **knobs):

@@ -209,7 +209,7 @@ class MLPModel(Network):
     NAME = "mlp"
     DEFAULT_LEARNING_RATE = 1e-2
     KNOBS = {**Network.KNOBS,
-             "fourier": Knob(0, 0, 1, integer=True, label="Fourier features of (x, y): 0 off, 1 on"),
+             "fourier": Knob(0, 0, 1, integer=True, label="input", choices=("plain (x, y)", "Fourier features of (x, y)")),
              "sigma": Knob(10.0, 0.5, 64.0, log=True, label="Fourier frequency scale sigma")}
 
     def init_layers(self):
