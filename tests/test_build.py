@@ -63,8 +63,28 @@ def test_wheel_pins_agree_with_pyodide_lock(built):
 def test_site_is_copied_as_is(built):
     site_files = {p.relative_to(ROOT / "site") for p in (ROOT / "site").rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts}
-    for rel in site_files:
+    for rel in site_files - {Path(build.SW_FILE)}:  # sw.js is stamped, see below
         assert (built / rel).read_bytes() == (ROOT / "site" / rel).read_bytes(), rel
+
+
+def test_service_worker_precaches_every_file_with_a_content_version(built, tmp_path):
+    import json
+    text = (built / "sw.js").read_text()
+    assert build.SW_PLACEHOLDER not in text
+    line = next(ln for ln in text.splitlines() if ln.startswith("const BUILD = "))
+    stamped = json.loads(line.removeprefix("const BUILD = ").removesuffix(";"))
+    every = sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
+                   if p.is_file() and p.name not in (build.BUILD_MARKER, "sw.js"))
+    assert stamped["files"] == every and "index.html" in every and "pyodide/pyodide.asm.wasm" in every
+    assert re.fullmatch(r"[0-9a-f]{16}", stamped["version"])
+    # the same files give the same version; one changed byte gives another
+    again = tmp_path / "again"
+    shutil.copytree(built, again)
+    shutil.copy(ROOT / "site" / "sw.js", again / "sw.js")
+    assert build.stamp_service_worker(again)[0] == stamped["version"]
+    shutil.copy(ROOT / "site" / "sw.js", again / "sw.js")
+    (again / "images" / "CREDITS.md").write_text("changed")
+    assert build.stamp_service_worker(again)[0] != stamped["version"]
 
 
 def test_painting_zip_is_the_package_and_deterministic(built, tmp_path):
