@@ -1,5 +1,6 @@
 """`python -m painting` end to end on a generated image, in a subprocess."""
 import io
+import json
 import os
 import re
 import subprocess
@@ -56,6 +57,36 @@ def test_2017_mode_and_knobs(picture):
     assert LAST_LINE.match(p.stdout.strip().splitlines()[-1]).group(1) == "400"
 
 
+def test_scaled_png_and_parameters_continue_the_run(picture, tmp_path):
+    first, whole = tmp_path / "first.png", tmp_path / "whole.png"
+    saved, cont = tmp_path / "saved.json", tmp_path / "continued.png"
+    a = run(picture, "--size", 30, "--epochs-per-frame", 50, "--frames", 2, "--init-noise", 0.3, "--seed", 5,
+            "--out", first, "--scale", 3, "--save-params", saved)
+    assert a.returncode == 0, a.stderr
+    params = json.loads(saved.read_text())
+    assert (params["model"], params["mode"], params["height"], params["width"], params["epoch"]) == \
+        ("onehot", "rgb", 20, 30, 100)
+    assert params["seed"] == 5 and params["knobs"] == {"init_noise": 0.3}
+    big = np.asarray(Image.open(first).convert("RGB"))
+    assert big.shape == (60, 90, 3)
+    np.testing.assert_array_equal(big[1::3, 2::3], big[::3, ::3])  # 3x3 blocks
+    # 100 saved epochs + 50 more = one uninterrupted run of 3 x 50 epochs
+    b = run(picture, "--load-params", saved, "--epochs-per-frame", 50, "--frames", 1, "--out", cont)
+    c = run(picture, "--size", 30, "--epochs-per-frame", 50, "--frames", 3, "--init-noise", 0.3, "--seed", 5,
+            "--out", whole)
+    assert b.returncode == 0 and c.returncode == 0, b.stderr + c.stderr
+    assert LAST_LINE.match(b.stdout.strip().splitlines()[-1]).group(1) == "150"
+    np.testing.assert_array_equal(np.asarray(Image.open(cont)), np.asarray(Image.open(whole)))
+    for args, message in [
+        (["--size", 16], "for a 30×20 image, the current image is 16×11"),
+        (["--mode", "2017"], "these parameters are for mode 'rgb', --mode says '2017'"),
+        (["--init-noise", "0.1"], "--init-noise cannot be combined with --load-params"),
+    ]:
+        p = run(picture, "--load-params", saved, "--frames", 1, *args)
+        errors = [line for line in p.stderr.splitlines() if line.startswith("error:")]
+        assert p.returncode == 1 and len(errors) == 1 and message in errors[0], p.stderr
+
+
 @pytest.mark.parametrize("args, message", [
     (["{missing}"], "error: file not found"),
     (["{text}"], "error: this file is not an image"),
@@ -63,13 +94,24 @@ def test_2017_mode_and_knobs(picture):
     (["{picture}", "--frames", "0"], "error: --frames must be at least 1"),
     (["{picture}", "--mode", "cmyk"], "error: argument --mode: invalid choice"),
     (["{picture}", "--out", "{tmp}/no/such/dir/x.png"], "error: cannot write"),
+    (["{picture}", "--scale", "0"], "error: --scale must be at least 1"),
+    (["{picture}", "--load-params", "{tmp}/none.json"], "error: parameter file not found"),
+    (["{picture}", "--load-params", "{text}"], "error: {text}: the parameter file is not valid JSON"),
+    (["{picture}", "--load-params", "{array}"], "error: {array}: the parameter file must hold a JSON object"),
+    (["{picture}", "--load-params", "{other}"], "error: {other}: these parameters belong to the 'watercolour' model, which is not one of"),
 ])
 def test_errors_are_one_line_with_status_1(picture, tmp_path, args, message):
     text = tmp_path / "notes.txt"
     text.write_text("not a picture")
-    names = dict(missing=tmp_path / "missing.png", text=text, picture=picture, tmp=tmp_path)
+    array, other = tmp_path / "array.json", tmp_path / "other.json"
+    array.write_text("[1, 2]")
+    other.write_text(json.dumps({"format": "regression-painter-params", "version": 1, "model": "watercolour",
+                                 "mode": "rgb", "height": 20, "width": 30, "learning_rate": 1.0, "epoch": 0,
+                                 "seed": 0, "knobs": {}, "params": {}}))
+    names = dict(missing=tmp_path / "missing.png", text=text, picture=picture, tmp=tmp_path, array=array,
+                 other=other)
     p = run("--frames", 1, *[a.format(**names) for a in args])  # a later --frames wins
     assert p.returncode == 1
     lines = [line for line in p.stderr.splitlines() if line.startswith("error:")]
-    assert len(lines) == 1 and lines[0].startswith(message), p.stderr
+    assert len(lines) == 1 and lines[0].startswith(message.format(**names)), p.stderr
     assert "Traceback" not in p.stderr

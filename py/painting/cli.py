@@ -1,16 +1,20 @@
 """python -m painting IMAGE [--size 64] [--mode rgb|2017] [--model onehot] [--lr LR]
-[--epochs-per-frame N] [--frames N] [--out learned.png] [--gif timelapse.gif] [--<knob> VALUE ...]
+[--epochs-per-frame N] [--frames N] [--out learned.png] [--scale N] [--gif timelapse.gif]
+[--save-params FILE.json] [--load-params FILE.json] [--<knob> VALUE ...]
 
 Paints IMAGE with a model, shows a progress bar on stderr and prints, as the last line on stdout,
 `epochs=<int> cost=<float> psnr=<float> seconds=<float>`. Errors: one line on stderr, exit status 1.
+With --load-params the painting continues from saved parameters: model, mode, size, knobs and seed come
+from the file (an explicit --model/--mode/--size must agree with it; --lr overrides its rate).
 """
 import argparse
 import sys
 import time
 
-from .images import ImageError, gif_bytes, load_image, png_bytes
+from .images import MAX_SCALE, ImageError, load_image
 from .linreg import CostExplodedError
 from .models import MODELS
+from .params import params_from_json, params_to_json
 from .session import MODES, Session
 
 
@@ -35,16 +39,19 @@ def _knob_table():
 def build_parser():
     p = _Parser(prog="python -m painting", description="Learn a picture by linear regression.")
     p.add_argument("image", help="PNG, JPEG, GIF, WebP or BMP file")
-    p.add_argument("--size", type=int, default=64, help="longest side in pixels (default 64)")
-    p.add_argument("--mode", choices=MODES, default="rgb", help="rgb labels or the 2017 packed colour")
-    p.add_argument("--model", choices=list(MODELS), default="onehot")
+    p.add_argument("--size", type=int, default=None, help="longest side in pixels (default 64)")
+    p.add_argument("--mode", choices=MODES, default=None, help="rgb labels (default) or the 2017 packed colour")
+    p.add_argument("--model", choices=list(MODELS), default=None, help="default onehot")
     p.add_argument("--lr", type=float, default=None, help="learning rate (default: the model's)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs-per-frame", type=int, default=200)
     p.add_argument("--frames", type=int, default=100)
     p.add_argument("--out", default=None, help="write the learned image as PNG")
-    p.add_argument("--gif", default=None, help="write a timelapse GIF of all frames")
+    p.add_argument("--scale", type=int, default=1, help=f"PNG and GIF pixels as N x N blocks (1..{MAX_SCALE})")
+    p.add_argument("--gif", default=None, help="write a timelapse GIF (at most 120 frames spanning the run)")
     p.add_argument("--gif-ms", type=int, default=80, help="milliseconds per GIF frame")
+    p.add_argument("--save-params", default=None, metavar="FILE.json", help="write the learned parameters")
+    p.add_argument("--load-params", default=None, metavar="FILE.json", help="start from saved parameters")
     for name, (knob, owners) in _knob_table().items():
         p.add_argument("--" + name.replace("_", "-"), dest="knob_" + name, default=None,
                        type=int if knob.integer else float, metavar="X",
@@ -58,38 +65,74 @@ def _bar(fraction, text, width=30):
     return f"\r[{'#' * done}{'-' * (width - done)}] {fraction * 100:5.1f}% {text}"
 
 
+def _read_params(path):
+    try:
+        with open(path, "rb") as f:
+            return params_from_json(f.read())
+    except FileNotFoundError:
+        raise _UsageError(f"parameter file not found: {path}") from None
+    except ValueError as e:
+        raise _UsageError(f"{path}: {e}") from None
+
+
+def _write(path, data):
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def run(argv=None):
     args = build_parser().parse_args(argv)
-    for name in ("size", "epochs_per_frame", "frames"):
-        if getattr(args, name) < 1:
+    for name in ("size", "epochs_per_frame", "frames", "scale", "gif_ms"):
+        if getattr(args, name) is not None and getattr(args, name) < 1:
             raise _UsageError(f"--{name.replace('_', '-')} must be at least 1")
+    if args.scale > MAX_SCALE:
+        raise _UsageError(f"--scale must be at most {MAX_SCALE}")
+    saved = _read_params(args.load_params) if args.load_params else None
+    model = args.model or (saved or {}).get("model") or "onehot"  # only to check the knob options
     knobs = {}
     for name, (_, owners) in _knob_table().items():
         value = getattr(args, "knob_" + name)
         if value is not None:
-            if args.model not in owners:
-                raise _UsageError(f"--{name.replace('_', '-')} is not a setting of model {args.model!r}")
+            if saved is not None:
+                raise _UsageError(f"--{name.replace('_', '-')} cannot be combined with --load-params: "
+                                  f"the parameter file sets the model's settings")
+            if model not in owners:
+                raise _UsageError(f"--{name.replace('_', '-')} is not a setting of model {model!r}")
             knobs[name] = value
     start = time.perf_counter()
-    rgb = load_image(args.image, max_side=args.size)
-    session = Session(rgb, model=args.model, mode=args.mode, learning_rate=args.lr, seed=args.seed, **knobs)
-    frames = [session.frame()[..., :3].copy()] if args.gif else None
+    if saved is None:
+        rgb = load_image(args.image, max_side=args.size or 64)
+        session = Session(rgb, model=model, mode=args.mode or "rgb", learning_rate=args.lr, seed=args.seed,
+                          timelapse=120 if args.gif else 0, **knobs)
+    else:
+        size = args.size
+        if size is None and isinstance(saved.get("height"), int) and isinstance(saved.get("width"), int):
+            size = max(saved["height"], saved["width"], 1)
+        rgb = load_image(args.image, max_side=size or 64)
+        try:
+            for flag in ("model", "mode"):
+                given = getattr(args, flag)
+                if given is not None and given != saved.get(flag):
+                    raise ValueError(f"these parameters are for {flag} {saved.get(flag)!r}, --{flag} says {given!r}")
+            session = Session.from_params(rgb, saved, timelapse=120 if args.gif else 0)
+        except ValueError as e:
+            raise _UsageError(f"{args.load_params}: {e}") from None
+        if args.lr is not None:
+            session.learning_rate = args.lr
     show = sys.stderr.isatty()
     for i in range(args.frames):
         stats = session.step(args.epochs_per_frame)
-        if frames is not None:
-            frames.append(session.frame()[..., :3].copy())
         if show or i + 1 == args.frames:
             sys.stderr.write(_bar((i + 1) / args.frames,
                                   f"epoch {stats['epoch']} cost {stats['cost']:.4g} psnr {stats['psnr']:.2f} dB"))
             sys.stderr.flush()
     sys.stderr.write("\n")
     if args.out:
-        with open(args.out, "wb") as f:
-            f.write(png_bytes(session.frame()[..., :3]))
+        _write(args.out, session.png_bytes(scale=args.scale))
     if args.gif:
-        with open(args.gif, "wb") as f:
-            f.write(gif_bytes(frames, duration=args.gif_ms))
+        _write(args.gif, session.timelapse_gif(scale=args.scale, duration_ms=args.gif_ms))
+    if args.save_params:
+        _write(args.save_params, params_to_json(session.get_params()).encode("utf-8"))
     s = session.stats()
     seconds = time.perf_counter() - start
     print(f"epochs={s['epoch']} cost={s['cost']:.6g} psnr={s['psnr']:.4f} seconds={seconds:.3f}")
