@@ -98,7 +98,8 @@ def test_scaled_png_and_parameters_continue_the_run(picture, tmp_path):
     (["{picture}", "--load-params", "{tmp}/none.json"], "error: parameter file not found"),
     (["{picture}", "--load-params", "{text}"], "error: {text}: the parameter file is not valid JSON"),
     (["{picture}", "--load-params", "{array}"], "error: {array}: the parameter file must hold a JSON object"),
-    (["{picture}", "--load-params", "{other}"], "error: {other}: these parameters belong to the 'watercolour' model, which is not one of"),
+    (["{picture}", "--load-params", "{other}"],
+     "error: {other}: these parameters belong to the 'watercolour' model, which is not one of"),
 ])
 def test_errors_are_one_line_with_status_1(picture, tmp_path, args, message):
     text = tmp_path / "notes.txt"
