@@ -31,13 +31,17 @@ def _unit(x):
 
 def psnr(pred, target):
     """PSNR in dB with data range 1.0, capped at 100 dB; NaN in pred counts as a maximal error."""
-    h, y = _unit(pred), _unit(target)
-    if h.shape != y.shape:
-        raise ValueError(f"psnr expects arrays of the same shape, got {h.shape} and {y.shape}")
-    if h.size == 0:
+    pred, target = np.asarray(pred), np.asarray(target)
+    if pred.shape != target.shape:
+        raise ValueError(f"psnr expects arrays of the same shape, got {pred.shape} and {target.shape}")
+    if pred.size == 0:
         raise ValueError("psnr of an empty image")
-    d = np.nan_to_num(h - y, nan=1.0, posinf=1.0, neginf=1.0).ravel()
-    mse = float(d @ d) / d.size
+    if pred.dtype == np.uint8 and target.dtype == np.uint8:  # exact integer differences, two passes
+        d = np.subtract(pred, target, dtype=np.float64).ravel()  # (N,) in 0..255 steps
+        mse = float(d @ d) / (d.size * 255.0 ** 2)
+    else:
+        d = np.nan_to_num(_unit(pred) - _unit(target), nan=1.0, posinf=1.0, neginf=1.0).ravel()
+        mse = float(d @ d) / d.size
     if mse <= 10.0 ** (-PSNR_CAP / 10):
         return PSNR_CAP
     return min(PSNR_CAP, 10.0 * math.log10(1.0 / mse))
@@ -51,8 +55,10 @@ def to_uint8(rgb, out=None):
             return x.copy()
         out[...] = x
         return out
-    v = np.nan_to_num(x.astype(np.float32) * 255.0 + 0.5, nan=0.0, posinf=255.0, neginf=0.0)
-    np.clip(v, 0.0, 255.0, out=v)
+    v = np.multiply(x, 255.0, dtype=np.float32)  # (..., C) float32 scratch
+    v += 0.5
+    np.fmax(v, 0.0, out=v)  # fmax/fmin drop NaN: NaN -> 0, +inf -> 255, -inf -> 0
+    np.fmin(v, 255.0, out=v)
     if out is None:
         return v.astype(np.uint8)
     out[...] = v  # float -> uint8 assignment truncates, so the +0.5 rounds

@@ -65,6 +65,7 @@ class OneHotImageModel:
         y = _check_target(target)
         self.dtype = np.dtype(dtype)
         self.target = np.array(y, dtype=self.dtype)  # (H, W, C) labels
+        self.target.flags.writeable = False  # never changes: snapshots share it
         H, W, C = self.target.shape
         self.M = H * W
         self.seed = seed

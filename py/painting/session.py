@@ -100,7 +100,7 @@ class Session:
         """Train `epochs` more epochs; on a non-finite cost restore the state before the call and raise."""
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
-        saved = copy.deepcopy(self.model)
+        saved = snapshot(self.model)
         self.model.step(int(epochs))
         cost = self.model.cost()
         if not np.isfinite(cost):
@@ -204,6 +204,13 @@ class Session:
     def target_frame(self):
         """(H, W, 4) uint8 RGBA of the target."""
         return self._target_frame
+
+
+def snapshot(model):
+    """A copy of `model` to restore after a failed step; read-only arrays (labels, feature matrices)
+    are shared rather than copied, so the cost is that of the state that training changes."""
+    shared = {id(v): v for v in vars(model).values() if isinstance(v, np.ndarray) and not v.flags.writeable}
+    return copy.deepcopy(model, shared)
 
 
 def rgba_to_rgb(buffer, height, width):
