@@ -24,7 +24,7 @@ const Status = Object.freeze({
 });
 
 const STATUS_TEXT = {
-  loading: 'Loading Python…', ready: 'Ready', training: 'Training', paused: 'Paused', done: 'Done', error: 'Error',
+  loading: 'Loading', ready: 'Ready', training: 'Training', paused: 'Paused', done: 'Done', error: 'Error',
 };
 const START_LABEL = {
   loading: 'Start', ready: 'Start', training: 'Pause', paused: 'Continue', done: 'Continue', error: 'Start',

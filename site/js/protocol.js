@@ -33,6 +33,9 @@ export const Request = Object.freeze({
 export const Event = Object.freeze({
   // {type, stage, fraction}: loading progress, fraction in [0, 1] (null if the size is unknown).
   PROGRESS: 'progress',
+  // {type, file, reason}: a file Pyodide or the worker could not fetch, sent at once so that even a
+  // load that then hangs (and times out on the page) can name its cause.
+  FETCH_FAILED: 'fetchFailed',
 });
 
 // Loading stages, in the order the UI lists them.

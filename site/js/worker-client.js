@@ -17,6 +17,7 @@ export class WorkerClient {
   #nextId = 1;
   #pending = new Map(); // id -> {resolve, reject}
   #progress = new Map(Object.values(Stage).map((stage) => [stage, 0]));
+  #fetchFailures = []; // "file (reason)" for every file the worker could not fetch
   #onState;
   #onProgress;
   state = LoadState.IDLE;
@@ -43,8 +44,11 @@ export class WorkerClient {
     this.#setState(LoadState.DOWNLOADING);
     let timer;
     const timeout = new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(
-        `Python did not start within ${Math.round(timeoutMs / 1000)} s (${this.#describeProgress()})`)), timeoutMs);
+      timer = setTimeout(() => {
+        const failures = this.#fetchFailures.length ? `; could not fetch ${this.#fetchFailures.join(', ')}` : '';
+        reject(new Error(`Python did not start within ${Math.round(timeoutMs / 1000)} s `
+          + `(${this.#describeProgress()})${failures}`));
+      }, timeoutMs);
     });
     try {
       const info = await Promise.race([this.request(Request.LOAD), timeout]);
@@ -74,6 +78,10 @@ export class WorkerClient {
   }
 
   #receive(msg) {
+    if (msg.type === Event.FETCH_FAILED) {
+      this.#fetchFailures.push(`${msg.file} (${msg.reason})`);
+      return;
+    }
     if (msg.type === Event.PROGRESS) {
       this.#progress.set(msg.stage, msg.fraction);
       const downloaded = [Stage.RUNTIME, Stage.NUMPY].every((stage) => this.#progress.get(stage) === 1);

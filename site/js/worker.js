@@ -64,10 +64,12 @@ function trackDownloads() {
       response = await realFetch(input, init);
     } catch (err) {
       failed.push(`${name} (${err.message})`);
+      self.postMessage({ type: Event.FETCH_FAILED, file: name, reason: err.message });
       throw err;
     }
     if (!response.ok) {
       failed.push(`${name} (HTTP ${response.status})`);
+      self.postMessage({ type: Event.FETCH_FAILED, file: name, reason: `HTTP ${response.status}` });
       return response;
     }
     const match = STAGE_OF_FILE.find(([pattern]) => pattern.test(name));

@@ -1,0 +1,205 @@
+#!/usr/bin/env python3
+"""Page benchmark in headless Chromium: load times against a bare Pyodide boot, and frame times.
+
+    python3 bench/bench_page.py [--runs 3] [--frames 120] [--chromium /usr/bin/chromium]
+
+Builds the site into a temporary directory (build.py --out), adds a bare page there (bare.html +
+bare.js + bare-worker.js: a module worker that only boots Pyodide with numpy, nothing else), serves it
+on 127.0.0.1 and loads both pages in fresh browser contexts (empty HTTP cache), alternating.
+
+Printed (milliseconds from navigation start, median of the runs):
+  FCP                first contentful paint of the page
+  UI visible         #start laid out and visible (first check after the load event may be later)
+  target drawn       the photograph on #target (decoded by the browser; Python not needed)
+  first frame        the first learned frame (epoch 0) drawn from Python: painter:ready mark
+  bare boot          the bare page's Pyodide + numpy boot: bare:ready mark
+Frame time = TRAIN request sent -> frame drawn (train + copy + transfer + putImageData + readout +
+chart), from the page's `painter:frame` events, averaged over --frames frames, at 256^2 and 512^2.
+Targets: UI visible <= 300 ms; first frame <= 1.3 x bare boot; 512^2 frame <= 16.7 ms. No asserts.
+"""
+from __future__ import annotations
+
+import argparse
+import http.server
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+import build  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+BARE_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>bare Pyodide boot</title>
+<link rel="icon" href="favicon.svg" type="image/svg+xml">
+<script type="module" src="bare.js"></script></head><body data-status="loading"></body></html>
+"""
+BARE_JS = """const worker = new Worker(new URL('./bare-worker.js', import.meta.url), { type: 'module' });
+worker.onmessage = (event) => {
+  performance.mark('bare:ready');
+  document.body.dataset.status = event.data;
+};
+"""
+BARE_WORKER = """const { loadPyodide } = await import(new URL('./pyodide/pyodide.mjs', import.meta.url).href);
+const pyodide = await loadPyodide({ indexURL: new URL('./pyodide/', import.meta.url).href, packages: ['numpy'] });
+pyodide.runPython('import numpy');
+self.postMessage('numpy' in pyodide.loadedPackages ? 'ready' : 'error');
+"""
+
+# collects the page's per-frame timestamps (bench only: the page itself keeps no globals)
+COLLECT_FRAMES = """() => {
+  window.__benchFrames = [];
+  document.addEventListener('painter:frame', (e) => window.__benchFrames.push(e.detail));
+}"""
+
+
+def serve(directory: Path):
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), build.make_handler(directory, False))
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
+
+
+def wait_js(page, predicate: str, arg=None, timeout: float = 120.0):
+    """Poll predicate(arg) with page.evaluate (the page's CSP forbids wait_for_function's eval)."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(predicate, arg):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{predicate} still false after {timeout} s")
+        time.sleep(0.01)
+
+
+def mark(page, name: str) -> float | None:
+    return page.evaluate("n => performance.getEntriesByName(n)[0]?.startTime ?? null", name)
+
+
+def load_page(browser, url: str) -> dict:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    page = ctx.new_page()
+    page.goto(url, wait_until="commit")
+    ui_visible = None
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        # the first time #start has a box and is visible, in page time
+        ui_visible = page.evaluate("""() => {
+            const b = document.getElementById('start');
+            return b && b.checkVisibility() && b.getBoundingClientRect().width > 0 ? performance.now() : null;
+        }""")
+        if ui_visible is not None:
+            break
+        time.sleep(0.005)
+    wait_js(page, "() => ['ready', 'error'].includes(document.body.dataset.status)")
+    result = {
+        "status": page.evaluate("document.body.dataset.status"),
+        "fcp": page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null"),
+        "ui": ui_visible,
+        "target": mark(page, "painter:target"),
+        "first": mark(page, "painter:ready"),
+    }
+    ctx.close()
+    return result
+
+
+def load_bare(browser, url: str) -> float:
+    ctx = browser.new_context(service_workers="block")
+    page = ctx.new_page()
+    page.goto(url)
+    wait_js(page, "() => document.body.dataset.status !== 'loading'")
+    ready = mark(page, "bare:ready")
+    status = page.evaluate("document.body.dataset.status")
+    ctx.close()
+    if status != "ready":
+        raise RuntimeError(f"bare page ended in {status}")
+    return ready
+
+
+def frame_times(browser, url: str, size: int, epochs: int, frames: int) -> dict:
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    page = ctx.new_page()
+    page.goto(url)
+    wait_js(page, "() => document.body.dataset.status === 'ready'")
+    page.select_option("#size", str(size))
+    wait_js(page, "s => document.body.dataset.status === 'ready' && document.getElementById('learned').width === s",
+            size)
+    page.evaluate("""e => {
+        const el = document.getElementById('epochs-per-frame');
+        el.value = String(Math.log10(e));
+        el.dispatchEvent(new Event('input', {bubbles: true}));
+        const stop = document.getElementById('stop-cost');
+        stop.value = '0';
+        stop.dispatchEvent(new Event('change', {bubbles: true}));
+    }""", epochs)
+    page.evaluate(COLLECT_FRAMES)
+    page.click("#start")
+    wait_js(page, "n => window.__benchFrames.length >= n", frames + 5, timeout=300)
+    page.click("#start")
+    events = page.evaluate("window.__benchFrames")
+    ctx.close()
+    events = events[5:]  # warm-up
+    total = [e["drawn"] - e["sent"] for e in events]
+    train = [e["received"] - e["sent"] for e in events]
+    draw = [e["drawn"] - e["received"] for e in events]
+    gaps = [b["drawn"] - a["drawn"] for a, b in zip(events, events[1:])]
+    return {"frame": statistics.mean(total), "train": statistics.mean(train), "draw": statistics.mean(draw),
+            "p95": sorted(total)[int(0.95 * (len(total) - 1))], "interval": statistics.mean(gaps),
+            "epochs": events[-1]["epoch"]}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--frames", type=int, default=120)
+    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    args = ap.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="rp-bench-") as tmp:
+        out = Path(tmp) / "dist"
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
+                       stdout=subprocess.DEVNULL)
+        (out / "bare.html").write_text(BARE_HTML)
+        (out / "bare.js").write_text(BARE_JS)
+        (out / "bare-worker.js").write_text(BARE_WORKER)
+        httpd, url = serve(out)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            pages, bares = [], []
+            for _ in range(args.runs):
+                pages.append(load_page(browser, url))
+                bares.append(load_bare(browser, url + "bare.html"))
+            frames = {(size, epochs): frame_times(browser, url, size, epochs, args.frames)
+                      for size in (256, 512) for epochs in (1, 1000)}
+            browser.close()
+        httpd.shutdown()
+
+    def med(key):
+        values = [r[key] for r in pages if r[key] is not None]
+        return statistics.median(values) if values else float("nan")
+
+    bare = statistics.median(bares)
+    print(f"Load (median of {args.runs} runs, fresh context each, ms from navigation start)")
+    print(f"  {'FCP':<22}{med('fcp'):8.0f}")
+    print(f"  {'UI visible (#start)':<22}{med('ui'):8.0f}   target <= 300")
+    print(f"  {'target drawn':<22}{med('target'):8.0f}")
+    print(f"  {'first learned frame':<22}{med('first'):8.0f}   = {med('first') / bare:.2f} x bare (target <= 1.30)")
+    print(f"  {'bare Pyodide + numpy':<22}{bare:8.0f}")
+    print(f"  statuses: {', '.join(r['status'] for r in pages)}")
+    print()
+    print(f"Frames (mean over {args.frames}; frame = TRAIN sent -> drawn; interval = drawn -> next drawn)")
+    print(f"  {'size':>6} {'epochs':>7} {'frame':>8} {'p95':>8} {'train':>8} {'draw':>8} {'interval':>9}")
+    for (size, epochs), r in frames.items():
+        print(f"  {f'{size}²':>6} {epochs:>7} {r['frame']:8.2f} {r['p95']:8.2f} {r['train']:8.2f} "
+              f"{r['draw']:8.2f} {r['interval']:9.2f}")
+    print("  target: 512² frame <= 16.7 ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
