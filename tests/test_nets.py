@@ -7,7 +7,7 @@ from painting.metrics import psnr
 from painting.nets import MLPModel, SirenModel
 from test_features import synthetic_photo, tiny_target
 
-NETS = [(MLPModel, {"width": 16, "depth": 2}),
+NETS = [(MLPModel, {"width": 16, "depth": 2, "fourier": 0}),
         (MLPModel, {"width": 16, "depth": 1, "fourier": 1, "sigma": 2.0}),
         (SirenModel, {"width": 16, "depth": 2})]
 
@@ -42,7 +42,7 @@ def test_backward_matches_central_differences(cls, knobs, masked):
 
 
 @pytest.mark.parametrize("cls, knobs, epochs, floor", [
-    (MLPModel, {"width": 32, "depth": 2, "batch_size": 256}, 40, 22.0),
+    (MLPModel, {"width": 32, "depth": 2, "batch_size": 256, "fourier": 0}, 40, 22.0),
     (MLPModel, {"width": 32, "depth": 2, "batch_size": 256, "fourier": 1, "sigma": 4.0}, 40, 32.0),
     (SirenModel, {"width": 32, "depth": 2, "batch_size": 256}, 40, 25.5),
 ])
@@ -55,6 +55,13 @@ def test_training_paints_the_photo(cls, knobs, epochs, floor):
     assert psnr(model.predict(), target) > floor > start + 5
     assert all(p.dtype == np.float32 for p in model.parameters())
     assert model.predict().dtype == np.float32
+
+
+def test_mlp_defaults_to_fourier_inputs():
+    model = MLPModel(tiny_target(), width=16, depth=1)
+    assert model.knobs["fourier"] == 1 and model.inputs.shape == (20, 256)
+    np.testing.assert_allclose(np.square(model.inputs[:, :128]) + np.square(model.inputs[:, 128:]), 1.0,
+                               rtol=1e-5)  # sin^2 + cos^2 of each frequency
 
 
 def test_output_bias_starts_at_the_mean_training_colour():
@@ -95,7 +102,7 @@ def test_params_round_trip(cls, knobs):
 
 
 def test_set_params_rejects_wrong_model_layers_and_nan():
-    model = MLPModel(tiny_target(), width=16, depth=2)
+    model = MLPModel(tiny_target(), width=16, depth=2, fourier=0)
     good = model.get_params()
     nan_layer = {"weight": [[float("nan")] * 16] * 2, "bias": [0.0] * 16}
     cases = [

@@ -204,12 +204,16 @@ class MLPModel(Network):
     act(z) = max(z, 0), act'(z) = [z > 0]. He init W ~ N(0, 2 / fan_in), b = 0; the output layer
     starts at W_out = 0, b_out = the mean training colour, so epoch 0 paints the average colour
     (a random output layer on 256 Fourier inputs would start from noise at ~1 dB).
+
+    Fourier inputs are the default: on a 64 x 64 photo they reach ~36 dB in seconds where the plain
+    [x, y] net is still at ~20 dB. The plain net is kept on purpose, as the lesson: choose
+    "plain (x, y)" to watch spectral bias keep it blurry.
     """
 
     NAME = "mlp"
     DEFAULT_LEARNING_RATE = 1e-2
     KNOBS = {**Network.KNOBS,
-             "fourier": Knob(0, 0, 1, integer=True, label="input", choices=("plain (x, y)", "Fourier features of (x, y)")),
+             "fourier": Knob(1, 0, 1, integer=True, label="input", choices=("plain (x, y)", "Fourier features of (x, y)")),
              "sigma": Knob(10.0, 0.5, 64.0, log=True, label="Fourier frequency scale sigma")}
 
     def init_layers(self):
