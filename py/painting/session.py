@@ -116,6 +116,23 @@ class Session:
                 self._record()
         return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
 
+    def solve(self):
+        """Jump to the model's closed-form answer (linear feature models, onehot); the epoch counter is
+        kept. ValueError for a model without one (the networks)."""
+        if not callable(getattr(self.model, "solve", None)):
+            raise ValueError(f"the {self.model_name} model has no closed-form answer; train it instead")
+        saved = snapshot(self.model)
+        self.model.solve()
+        cost = self.model.cost()
+        if not np.isfinite(cost):
+            self.model = saved
+            raise ValueError("the exact answer came out non-finite; the state before was kept")
+        self._refresh(cost)
+        self._ticks += 1
+        if self._timelapse_capacity:
+            self._record()
+        return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
+
     # --- timelapse -------------------------------------------------------------------------------------
     def _restart_timelapse(self):
         self._ticks, self._interval, self._kept = 0, 1, []  # kept: [(tick, (H, W, 3) uint8)]
