@@ -1,0 +1,188 @@
+// Images in and out, inside the worker: a person's file decoded with Pillow (painting.images.open_image),
+// kept at <= 2048 px so the resolution control can resample it without decoding it again; and the
+// exports (PNG, timelapse GIF, parameter files). Pillow is loaded on the first request that needs it.
+// These handlers join worker.js's table; their messages are documented in protocol.js.
+//
+// Every PyProxy made here is destroyed once used, except the decoded images this module keeps.
+
+import { Request } from './protocol.js';
+
+const MAX_DECODED_SIDE = 2048; // the original kept for resampling (painting.images.open_image max_side)
+const LARGE_PNG_SIDE = 512;    // the large PNG: each pixel a whole-number block, about this many px across
+const GIF_SIDE = 256;          // the timelapse GIF, likewise
+const GIF_FRAME_MS = 80;
+
+// worker: {loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, replaceSession} from worker.js
+export function imageHandlers(worker) {
+  const { loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, replaceSession } = worker;
+  const decoded = new Map();   // session id -> PyProxy (H, W, 3) float32: a file decoded, not yet in use
+  const originals = new Map(); // session id -> PyProxy (H, W, 3) float32: the person's image in use
+  let modules = null;          // {images, params} once Pillow is loaded
+
+  async function withPillow() {
+    const py = await loaded();
+    if (!modules) {
+      await loadPackage(py.pyodide, 'Pillow');
+      modules = { images: py.pyodide.pyimport('painting.images'), params: py.pyodide.pyimport('painting.params') };
+    }
+    return { ...py, ...modules };
+  }
+
+  const keep = (map, id, proxy) => {
+    map.get(id)?.destroy();
+    if (proxy) map.set(id, proxy);
+    else map.delete(id);
+  };
+
+  // A Python value converted to JS, the proxy destroyed (plain values pass through).
+  const take = (value) => {
+    if (!value || typeof value.toJs !== 'function') return value;
+    try {
+      return value.toJs();
+    } finally {
+      value.destroy();
+    }
+  };
+
+  // JS bytes -> a Python memoryview (via toPy), handed to `use`, then released.
+  const withPyBytes = (pyodide, buffer, use) => {
+    const data = pyodide.toPy(new Uint8Array(buffer));
+    try {
+      return use(data);
+    } finally {
+      data.destroy();
+    }
+  };
+
+  // Python bytes -> an ArrayBuffer of exactly those bytes (a copy).
+  const bytesOut = (proxy) => {
+    const view = take(proxy); // Uint8Array
+    return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.buffer : view.slice().buffer;
+  };
+
+  const withFrames = (entry, fields) => {
+    const target = framePixels(entry.session.target_frame());
+    const pixels = framePixels(entry.session.frame());
+    return { result: { ...describe(entry), ...fields, target, pixels }, transfer: [target, pixels] };
+  };
+
+  const stats = (session) => toJsObject(session.stats());
+
+  const handlers = {
+    async [Request.LOAD_DECODER]() {
+      const { pyodide } = await withPillow();
+      return { pillow: pyodide.loadedPackages.Pillow };
+    },
+
+    async [Request.DECODE_IMAGE](msg) {
+      const { pyodide, images } = await withPillow();
+      const image = withPyBytes(pyodide, msg.bytes,
+        (data) => images.open_image.callKwargs(data, { max_side: MAX_DECODED_SIDE }));
+      try {
+        const rgb = image.rgb.copy(); // an attribute proxy would die with `image`
+        const [height, width] = take(rgb.shape);
+        const [originalWidth, originalHeight] = take(image.original_size);
+        const result = { width, height, originalWidth, originalHeight, format: image.format, notes: take(image.notes) };
+        keep(decoded, msg.session, rgb);
+        return result;
+      } finally {
+        image.destroy();
+      }
+    },
+
+    async [Request.USE_IMAGE](msg) {
+      const py = await withPillow();
+      const source = (msg.decoded ? decoded : originals).get(msg.session);
+      if (!source) {
+        throw new Error(msg.decoded ? `no decoded image: send ${Request.DECODE_IMAGE} first`
+          : 'the current image is not a decoded file');
+      }
+      const { settings } = sessionFor(msg.session);
+      const target = py.images.resize_rgb(source, msg.size, true); // longest side = size, enlarged if smaller
+      let entry;
+      try {
+        entry = replaceSession(py, msg.session, target, settings);
+      } catch (err) {
+        target.destroy();
+        throw err;
+      }
+      if (msg.decoded) {
+        decoded.delete(msg.session);
+        keep(originals, msg.session, source);
+      }
+      return withFrames(entry, {});
+    },
+
+    async [Request.EXPORT_PNG](msg) {
+      await withPillow();
+      const { session } = sessionFor(msg.session);
+      const { height, width, epoch } = stats(session);
+      const scale = msg.large ? Math.max(2, Math.floor(LARGE_PNG_SIDE / Math.max(height, width))) : 1;
+      const bytes = bytesOut(session.png_bytes(scale));
+      return { result: { bytes, scale, width: width * scale, height: height * scale, epoch }, transfer: [bytes] };
+    },
+
+    async [Request.EXPORT_GIF](msg) {
+      await withPillow();
+      const { session } = sessionFor(msg.session);
+      const { height, width, epoch, timelapse_frames: frames } = stats(session);
+      const scale = Math.max(1, Math.floor(GIF_SIDE / Math.max(height, width)));
+      const bytes = bytesOut(session.timelapse_gif(scale, GIF_FRAME_MS));
+      return { result: { bytes, frames, scale, width: width * scale, height: height * scale, epoch }, transfer: [bytes] };
+    },
+
+    async [Request.SAVE_PARAMS](msg) {
+      const { params } = await withPillow();
+      const { session } = sessionFor(msg.session);
+      const saved = session.get_params();
+      try {
+        return { text: params.params_to_json(saved), ...stats(session) };
+      } finally {
+        saved.destroy();
+      }
+    },
+
+    // Same model and mode: set_params. Another model or mode: a new Session.from_params on the same
+    // target. Either way a problem (size, model, malformed file) raises before anything changes.
+    async [Request.LOAD_PARAMS](msg) {
+      const py = await withPillow();
+      const entry = sessionFor(msg.session);
+      const saved = withPyBytes(py.pyodide, msg.bytes, (data) => py.params.params_from_json(data));
+      try {
+        const field = (key) => {
+          const value = saved.get(key);
+          if (value && typeof value.destroy === 'function') { value.destroy(); return null; }
+          return value;
+        };
+        const model = field('model');
+        const mode = field('mode');
+        if (model === entry.session.model_name && mode === entry.session.mode) {
+          entry.session.set_params(saved);
+        } else {
+          const session = py.painting.Session.from_params(entry.target, saved);
+          entry.session.destroy();
+          entry.session = session;
+        }
+        const now = stats(entry.session);
+        entry.settings = {
+          ...entry.settings, model: now.model, mode: now.mode, knobs: now.knobs, learningRate: now.learning_rate,
+        };
+      } finally {
+        saved.destroy();
+      }
+      const pixels = framePixels(entry.session.frame());
+      return {
+        result: { ...describe(entry), pixels, settings: { model: entry.settings.model, mode: entry.settings.mode } },
+        transfer: [pixels],
+      };
+    },
+  };
+
+  // The session's image is no longer a decoded file (a bundled photo was chosen); dropping the session
+  // also forgets a file decoded but not used.
+  const forget = (id, { dropped = false } = {}) => {
+    keep(originals, id, null);
+    if (dropped) keep(decoded, id, null);
+  };
+  return { handlers, forget };
+}
