@@ -8,16 +8,31 @@ import { CostChart } from './chart.js';
 import { buildControls, SETTINGS, formatCount } from './controls.js';
 import { IMAGES } from './images.js';
 import { decodeImage, rgbaAtSize, drawPixels } from './pixels.js';
-import { parseUrlState, settingsHash, pageUrl, property } from './url-state.js';
+import { parseUrlState, pageUrl, property } from './url-state.js';
 import { applyView, installEmbed, autoplay } from './embed.js';
 import { installKeyboard } from './keyboard.js';
 import { installShare } from './share.js';
 import { registerOffline } from './offline.js';
+import { KnobPanel, MODEL_LABELS, MODEL_SHORT } from './models-ui.js';
+import { ComparePane, DEFAULT_MODEL_B } from './compare.js';
+import { showExplanation } from './explain.js';
+import { KNOB_NAMES } from './url-state.js';
+import { buildGallery } from './gallery.js';
+import { installUpload } from './upload.js';
+import { installExports, saveFile, fileStem } from './export.js';
 
 const SESSION = 'a';
 const LOAD_TIMEOUT_MS = 60000;
 // the cost's scale depends on the labels: [0, 1] per channel, or one packed 24-bit number (2017)
 const STOP_COST_DEFAULT = { rgb: 1e-5, 2017: 0.05 };
+// One click to the 2017 demo as it was (28 x 28, packed 24-bit labels, rate 0.5, 5 epochs per redraw,
+// weights uniform in [0, 1) like Math.random(), stop at cost 1e-6), and back to the modern defaults.
+const PRESETS = {
+  '2017': { size: '28', mode: '2017', model: 'onehot', lr: 0.5, 'epochs-per-frame': 5, 'stop-cost': 1e-6,
+    knobs: { init_noise: 1 } },
+  modern: { size: '64', mode: 'rgb', model: 'onehot', lr: null, 'epochs-per-frame': 1000, 'stop-cost': null,
+    knobs: {} },
+};
 
 const Status = Object.freeze({
   LOADING: 'loading', READY: 'ready', TRAINING: 'training', PAUSED: 'paused', DONE: 'done', ERROR: 'error',
@@ -32,6 +47,11 @@ const START_LABEL = {
 const LOAD_TEXT = {
   idle: 'Waiting…', downloading: 'Downloading Python…', starting: 'Starting Python…', ready: 'Ready', failed: 'Failed',
 };
+
+// An error message as the end of a sentence: ends with a full stop.
+function sentence(text) {
+  return /[.!?…]$/.test(text) ? text : `${text}.`;
+}
 
 function $(id) {
   const el = document.getElementById(id);
@@ -54,24 +74,53 @@ class Painter {
   #learningRateEdited = false;
   #chosen = {};          // settings chosen in the URL or by the user: what the page's URL carries
   #urlNotes = [];        // URL values that were refused, said once Python is ready
+  #models = new Map();   // model name -> painting.models.describe_models() entry, once Python is ready
+  #knobs;                // session a's knob controls (KnobPanel)
+  #compare;              // session b (ComparePane), shown in compare mode
+  #done = new Set();     // sessions that reached the stop threshold since their last (re)start
+  #width = 64;           // the target's size in pixels: a person's own image may be non-square
+  #height = 64;
+  #upload = null;        // {name} while the target is a person's own file, else null (a bundled photo)
+  #decoder = null;       // Promise: Pillow loaded in the worker (first upload or export)
+  #holds = 0;            // > 0: no training chunk may start (an export or a parameter load is running)
+  #gallery = null;
+  #exports = null;
 
   // urlSettings: {key: value} already checked by url-state.js; rejected: [{key, raw, reason}]
   constructor(urlSettings = {}, rejected = []) {
     for (const id of ['target', 'learned', 'start', 'step', 'reset', 'epoch', 'cost', 'psnr', 'status-text',
       'message', 'message-text', 'retry', 'loading', 'loading-text', 'chart', 'target-settings',
-      'training-settings', 'image-credit']) {
+      'training-settings', 'image-credit', 'model-picker', 'solve', 'solve-hint', 'compare', 'explain',
+      'model-a-label']) {
       this.#el[id] = $(id);
     }
     this.#controls = buildControls(
-      { target: this.#el['target-settings'], training: this.#el['training-settings'] },
+      { target: this.#el['target-settings'], training: this.#el['training-settings'], model: this.#el['model-picker'] },
       SETTINGS, (id, value) => { this.#remember(id, value); this.#onSetting(id, value); });
+    this.#knobs = new KnobPanel($('knobs-a'), 'knob-', (name, value) => this.#onKnob('a', name, value));
+    this.#compare = new ComparePane({
+      pane: $('pane-b'), canvas: $('learned-b'), select: $('model-b'), epoch: $('epoch-b'), cost: $('cost-b'),
+      psnr: $('psnr-b'), rate: $('lr-b'), knobs: $('knobs-b'),
+    }, {
+      onModel: (name) => { this.#remember('model-b', name); this.#reconfigure('b', { model: name, knobs: this.#compare.knobs(), learningRate: null }); },
+      onKnob: (name, value) => this.#onKnob('b', name, value),
+    });
     this.#adoptUrl(urlSettings, rejected);
+    if (this.#chosen['model-b']) this.#compare.model = this.#chosen['model-b'];
+    this.#el.compare.checked = Boolean(this.#chosen.compare);
+    this.#compare.setEnabled(this.#el.compare.checked);
+    this.#el.compare.addEventListener('change', () => this.#setCompare(this.#el.compare.checked));
+    this.#el.solve.addEventListener('click', () => this.#solve());
+    $('preset-2017').addEventListener('click', () => this.#applyPreset(PRESETS['2017']));
+    $('preset-modern').addEventListener('click', () => this.#applyPreset(PRESETS.modern));
+    this.#showModelNames();
     this.#size = Number(this.#controls.get('size'));
     this.#chart = new CostChart(this.#el.chart);
     this.#el.start.addEventListener('click', () => this.#toggle());
     this.#el.step.addEventListener('click', () => this.#step());
     this.#el.reset.addEventListener('click', () => this.#reset());
     this.#el.retry.addEventListener('click', () => this.boot());
+    this.#installImages();
     this.#showCredit();
   }
 
@@ -88,9 +137,12 @@ class Painter {
       onProgress: (stage, fraction) => this.#showProgress(stage, fraction),
     });
     this.#client = client;
+    this.#decoder = null;
+    this.#upload = null;
     try {
       // the target shows while Python loads: both start now
       const [pixels] = await Promise.all([this.#showTarget(), client.load({ timeoutMs: LOAD_TIMEOUT_MS })]);
+      await this.#describeModels();
       await this.#newSession(pixels);
       this.#el.loading.hidden = true;
       performance.mark('painter:ready');
@@ -130,6 +182,8 @@ class Painter {
   async #showTarget() {
     const bitmap = await this.#bitmap(this.#controls.get('image'));
     const pixels = rgbaAtSize(bitmap, this.#size);
+    this.#width = this.#size;
+    this.#height = this.#size;
     drawPixels(this.#el.target, pixels, this.#size);
     if (this.#el.learned.width !== this.#size) {
       this.#el.learned.width = this.#size;
@@ -143,19 +197,59 @@ class Painter {
   // `pixels` (the target's RGBA) is transferred to the worker: it is unusable here afterwards.
   async #newSession(pixels) {
     const mode = this.#controls.get('mode');
-    const result = await this.#client.request(Request.INIT, {
-      session: SESSION, pixels, width: this.#size, height: this.#size, mode, model: this.#setting('model'),
-      learningRate: this.#learningRateEdited ? this.#controls.get('lr') : null, knobs: {},
-    }, [pixels]);
-    this.#acceptRate(result.learningRate);
+    const panes = this.#panes();
+    if (!this.#compare.enabled) await this.#client.request(Request.DROP, { session: this.#compare.id });
+    for (const [i, pane] of panes.entries()) {
+      const own = i === panes.length - 1 ? pixels : pixels.slice(0); // each session gets its own copy
+      const result = await this.#client.request(Request.INIT, {
+        session: pane.id, pixels: own, width: this.#size, height: this.#size, mode, model: pane.model(),
+        learningRate: pane.learningRate(), knobs: pane.knobs(),
+      }, [own]);
+      pane.confirm(result);
+    }
     await this.#showFrame(Request.FRAME);
   }
 
-  async #showFrame(type) {
-    const result = await this.#client.request(type, { session: SESSION });
-    drawPixels(this.#el.learned, result.pixels, this.#size);
-    this.#showStats(result);
-    this.#chart.clear();
+  async #showFrame(type, panes = this.#panes()) {
+    for (const pane of panes) {
+      const result = await this.#client.request(type, { session: pane.id });
+      pane.draw(result.pixels);
+      pane.show(result);
+      this.#done.delete(pane.id);
+      if (pane.id === SESSION) this.#chart.clear();
+    }
+  }
+
+  // The sessions on screen, each as {id, model(), knobs(), learningRate(), epochs(), draw, show, confirm}:
+  // "a" always, "b" in compare mode. Both train in turn in the same worker.
+  #panes() {
+    const a = {
+      id: SESSION,
+      model: () => this.#setting('model'),
+      knobs: () => this.#knobs.values(),
+      learningRate: () => (this.#learningRateEdited ? this.#controls.get('lr') : null),
+      epochs: () => this.#controls.get('epochs-per-frame'),
+      draw: (pixels) => drawPixels(this.#el.learned, pixels, this.#width, this.#height),
+      show: (result) => this.#showStats(result),
+      confirm: (result) => {
+        this.#acceptRate(result.learningRate);
+        this.#knobs.confirm(result.knobs);
+        document.body.dataset.model = result.model;
+      },
+    };
+    if (!this.#compare.enabled) return [a];
+    const pane = this.#compare;
+    const b = {
+      id: pane.id,
+      model: () => pane.model,
+      knobs: () => pane.knobs(),
+      learningRate: () => null,
+      epochs: () => pane.epochsPerFrame(),
+      draw: (pixels) => pane.draw(pixels, this.#width, this.#height),
+      show: (result) => pane.show(result),
+      confirm: (result) => pane.show(result),
+    };
+    return [a, b];
   }
 
   #acceptRate(rate) {
@@ -169,7 +263,7 @@ class Painter {
   #adoptUrl(settings, rejected) {
     for (const [key, value] of Object.entries(settings)) {
       if (this.#controls.has(key)) this.#controls.set(key, value);
-      this.#chosen[key] = this.#setting(key);
+      this.#chosen[key] = this.#controls.has(key) ? this.#setting(key) : value;
     }
     if ('lr' in settings) this.#learningRateEdited = true;
     if ('stop-cost' in settings) {
@@ -200,9 +294,9 @@ class Painter {
 
   // The address bar always shows the settings in effect, so it can be bookmarked or copied as is.
   #writeUrl() {
-    const url = new URL(window.location.href);
-    url.hash = settingsHash(this.#chosen);
-    history.replaceState(history.state, '', url);
+    // the query keeps only valid view options (?embed=1, ?theme=dark)
+    const { view } = parseUrlState(window.location.search);
+    history.replaceState(history.state, '', pageUrl(window.location.href, this.#chosen, view));
   }
 
   // The page's settings (for Share / Embed links).
@@ -238,7 +332,7 @@ class Painter {
   }
 
   #tick = () => {
-    if (!this.#running || this.#inFlight) return;
+    if (!this.#running || this.#inFlight || this.#holds) return;
     this.#launchChunk().then(() => {
       if (this.#running) requestAnimationFrame(this.#tick);
     });
@@ -254,7 +348,7 @@ class Painter {
   }
 
   async #step() {
-    if (this.#running || this.#inFlight || !this.#canTrain()) return;
+    if (this.#running || this.#inFlight || this.#holds || !this.#canTrain()) return;
     this.#clearMessage();
     const ok = await this.#launchChunk();
     if (ok && this.#status !== Status.DONE) this.#setStatus(Status.PAUSED);
@@ -266,35 +360,44 @@ class Painter {
   }
 
   // One chunk: train `epochs per frame` epochs, draw the frame, show the numbers. False on failure.
+  // In compare mode each session trains its chunk in turn; one that reached the threshold waits.
   async #trainChunk() {
-    const epochs = this.#controls.get('epochs-per-frame');
-    const sent = performance.now();
+    const panes = this.#panes();
     let result;
-    try {
-      result = await this.#client.request(Request.TRAIN, { session: SESSION, epochs, stopCost: this.#stopCost });
-    } catch (err) {
-      this.#trainingFailed(err);
-      return false;
+    for (const pane of panes.filter((p) => !this.#done.has(p.id))) {
+      const epochs = pane.epochs();
+      const sent = performance.now();
+      try {
+        result = await this.#client.request(Request.TRAIN, { session: pane.id, epochs, stopCost: this.#stopCost });
+      } catch (err) {
+        this.#trainingFailed(err, panes.length > 1 ? pane.id : null);
+        return false;
+      }
+      const received = performance.now();
+      pane.draw(result.pixels);
+      pane.show(result);
+      if (result.done) this.#done.add(pane.id);
+      if (pane.id !== SESSION) continue;
+      this.#chart.add(result.epoch, result.cost);
+      this.#chart.draw();
+      // per-frame timings for bench/bench_page.py (timestamps only; the bench does the arithmetic)
+      document.dispatchEvent(new CustomEvent('painter:frame', {
+        detail: { epoch: result.epoch, epochs, size: this.#size, sent, received, drawn: performance.now() },
+      }));
     }
-    const received = performance.now();
-    drawPixels(this.#el.learned, result.pixels, this.#size);
-    this.#showStats(result);
-    this.#chart.add(result.epoch, result.cost);
-    this.#chart.draw();
-    // per-frame timings for bench/bench_page.py (timestamps only; the bench does the arithmetic)
-    document.dispatchEvent(new CustomEvent('painter:frame', {
-      detail: { epoch: result.epoch, epochs, size: this.#size, sent, received, drawn: performance.now() },
-    }));
-    if (result.done) {
+    if (panes.every((pane) => this.#done.has(pane.id))) {
       this.#running = false;
       this.#setStatus(Status.DONE);
-      this.#showMessage(`Done: the cost fell to ${result.cost.toExponential(3)}, below the stop threshold.`, 'info');
+      const said = panes.length > 1 ? 'both costs fell below the stop threshold'
+        : `the cost fell to ${result.cost.toExponential(3)}, below the stop threshold`;
+      this.#showMessage(`Done: ${said}.`, 'info');
     }
     return true;
   }
 
-  #trainingFailed(err) {
+  #trainingFailed(err, sessionId = null) {
     this.#running = false;
+    if (sessionId) err.message = `model ${sessionId.toUpperCase()}: ${err.message}`;
     if (this.#client.state === LoadState.FAILED) {
       this.#fail(err);
       return;
@@ -345,7 +448,153 @@ class Painter {
       this.#stopCostEdited = true;
     } else if (id === 'image' || id === 'size' || id === 'mode') {
       await this.#retarget(id, value);
+    } else if (id === 'model') {
+      await this.#switchModel(value);
     }
+  }
+
+  // ------------------------------------------------------------------------------ models
+  async #describeModels() {
+    const { models } = await this.#client.request(Request.DESCRIBE);
+    this.#models = new Map(models.map((entry) => [entry.name, entry]));
+    this.#compare.setModels(models);
+    this.#showKnobs();
+    if (!this.#chosen['epochs-per-frame']) {
+      this.#controls.set('epochs-per-frame', this.#models.get(this.#setting('model')).epochs_per_frame);
+    }
+  }
+
+  // Session a's knob controls for its model, with the knobs the URL (or a preset) chose, clamped to the
+  // model's ranges; knobs of other models are dropped from the URL, with a note.
+  #showKnobs() {
+    const model = this.#models.get(this.#setting('model'));
+    if (!model) return;
+    const own = new Set(model.knobs.map((knob) => knob.name));
+    const given = Object.fromEntries(KNOB_NAMES.filter((name) => name in this.#chosen)
+      .map((name) => [name, this.#chosen[name]]));
+    for (const name of Object.keys(given)) {
+      delete this.#chosen[name];
+      if (!own.has(name)) this.#urlNotes.push(`The setting ${name} does not apply to the ${MODEL_LABELS[model.name]} model; it was ignored.`);
+    }
+    const values = this.#knobs.show(model, given);
+    for (const name of Object.keys(given)) if (own.has(name)) this.#chosen[name] = values[name];
+    this.#writeUrl();
+    this.#showModelNames();
+  }
+
+  // A new model for session a: its own default rate and epochs per frame, its knobs at their defaults.
+  async #switchModel(name) {
+    this.#learningRateEdited = false;
+    delete this.#chosen.lr;
+    delete this.#chosen['epochs-per-frame'];
+    for (const knob of KNOB_NAMES) delete this.#chosen[knob];
+    const model = this.#models.get(name);
+    if (model) this.#controls.set('epochs-per-frame', model.epochs_per_frame);
+    this.#showKnobs();
+    await this.#reconfigure(SESSION, { model: name, knobs: this.#knobs.values(), learningRate: null });
+  }
+
+  #onKnob(sessionId, name, value) {
+    if (sessionId === SESSION) {
+      this.#chosen[name] = value;
+      this.#writeUrl();
+      this.#showModelNames();
+    }
+    const knobs = sessionId === SESSION ? this.#knobs.values() : this.#compare.knobs();
+    this.#reconfigure(sessionId, { knobs });
+  }
+
+  // Rebuilds one session at epoch 0 with new model/knobs/rate (the other keeps going after a pause).
+  async #reconfigure(sessionId, fields) {
+    this.#showModelNames();
+    if (this.#status === Status.LOADING || this.#status === Status.ERROR) return;
+    const pane = this.#panes().find((p) => p.id === sessionId);
+    if (!pane) return; // session b while compare mode is off: applies when it is switched on
+    this.#running = false;
+    await this.#settle();
+    try {
+      const result = await this.#client.request(Request.CONFIGURE, { session: sessionId, ...fields });
+      pane.confirm(result);
+      await this.#showFrame(Request.FRAME, [pane]);
+      this.#clearMessage();
+      this.#setStatus(Status.READY);
+    } catch (err) {
+      this.#showMessage(`The model was not changed: ${err.message}`, 'error');
+      if (this.#status === Status.TRAINING) this.#setStatus(Status.PAUSED);
+    }
+  }
+
+  async #setCompare(on) {
+    this.#compare.setEnabled(on);
+    if (on) this.#remember('compare', true);
+    else delete this.#chosen.compare;
+    if (on && !this.#chosen['model-b']) this.#remember('model-b', this.#compare.model ?? DEFAULT_MODEL_B);
+    this.#writeUrl();
+    this.#showModelNames();
+    if (!on) this.#compare.clear();
+    // both paintings restart together on the same target, so the race is fair
+    await this.#retarget('size', String(this.#size));
+  }
+
+  async #solve() {
+    if (!this.#canTrain()) return;
+    this.#running = false;
+    await this.#settle();
+    const panes = this.#panes().filter((pane) => this.#models.get(pane.model())?.solvable);
+    try {
+      for (const pane of panes) {
+        const result = await this.#client.request(Request.SOLVE, { session: pane.id });
+        pane.draw(result.pixels);
+        pane.show(result);
+        if (pane.id === SESSION) {
+          this.#chart.add(result.epoch, result.cost);
+          this.#chart.draw();
+        }
+      }
+      this.#clearMessage();
+      this.#setStatus(Status.PAUSED);
+    } catch (err) {
+      this.#trainingFailed(err);
+    }
+  }
+
+  // Sets every control a preset names (as if the user had), then starts afresh on the new target.
+  async #applyPreset(preset) {
+    for (const key of ['size', 'mode', 'model', 'epochs-per-frame']) {
+      this.#controls.set(key, preset[key]);
+      this.#chosen[key] = this.#setting(key);
+    }
+    this.#size = Number(preset.size);
+    this.#learningRateEdited = preset.lr != null;
+    if (preset.lr != null) {
+      this.#controls.set('lr', preset.lr);
+      this.#chosen.lr = preset.lr;
+    } else {
+      delete this.#chosen.lr;
+    }
+    this.#stopCostEdited = preset['stop-cost'] != null;
+    this.#stopCost = preset['stop-cost'] ?? STOP_COST_DEFAULT[preset.mode];
+    this.#controls.set('stop-cost', this.#stopCost);
+    if (this.#stopCostEdited) this.#chosen['stop-cost'] = this.#stopCost;
+    else delete this.#chosen['stop-cost'];
+    for (const knob of KNOB_NAMES) delete this.#chosen[knob];
+    Object.assign(this.#chosen, preset.knobs);
+    this.#showKnobs();
+    this.#writeUrl();
+    await this.#retarget('size', preset.size);
+  }
+
+  // Which model is which when two are on screen, and what the explanation panel shows first.
+  #showModelNames() {
+    const a = this.#setting('model');
+    const label = this.#el['model-a-label'];
+    label.hidden = !this.#compare.enabled;
+    label.textContent = `A: ${MODEL_SHORT[a] ?? a}`;
+    label.title = MODEL_LABELS[a] ?? a;
+    const models = this.#compare.enabled ? [a, this.#compare.model] : [a];
+    const sgd = Number(this.#knobs.values().solver) === 1 || (this.#compare.enabled && Number(this.#compare.knobs().solver) === 1);
+    showExplanation(this.#el.explain, models, { sgd });
+    this.#updateButtons?.();
   }
 
   // A new image, resolution or label mode: stop, show the new target, start a new session at epoch 0.
@@ -355,10 +604,14 @@ class Painter {
       this.#stopCost = STOP_COST_DEFAULT[value];
       this.#controls.set('stop-cost', this.#stopCost);
     }
-    if (id === 'image') this.#showCredit();
+    if (id === 'image') {
+      this.#upload = null;
+      this.#showCredit();
+    }
     const python = this.#status !== Status.LOADING && this.#status !== Status.ERROR;
     this.#running = false;
     await this.#settle();
+    if (this.#upload && python) return this.#retargetUpload(id, value);
     try {
       const pixels = await this.#showTarget();
       if (python) {
@@ -374,8 +627,199 @@ class Painter {
   }
 
   #showCredit() {
-    const image = IMAGES.find((img) => img.id === this.#controls.get('image'));
-    this.#el['image-credit'].textContent = image ? image.credit : '';
+    const image = this.#upload ? null : IMAGES.find((img) => img.id === this.#controls.get('image'));
+    this.#el['image-credit'].textContent = this.#upload ? this.#upload.name : image ? image.credit : '';
+    this.#gallery?.mark(image ? image.id : null);
+  }
+
+  // ------------------------------------------------------------------------------ images in and out
+  // A person's own file (picker, drop, paste) is decoded by Pillow in the worker; a file it refuses
+  // changes nothing here (image, epoch, learned canvas, running or paused): only the message says why.
+  // Exports and parameter loads run while training is held, so they see exactly the frame shown.
+  #installImages() {
+    this.#gallery = buildGallery($('gallery'), IMAGES, (id) => this.#pickImage(id));
+    installUpload({ input: $('upload'), dropZone: this.#el.target.closest('.frame') }, {
+      onFile: (file) => this.#openFile(file),
+      onRefused: (text) => this.#showMessage(text, 'error'),
+    });
+    this.#exports = installExports({
+      png: $('download-png'), large: $('download-png-large'), gif: $('download-gif'),
+      save: $('save-params'), load: $('load-params'),
+    }, {
+      onPng: (large) => this.#exportPng(large),
+      onGif: () => this.#exportGif(),
+      onSaveParams: () => this.#saveParams(),
+      onLoadParams: (file) => this.#loadParams(file),
+      onRefused: (text) => this.#showMessage(text, 'error'),
+    });
+    this.#updateButtons();
+  }
+
+  #pickImage(id) {
+    if (id === this.#controls.get('image') && !this.#upload) return;
+    this.#controls.set('image', id);
+    this.#remember('image', id);
+    this.#onSetting('image', id);
+  }
+
+  // Pillow loads in the worker on first use (a few seconds); the person is told why they wait.
+  #ensureDecoder() {
+    if (!this.#decoder) {
+      const note = 'Loading the image decoder…';
+      this.#showMessage(note, 'info');
+      this.#decoder = this.#client.request(Request.LOAD_DECODER).then(() => {
+        if (this.#el['message-text'].textContent === note) this.#clearMessage();
+      }, (err) => {
+        this.#decoder = null;
+        throw new Error(`the image decoder (Pillow) did not load: ${err.message}`);
+      });
+    }
+    return this.#decoder;
+  }
+
+  async #openFile({ name, bytes }) {
+    if (!this.#canTrain()) {
+      this.#showMessage(`"${name}" was not used: Python is still loading; try again once it is ready.`, 'error');
+      return;
+    }
+    let info;
+    try {
+      await this.#ensureDecoder();
+      info = await this.#client.request(Request.DECODE_IMAGE, { session: SESSION, bytes }, [bytes]);
+    } catch (err) {
+      if (this.#client.state === LoadState.FAILED) this.#fail(err);
+      else this.#showMessage(`"${name}" was not used: ${sentence(err.message)}`, 'error');
+      return;
+    }
+    this.#running = false;
+    await this.#settle();
+    try {
+      const result = await this.#client.request(Request.USE_IMAGE, { session: SESSION, size: this.#size, decoded: true });
+      this.#upload = { name };
+      this.#controls.element('image').selectedIndex = -1; // no bundled photo is in use
+      this.#showCredit();
+      this.#showImage(result);
+      this.#setStatus(Status.READY);
+      const notes = info.notes.length ? ` ${sentence(info.notes.join('; '))}` : '';
+      this.#showMessage(`Painting "${name}" (${info.format}, ${info.originalWidth}×${info.originalHeight}) `
+        + `at ${result.width}×${result.height} pixels.${notes}`, 'info', { kind: 'image' });
+    } catch (err) {
+      this.#trainingFailed(err);
+    }
+  }
+
+  // A new resolution or label mode for a person's own image: resampled from the decoded original.
+  async #retargetUpload(id, value) {
+    try {
+      if (id === 'size') {
+        this.#showImage(await this.#client.request(Request.USE_IMAGE, { session: SESSION, size: this.#size, decoded: false }));
+      } else {
+        this.#acceptRate((await this.#client.request(Request.CONFIGURE, { session: SESSION, [id]: value })).learningRate);
+        await this.#showFrame(Request.FRAME);
+      }
+      this.#clearMessage();
+      this.#setStatus(Status.READY);
+    } catch (err) {
+      if (this.#client?.state === LoadState.FAILED) this.#fail(err);
+      else this.#showMessage(err.message, 'error');
+      if (this.#status === Status.TRAINING) this.#setStatus(Status.PAUSED);
+    }
+  }
+
+  // result: USE_IMAGE's reply (target and learned RGBA at width x height, stats at epoch 0)
+  #showImage(result) {
+    this.#width = result.width;
+    this.#height = result.height;
+    drawPixels(this.#el.target, result.target, result.width, result.height);
+    drawPixels(this.#el.learned, result.pixels, result.width, result.height);
+    this.#acceptRate(result.learningRate);
+    this.#showStats(result);
+    this.#chart.clear();
+  }
+
+  // Runs `work` with no training chunk in flight and none starting; training goes on afterwards if it
+  // is still wanted.
+  async #whileHeld(work) {
+    this.#holds += 1;
+    try {
+      await this.#settle();
+      return await work();
+    } finally {
+      this.#holds -= 1;
+      if (!this.#holds && this.#running) requestAnimationFrame(this.#tick);
+    }
+  }
+
+  // An export or parameter load: Pillow first, then `work` while training is held; its note is shown.
+  async #fileJob(failure, work) {
+    if (!this.#canTrain()) return;
+    try {
+      await this.#ensureDecoder();
+      const note = await this.#whileHeld(work);
+      this.#showMessage(note, 'info');
+    } catch (err) {
+      if (this.#client.state === LoadState.FAILED) this.#fail(err);
+      else this.#showMessage(`${failure}: ${sentence(err.message)}`, 'error');
+    }
+  }
+
+  #fileName(suffix) {
+    const image = this.#upload ? fileStem(this.#upload.name) : this.#controls.get('image');
+    return `${image}-${this.#setting('model')}-${suffix}`;
+  }
+
+  #exportPng(large) {
+    return this.#fileJob('The PNG was not made', async () => {
+      const r = await this.#client.request(Request.EXPORT_PNG, { session: SESSION, large });
+      saveFile(r.bytes, this.#fileName(`epoch${r.epoch}${large ? `-x${r.scale}` : ''}.png`), 'image/png');
+      return `Saved the learned image at epoch ${r.epoch} as a ${r.width}×${r.height} PNG.`;
+    });
+  }
+
+  #exportGif() {
+    return this.#fileJob('The timelapse GIF was not made', async () => {
+      const r = await this.#client.request(Request.EXPORT_GIF, { session: SESSION });
+      saveFile(r.bytes, this.#fileName(`timelapse-epoch${r.epoch}.gif`), 'image/gif');
+      return `Saved a timelapse GIF of ${r.frames} frames (${r.width}×${r.height}) up to epoch ${r.epoch}.`;
+    });
+  }
+
+  #saveParams() {
+    return this.#fileJob('The parameters were not saved', async () => {
+      const r = await this.#client.request(Request.SAVE_PARAMS, { session: SESSION });
+      saveFile(r.text, this.#fileName(`epoch${r.epoch}.json`), 'application/json');
+      return `Saved the ${r.model} model's parameters at epoch ${r.epoch}.`;
+    });
+  }
+
+  // A parameter file for this image: its learned image, epoch and rate replace the current ones (and its
+  // model and mode, if they differ). A file for another image size, or a broken one, changes nothing.
+  #loadParams({ name, bytes }) {
+    return this.#fileJob(`"${name}" was not loaded`, async () => {
+      const r = await this.#client.request(Request.LOAD_PARAMS, { session: SESSION, bytes }, [bytes]);
+      this.#running = false;
+      this.#adoptSettings(r.settings);
+      this.#controls.set('lr', r.learningRate);
+      document.body.dataset.learningRate = String(r.learningRate);
+      drawPixels(this.#el.learned, r.pixels, this.#width, this.#height);
+      this.#showStats(r);
+      this.#chart.clear();
+      this.#setStatus(r.epoch > 0 ? Status.PAUSED : Status.READY);
+      return `Loaded "${name}": the ${r.model} model at epoch ${r.epoch}. Press Continue to train on.`;
+    });
+  }
+
+  // Settings a parameter file brought (model, mode) shown in the controls and the URL.
+  #adoptSettings(settings) {
+    for (const [key, value] of Object.entries(settings)) {
+      if (this.#setting(key) === value) continue;
+      if (this.#controls.has(key)) this.#controls.set(key, value);
+      this.#remember(key, value);
+      if (key === 'mode' && !this.#stopCostEdited) {
+        this.#stopCost = STOP_COST_DEFAULT[value];
+        this.#controls.set('stop-cost', this.#stopCost);
+      }
+    }
   }
 
   // ------------------------------------------------------------------------------ display
@@ -424,6 +868,12 @@ class Painter {
     start.setAttribute('aria-pressed', String(this.#running));
     step.disabled = !usable || this.#running || Boolean(this.#inFlight);
     reset.disabled = !usable;
+    // "jump to the exact answer": for the linear models (networks have no closed form)
+    const solvable = this.#models.size > 0 && this.#panes().some((pane) => this.#models.get(pane.model())?.solvable);
+    this.#el.solve.disabled = !usable || !solvable || Boolean(this.#inFlight);
+    this.#el['solve-hint'].textContent = this.#models.size > 0 && !solvable
+      ? 'A neural network has no closed-form answer: it can only be trained.' : '';
+    this.#exports?.enable(usable);
   }
 }
 
@@ -448,6 +898,9 @@ if (url.view.embed) {
     reducedMotion: window.matchMedia('(prefers-reduced-motion: reduce)').matches,
   });
 }
+// settings typed into the address bar (or a link to #...) apply as a fresh start; our own
+// history.replaceState does not fire hashchange
+window.addEventListener('hashchange', () => window.location.reload());
 // the offline copy is made once Python has loaded, so it does not slow the first load down
 document.addEventListener('painter:status', function once(event) {
   if (event.detail.status !== 'ready') return;

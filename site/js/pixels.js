@@ -25,12 +25,13 @@ export function rgbaAtSize(bitmap, size) {
   return ctx.getImageData(0, 0, size, size).data.buffer;
 }
 
-// Puts RGBA bytes on a canvas, resizing the canvas to the model resolution when needed.
-export function drawPixels(canvas, buffer, size) {
-  if (canvas.width !== size || canvas.height !== size) {
-    canvas.width = size;
-    canvas.height = size;
+// Puts RGBA bytes on a canvas, resizing the canvas to the model resolution when needed (a person's own
+// image may be non-square: width x height).
+export function drawPixels(canvas, buffer, width, height = width) {
+  if (canvas.width !== width || canvas.height !== height) {
+    canvas.width = width;
+    canvas.height = height;
   }
-  const image = new ImageData(new Uint8ClampedArray(buffer), size, size);
+  const image = new ImageData(new Uint8ClampedArray(buffer), width, height);
   canvas.getContext('2d').putImageData(image, 0, 0);
 }

@@ -27,6 +27,36 @@ export const Request = Object.freeze({
   FRAME: 'frame',
   // {session} -> {}. Forgets a session and frees its memory.
   DROP: 'drop',
+  // Images in and out (worker-images.js); Pillow loads on the first of these that needs it.
+  // {} -> {pillow}. Loads the image decoder (Pillow) now, so the page can say it is loading.
+  LOAD_DECODER: 'loadDecoder',
+  // {session, bytes} -> {width, height, originalWidth, originalHeight, format, notes}. Decodes a file
+  //   (painting.images.open_image, longest side <= 2048, notes for the person) and keeps it for
+  //   USE_IMAGE. The session is untouched: a refused file (ImageError saying why) changes nothing.
+  DECODE_IMAGE: 'decodeImage',
+  // {session, size, decoded} -> {...stats, learningRate, target, pixels}. A new session at epoch 0 (mode,
+  //   model and rate kept) on an image resampled to `size` px on its longest side (aspect kept): the
+  //   file DECODE_IMAGE kept (decoded: true) or the decoded file in use (decoded: false, a new
+  //   resolution). target, pixels: RGBA of the target and of the learned image.
+  USE_IMAGE: 'useImage',
+  // {session, large} -> {bytes, scale, width, height, epoch}. The learned image as a PNG file; large:
+  //   each pixel a scale x scale block (about 512 px across), else at model resolution.
+  EXPORT_PNG: 'exportPng',
+  // {session} -> {bytes, frames, scale, width, height, epoch}. The timelapse recorded so far as a GIF.
+  EXPORT_GIF: 'exportGif',
+  // {session} -> {text, ...stats}. The parameter file (JSON text, painting.params).
+  SAVE_PARAMS: 'saveParams',
+  // {session, bytes} -> {...stats, learningRate, pixels, settings: {model, mode}}. Restores a parameter
+  //   file on the current target (another model or mode is adopted); anything wrong (size, model,
+  //   malformed) raises ValueError and changes nothing.
+  LOAD_PARAMS: 'loadParams',
+  // {} -> {models: [{name, default_learning_rate, solvable, epochs_per_frame, knobs: [{name, default,
+  //   low, high, log, integer, label, choices}]}]}: painting.models.describe_models(), the one table the
+  //   model picker and each model's knob controls are built from.
+  DESCRIBE: 'describe',
+  // {session} -> {epoch, cost, psnr, pixels}. Jumps to the model's closed-form answer (Session.solve());
+  //   a model without one (the networks) answers with a ValueError and keeps its state.
+  SOLVE: 'solve',
 });
 
 // Unsolicited worker -> page events (no id).

@@ -4,6 +4,7 @@
 // Every PyProxy made here is destroyed once used; pixels leave as a copy in a transferred ArrayBuffer.
 
 import { Request, Event, Stage } from './protocol.js';
+import { imageHandlers } from './worker-images.js';
 
 const PYODIDE_DIR = new URL('../pyodide/', import.meta.url).href;
 const PACKAGE_ZIP = new URL('../py/painting.zip', import.meta.url).href;
@@ -258,7 +259,9 @@ const handlers = {
     };
     const target = targetFrom(py, msg);
     try {
-      return describe(replaceSession(py, msg.session, target, settings));
+      const entry = replaceSession(py, msg.session, target, settings);
+      images.forget(msg.session); // the target is no longer a decoded file
+      return describe(entry);
     } catch (err) {
       target.destroy();
       throw err;
@@ -270,7 +273,9 @@ const handlers = {
     const { settings } = sessionFor(msg.session);
     const target = targetFrom(py, msg);
     try {
-      return describe(replaceSession(py, msg.session, target, settings));
+      const entry = replaceSession(py, msg.session, target, settings);
+      images.forget(msg.session); // the target is no longer a decoded file
+      return describe(entry);
     } catch (err) {
       target.destroy();
       throw err;
@@ -320,11 +325,36 @@ const handlers = {
     return { result: { ...describe(entry), pixels }, transfer: [pixels] };
   },
 
+  async [Request.DESCRIBE]() {
+    const py = await loaded();
+    const models = py.pyodide.pyimport('painting.models');
+    try {
+      return { models: toJsObject(models.describe_models()) };
+    } finally {
+      models.destroy();
+    }
+  },
+
+  async [Request.SOLVE](msg) {
+    await loaded();
+    const { session } = sessionFor(msg.session);
+    const stats = toJsObject(session.solve());
+    const pixels = framePixels(session.frame());
+    return { result: { ...stats, pixels }, transfer: [pixels] };
+  },
+
   async [Request.DROP](msg) {
     dropSession(msg.session);
+    images.forget(msg.session, { dropped: true });
     return {};
   },
 };
+
+// images in and out: decoding a person's file, resampling it, PNG / GIF / parameter files
+const images = imageHandlers({
+  loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, replaceSession,
+});
+Object.assign(handlers, images.handlers);
 
 // A Python exception reaches JS as a PythonError whose message is the whole traceback; keep what
 // follows its last "CostExplodedError: " line as the message and the class name as the name.
