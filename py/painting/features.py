@@ -633,12 +633,13 @@ class CosineBasisModel(LinearFeatureModel):
     With k = max(H, W) and a square image the basis is complete and the fit is exact. The model is
     separable: Phi W = A_y W A_x^T per channel, O(M k) per epoch, and Phi (M, k^2) is never built.
     With a train_mask the grid orthogonality is lost; solve() then falls back to dense least squares.
+    Default k = 64: exact at the page's default 64 x 64, ~25 dB on a 128 x 128 photo, ~23 dB at 256.
     """
 
     NAME = "dct"
     DEFAULT_LEARNING_RATE = 0.1
     KNOBS = {**LinearFeatureModel.KNOBS,
-             "k": Knob(32, 1, 4096, log=True, integer=True, label="frequencies per axis k")}
+             "k": Knob(64, 1, 4096, log=True, integer=True, label="frequencies per axis k")}
 
     def build(self, k):
         self.k_y, self.k_x = min(k, self.height), min(k, self.width)  # no aliased duplicates

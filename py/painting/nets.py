@@ -236,8 +236,10 @@ class MLPModel(Network):
             self.inputs = self.coordinates.astype(self.dtype)  # (M, 2)
             return
         v = (self.coordinates + 1.0) / 2.0  # (M, 2), back to [0, 1] as in features.py
-        angles = 2.0 * np.pi * (v @ self.frequencies.T)  # (M, m)
-        self.inputs = np.concatenate([np.sin(angles), np.cos(angles)], axis=1).astype(self.dtype)
+        angles = (2.0 * np.pi * (v @ self.frequencies.T)).astype(self.dtype)  # (M, m)
+        self.inputs = np.empty((self.num_pixels, 2 * len(self.frequencies)), dtype=self.dtype)  # (M, 2m)
+        np.sin(angles, out=self.inputs[:, :len(self.frequencies)])  # float32 sin/cos: 4x less work in wasm
+        np.cos(angles, out=self.inputs[:, len(self.frequencies):])
 
     def activation(self, z):
         positive = z > 0  # (B, width) bool
