@@ -41,3 +41,14 @@ def test_solve_refuses_a_network_and_keeps_the_state():
     with pytest.raises(ValueError, match="no closed-form answer"):
         s.solve()
     assert (s.frame() == before).all()
+
+
+def test_the_url_knows_every_knob_name():
+    """site/js/url-state.js lists the knob names the URL may carry; it must cover the Python table."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "site/js/url-state.js").read_text()
+    listed = re.search(r"KNOB_NAMES = Object\.freeze\(\[(.*?)\]\)", text, re.S).group(1)
+    names = set(re.findall(r"'([a-z_0-9]+)'", listed))
+    python = {k["name"] for m in describe_models() for k in m["knobs"]}
+    assert names == python

@@ -3,6 +3,7 @@
 // by passing more rows. Log sliders hold log10(value) in the <input>; the shown value is the real one.
 
 import { IMAGES, DEFAULT_IMAGE } from './images.js';
+import { MODEL_OPTIONS } from './model-labels.js';
 
 // Epochs per frame snap to 1, 2, 5, 10, 20, 50, ... so a slider position is always a round number.
 const NICE_STEPS = [1, 2, 5];
@@ -21,7 +22,8 @@ export function formatCount(n) {
   return n.toLocaleString('en-US');
 }
 
-// kind: 'log' (slider over log10), 'number' (free numeric entry), 'select' ([value, text] options)
+// kind: 'log' (slider over log10), 'range' (linear slider, `integer` steps by 1), 'number' (free numeric
+// entry), 'select' ([value, text] options)
 export const SETTINGS = [
   { id: 'image', kind: 'select', label: 'Image', default: DEFAULT_IMAGE,
     options: IMAGES.map((img) => [img.id, img.name]), group: 'target' },
@@ -29,7 +31,9 @@ export const SETTINGS = [
     options: [28, 32, 64, 96, 128, 256, 512].map((n) => [String(n), `${n} × ${n}`]) },
   { id: 'mode', kind: 'select', label: 'Labels', default: 'rgb', group: 'target',
     options: [['rgb', 'RGB channels in [0, 1]'], ['2017', '2017: one packed number per pixel']] },
-  { id: 'lr', kind: 'log', label: 'Learning rate', default: 1, low: 1e-4, high: 10, step: 0.01,
+  { id: 'model', kind: 'select', label: 'Model', default: 'onehot', group: 'model', options: MODEL_OPTIONS },
+  // step 'any': a rate from a preset or a link (0.5, 0.002) is kept exactly, not snapped to 10^(k/100)
+  { id: 'lr', kind: 'log', label: 'Learning rate', default: 1, low: 1e-4, high: 10, step: 'any',
     format: formatRate, group: 'training',
     hint: 'Applies from the next frame. Above about 2 the cost explodes.' },
   { id: 'epochs-per-frame', kind: 'log', label: 'Epochs per frame', default: 1000, low: 1, high: 1e6,
@@ -66,6 +70,16 @@ export function buildControls(containers, rows, onChange) {
       output.htmlFor = row.id;
       output.id = `${row.id}-value`;
       label.append(' ', output);
+    } else if (row.kind === 'range') {
+      input = document.createElement('input');
+      input.type = 'range';
+      input.min = String(row.low);
+      input.max = String(row.high);
+      input.step = String(row.integer ? 1 : row.step ?? 'any');
+      output = document.createElement('output');
+      output.htmlFor = row.id;
+      output.id = `${row.id}-value`;
+      label.append(' ', output);
     } else {
       input = document.createElement('input');
       input.type = 'number';
@@ -91,7 +105,8 @@ export function buildControls(containers, rows, onChange) {
   const read = ({ row, input }) => {
     if (row.kind === 'select') return input.value;
     if (row.kind === 'number') return input.value.trim() === '' ? NaN : Number(input.value);
-    let value = 10 ** Number(input.value);
+    if (row.kind === 'range') return Number(input.value);
+    let value = Number((10 ** Number(input.value)).toPrecision(12)); // 10^log10(0.5) is 0.5000000000000002
     if (row.snap) value = row.snap(value);
     return row.integer ? Math.round(value) : value;
   };
@@ -101,13 +116,18 @@ export function buildControls(containers, rows, onChange) {
   const write = (entry, value) => {
     const { row, input } = entry;
     if (row.kind === 'log') input.value = String(Math.log10(value));
+    else if (row.kind === 'range') input.value = String(value);
     else input.value = row.format ? row.format(value) : String(value);
     show(entry);
   };
 
   for (const entry of entries.values()) {
     write(entry, entry.row.default);
-    const event = entry.row.kind === 'log' ? 'input' : 'change';
+    // sliders apply while dragging, unless the row asks for `applyOn: 'change'` (settings that rebuild
+    // the model: the shown value follows the thumb, the change applies on release)
+    const slider = entry.row.kind === 'log' || entry.row.kind === 'range';
+    const event = entry.row.applyOn ?? (slider ? 'input' : 'change');
+    if (slider) entry.input.addEventListener('input', () => show(entry));
     entry.input.addEventListener(event, () => {
       show(entry);
       onChange(entry.row.id, read(entry));

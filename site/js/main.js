@@ -326,6 +326,7 @@ class Painter {
     }
     if (!this.#canTrain()) return;
     this.#clearMessage();
+    this.#done.clear(); // Continue after Done trains on past the threshold
     this.#running = true;
     this.#setStatus(Status.TRAINING);
     this.#tick();
@@ -350,6 +351,7 @@ class Painter {
   async #step() {
     if (this.#running || this.#inFlight || this.#holds || !this.#canTrain()) return;
     this.#clearMessage();
+    this.#done.clear();
     const ok = await this.#launchChunk();
     if (ok && this.#status !== Status.DONE) this.#setStatus(Status.PAUSED);
   }

@@ -11,6 +11,11 @@ import { IMAGES, DEFAULT_IMAGE } from './images.js';
 
 // painting.models.MODELS, in the order the model picker lists them
 export const MODEL_NAMES = Object.freeze(['onehot', 'plane', 'poly', 'rff', 'dct', 'mlp', 'siren']);
+// every knob name in painting.models (tests/test_models_table.py checks this list against Python). The
+// URL only checks that a knob's value is a number; the page clamps it with the model's own range from
+// describe_models() once Python is ready (and Python clamps again), so the ranges live in one table.
+export const KNOB_NAMES = Object.freeze(['init_noise', 'solver', 'batch_size', 'degree', 'sigma', 'features',
+  'k', 'width', 'depth', 'fourier', 'omega0']);
 
 // kind: 'enum' (one of `values`), 'number' (finite, clamped to [low, high]), 'integer' (same, rounded),
 // 'flag' (1/0, true/false). `view: true` rows are view options (query), the rest are settings (hash).
@@ -23,6 +28,9 @@ export const URL_PROPERTIES = Object.freeze([
   { key: 'lr', kind: 'number', low: 1e-4, high: 10, default: 1 },
   { key: 'epochs-per-frame', kind: 'integer', low: 1, high: 1e6, default: 1000 },
   { key: 'stop-cost', kind: 'number', low: 0, high: 1e15, default: 1e-5 },
+  ...KNOB_NAMES.map((key) => ({ key, kind: 'number', low: -1e15, high: 1e15, default: null, knob: true })),
+  { key: 'compare', kind: 'flag', default: false },
+  { key: 'model-b', kind: 'enum', values: MODEL_NAMES, default: 'rff' },
   { key: 'embed', kind: 'flag', default: false, view: true },
   { key: 'theme', kind: 'enum', values: ['auto', 'light', 'dark'], default: 'auto', view: true },
 ]);
