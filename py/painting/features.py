@@ -393,8 +393,9 @@ class FourierFeatureModel(LinearFeatureModel):
     Defaults (sigma = 16 cycles per side, m = 16384 draws, ~2900 distinct frequencies at 128 x 128):
     the least-squares fit of the bundled photos at 128 x 128 is 26.6-34 dB (bench/bench_models.py).
     L = max(d) is set by the most drawn frequency (c ~ 30), so with eta = 1 the common frequencies
-    converge in a few epochs and the rarest (c = 1) in ~100; the default eta = 1e-3 stretches that to
-    ~10^5 epochs, a few seconds of the page's frames, so the picture visibly sharpens.
+    converge in a few epochs and the rarest (c = 1) in ~100; the default eta = 1e-3 stretches that:
+    at 128 x 128, 19 dB after 3000 epochs, 23.5 dB after 6000, 26.3 dB after 30000 (astronaut), i.e.
+    one to five seconds at the page's 100 epochs per frame, so the picture visibly sharpens.
     """
 
     NAME = "rff"
