@@ -3,6 +3,7 @@
 1. one epoch, fast O(n) OneHotImageModel vs the dense one-hot matrix maths of linreg.py (2017 mode, C=1)
 2. one honest epoch at 256^2..1024^2 RGB float32 next to one np.add pass over the same data
 3. advance(k): k epochs in closed form, should be flat in k
+In Pyodide (WebAssembly, no BLAS): node bench/run_in_pyodide.mjs bench/bench_core.py
 Targets: >= 1e4x over dense at 64^2; 512^2 epoch within 2x of np.add; advance flat in k.
 """
 import os
@@ -33,7 +34,9 @@ def image(side, channels, seed=0):
 
 def dense_vs_fast():
     print("1. one epoch: dense one-hot matrix vs fast (C=1, lr 1)")
-    print(f"{'image':>8} {'matrix':>12} {'dense ms':>10} {'fast us':>9} {'speed-up':>10}")
+    print("   (fast: one honest epoch; fast-forward: advance(10^4) per epoch)")
+    print(f"{'image':>8} {'matrix':>12} {'dense ms':>10} {'fast us':>9} {'speed-up':>10} "
+          f"{'ff ns':>8} {'ff speed-up':>12}")
     for side in (16, 32, 64):
         y = image(side, 1)
         M = side * side
@@ -50,8 +53,10 @@ def dense_vs_fast():
         dense = best_time(dense_epoch, 3 if side == 64 else 10, min_seconds=0.05)
         m = OneHotImageModel(y, learning_rate=1.0)
         fast = best_time(lambda: m.iterate(1), 200)
+        ff = best_time(lambda: m.advance(10**4), 50) / 10**4
         del X1
-        print(f"{side:>5}^2 {M:>5}x{M + 1:<6} {dense * 1e3:>10.3f} {fast * 1e6:>9.1f} {dense / fast:>9.0f}x")
+        print(f"{side:>5}^2 {M:>5}x{M + 1:<6} {dense * 1e3:>10.3f} {fast * 1e6:>9.1f} {dense / fast:>9.0f}x "
+              f"{ff * 1e9:>8.1f} {dense / ff:>11.0f}x")
 
 
 def epoch_vs_add():
