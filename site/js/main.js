@@ -202,7 +202,7 @@ class Painter {
     for (const [i, pane] of panes.entries()) {
       const own = i === panes.length - 1 ? pixels : pixels.slice(0); // each session gets its own copy
       const result = await this.#client.request(Request.INIT, {
-        session: pane.id, pixels: own, width: this.#size, height: this.#size, mode, model: pane.model(),
+        session: pane.id, pixels: own, width: this.#width, height: this.#height, mode, model: pane.model(),
         learningRate: pane.learningRate(), knobs: pane.knobs(),
       }, [own]);
       pane.confirm(result);
@@ -529,7 +529,10 @@ class Painter {
   async #setCompare(on) {
     this.#compare.setEnabled(on);
     if (on) this.#remember('compare', true);
-    else delete this.#chosen.compare;
+    else {
+      delete this.#chosen.compare;
+      delete this.#chosen['model-b'];
+    }
     if (on && !this.#chosen['model-b']) this.#remember('model-b', this.#compare.model ?? DEFAULT_MODEL_B);
     this.#writeUrl();
     this.#showModelNames();
@@ -613,9 +616,8 @@ class Painter {
     const python = this.#status !== Status.LOADING && this.#status !== Status.ERROR;
     this.#running = false;
     await this.#settle();
-    if (this.#upload && python) return this.#retargetUpload(id, value);
     try {
-      const pixels = await this.#showTarget();
+      const pixels = this.#upload ? await this.#resampleUpload(false) : await this.#showTarget();
       if (python) {
         await this.#newSession(pixels);
         this.#clearMessage();
@@ -687,7 +689,7 @@ class Painter {
     let info;
     try {
       await this.#ensureDecoder();
-      info = await this.#client.request(Request.DECODE_IMAGE, { session: SESSION, bytes }, [bytes]);
+      info = await this.#client.request(Request.DECODE_IMAGE, { bytes }, [bytes]);
     } catch (err) {
       if (this.#client.state === LoadState.FAILED) this.#fail(err);
       else this.#showMessage(`"${name}" was not used: ${sentence(err.message)}`, 'error');
@@ -696,47 +698,28 @@ class Painter {
     this.#running = false;
     await this.#settle();
     try {
-      const result = await this.#client.request(Request.USE_IMAGE, { session: SESSION, size: this.#size, decoded: true });
+      const pixels = await this.#resampleUpload(true);
       this.#upload = { name };
       this.#controls.element('image').selectedIndex = -1; // no bundled photo is in use
       this.#showCredit();
-      this.#showImage(result);
+      await this.#newSession(pixels);
       this.#setStatus(Status.READY);
       const notes = info.notes.length ? ` ${sentence(info.notes.join('; '))}` : '';
       this.#showMessage(`Painting "${name}" (${info.format}, ${info.originalWidth}×${info.originalHeight}) `
-        + `at ${result.width}×${result.height} pixels.${notes}`, 'info', { kind: 'image' });
+        + `at ${this.#width}×${this.#height} pixels.${notes}`, 'info', { kind: 'image' });
     } catch (err) {
       this.#trainingFailed(err);
     }
   }
 
-  // A new resolution or label mode for a person's own image: resampled from the decoded original.
-  async #retargetUpload(id, value) {
-    try {
-      if (id === 'size') {
-        this.#showImage(await this.#client.request(Request.USE_IMAGE, { session: SESSION, size: this.#size, decoded: false }));
-      } else {
-        this.#acceptRate((await this.#client.request(Request.CONFIGURE, { session: SESSION, [id]: value })).learningRate);
-        await this.#showFrame(Request.FRAME);
-      }
-      this.#clearMessage();
-      this.#setStatus(Status.READY);
-    } catch (err) {
-      if (this.#client?.state === LoadState.FAILED) this.#fail(err);
-      else this.#showMessage(err.message, 'error');
-      if (this.#status === Status.TRAINING) this.#setStatus(Status.PAUSED);
-    }
-  }
-
-  // result: USE_IMAGE's reply (target and learned RGBA at width x height, stats at epoch 0)
-  #showImage(result) {
+  // The person's image at the current resolution (resampled in the worker from the decoded original),
+  // drawn on #target; -> its RGBA for INIT, like #showTarget's. decoded: use the file just decoded.
+  async #resampleUpload(decoded) {
+    const result = await this.#client.request(Request.RESAMPLE_IMAGE, { size: this.#size, decoded });
     this.#width = result.width;
     this.#height = result.height;
-    drawPixels(this.#el.target, result.target, result.width, result.height);
-    drawPixels(this.#el.learned, result.pixels, result.width, result.height);
-    this.#acceptRate(result.learningRate);
-    this.#showStats(result);
-    this.#chart.clear();
+    drawPixels(this.#el.target, result.pixels, result.width, result.height);
+    return result.pixels;
   }
 
   // Runs `work` with no training chunk in flight and none starting; training goes on afterwards if it

@@ -26,7 +26,7 @@ function knobRow(knob, id) {
     return { ...base, kind: 'log', low: knob.low, high: knob.high, step: 'any', integer: knob.integer, format };
   }
   return { ...base, kind: 'range', low: knob.low, high: knob.high, integer: knob.integer,
-    step: (knob.high - knob.low) / 100, format };
+    step: (knob.high - knob.low) / 100, format: knob.integer ? formatCount : (v) => String(Number(v.toPrecision(3))) };
 }
 
 // The knob controls of one session's model, in `container`. ids are `${prefix}${knob name}`, e.g.
