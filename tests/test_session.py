@@ -264,3 +264,12 @@ def test_from_params_checks_before_building():
         Session.from_params(target(9, 6), s.get_params())
     with pytest.raises(ValueError, match="must be a dict"):
         Session.from_params(target(8, 6), "{}")
+
+
+def test_rgb_to_rgba_is_opaque_canvas_pixels_and_inverts_rgba_to_rgb():
+    from painting.session import rgb_to_rgba
+    rgb = np.random.default_rng(1).random((5, 7, 3)).astype(np.float32)  # (H, W, 3)
+    rgba = rgb_to_rgba(rgb)
+    assert rgba.shape == (5, 7, 4) and rgba.dtype == np.uint8 and rgba.flags.c_contiguous
+    assert (rgba[..., 3] == 255).all()
+    assert np.abs(rgba_to_rgb(rgba.tobytes(), 5, 7) - rgb).max() <= 0.5 / 255 + 1e-6

@@ -251,3 +251,15 @@ def rgba_to_rgb(buffer, height, width):
     rgba = flat.reshape(int(height), int(width), 4).astype(np.float32) / 255.0  # (H, W, 4)
     alpha = rgba[..., 3:]  # (H, W, 1)
     return rgba[..., :3] * alpha + (1.0 - alpha)  # (H, W, 3)
+
+
+def rgb_to_rgba(rgb):
+    """(H, W, 3) floats in [0, 1] -> (H, W, 4) uint8 RGBA, opaque and C-contiguous: pixels for a canvas
+    (the inverse of rgba_to_rgb up to rounding)."""
+    x = np.asarray(rgb)
+    if x.ndim != 3 or x.shape[2] != 3:
+        raise ValueError(f"expected an (H, W, 3) image, got shape {x.shape}")
+    out = np.empty(x.shape[:2] + (4,), dtype=np.uint8)  # (H, W, 4)
+    out[..., 3] = 255
+    to_uint8(x, out=out[..., :3])
+    return out

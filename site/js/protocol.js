@@ -30,15 +30,14 @@ export const Request = Object.freeze({
   // Images in and out (worker-images.js); Pillow loads on the first of these that needs it.
   // {} -> {pillow}. Loads the image decoder (Pillow) now, so the page can say it is loading.
   LOAD_DECODER: 'loadDecoder',
-  // {session, bytes} -> {width, height, originalWidth, originalHeight, format, notes}. Decodes a file
+  // {bytes} -> {width, height, originalWidth, originalHeight, format, notes}. Decodes a file
   //   (painting.images.open_image, longest side <= 2048, notes for the person) and keeps it for
-  //   USE_IMAGE. The session is untouched: a refused file (ImageError saying why) changes nothing.
+  //   RESAMPLE_IMAGE. No session is touched: a refused file (ImageError saying why) changes nothing.
   DECODE_IMAGE: 'decodeImage',
-  // {session, size, decoded} -> {...stats, learningRate, target, pixels}. A new session at epoch 0 (mode,
-  //   model and rate kept) on an image resampled to `size` px on its longest side (aspect kept): the
-  //   file DECODE_IMAGE kept (decoded: true) or the decoded file in use (decoded: false, a new
-  //   resolution). target, pixels: RGBA of the target and of the learned image.
-  USE_IMAGE: 'useImage',
+  // {size, decoded} -> {width, height, pixels}. The decoded image resampled to `size` px on its longest
+  //   side (aspect kept, enlarged if smaller) as target RGBA for INIT: the file DECODE_IMAGE just kept
+  //   (decoded: true, it becomes the image in use) or the image in use (decoded: false, a new resolution).
+  RESAMPLE_IMAGE: 'resampleImage',
   // {session, large} -> {bytes, scale, width, height, epoch}. The learned image as a PNG file; large:
   //   each pixel a scale x scale block (about 512 px across), else at model resolution.
   EXPORT_PNG: 'exportPng',

@@ -12,26 +12,27 @@ const LARGE_PNG_SIDE = 512;    // the large PNG: each pixel a whole-number block
 const GIF_SIDE = 256;          // the timelapse GIF, likewise
 const GIF_FRAME_MS = 80;
 
-// worker: {loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, replaceSession} from worker.js
+// worker: {loaded, sessionFor, framePixels, describe, toJsObject, loadPackage} from worker.js
 export function imageHandlers(worker) {
-  const { loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, replaceSession } = worker;
-  const decoded = new Map();   // session id -> PyProxy (H, W, 3) float32: a file decoded, not yet in use
-  const originals = new Map(); // session id -> PyProxy (H, W, 3) float32: the person's image in use
-  let modules = null;          // {images, params} once Pillow is loaded
+  const { loaded, sessionFor, framePixels, describe, toJsObject, loadPackage } = worker;
+  // PyProxy (H, W, 3) float32 images: the last file decoded (not yet used) and the person's image in use
+  // (every session on screen paints the same target, so one of each is kept, until the next file).
+  const kept = { decoded: null, original: null };
+  let modules = null;          // {images, params, rgb_to_rgba} once Pillow is loaded
 
   async function withPillow() {
     const py = await loaded();
     if (!modules) {
       await loadPackage(py.pyodide, 'Pillow');
       modules = { images: py.pyodide.pyimport('painting.images'), params: py.pyodide.pyimport('painting.params') };
+      modules.rgbToRgba = py.painting.rgb_to_rgba;
     }
     return { ...py, ...modules };
   }
 
-  const keep = (map, id, proxy) => {
-    map.get(id)?.destroy();
-    if (proxy) map.set(id, proxy);
-    else map.delete(id);
+  const keep = (slot, proxy) => {
+    if (kept[slot] && kept[slot] !== proxy) kept[slot].destroy();
+    kept[slot] = proxy;
   };
 
   // A Python value converted to JS, the proxy destroyed (plain values pass through).
@@ -60,12 +61,6 @@ export function imageHandlers(worker) {
     return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.buffer : view.slice().buffer;
   };
 
-  const withFrames = (entry, fields) => {
-    const target = framePixels(entry.session.target_frame());
-    const pixels = framePixels(entry.session.frame());
-    return { result: { ...describe(entry), ...fields, target, pixels }, transfer: [target, pixels] };
-  };
-
   const stats = (session) => toJsObject(session.stats());
 
   const handlers = {
@@ -83,34 +78,29 @@ export function imageHandlers(worker) {
         const [height, width] = take(rgb.shape);
         const [originalWidth, originalHeight] = take(image.original_size);
         const result = { width, height, originalWidth, originalHeight, format: image.format, notes: take(image.notes) };
-        keep(decoded, msg.session, rgb);
+        keep('decoded', rgb);
         return result;
       } finally {
         image.destroy();
       }
     },
 
-    async [Request.USE_IMAGE](msg) {
-      const py = await withPillow();
-      const source = (msg.decoded ? decoded : originals).get(msg.session);
-      if (!source) {
-        throw new Error(msg.decoded ? `no decoded image: send ${Request.DECODE_IMAGE} first`
-          : 'the current image is not a decoded file');
-      }
-      const { settings } = sessionFor(msg.session);
-      const target = py.images.resize_rgb(source, msg.size, true); // longest side = size, enlarged if smaller
-      let entry;
-      try {
-        entry = replaceSession(py, msg.session, target, settings);
-      } catch (err) {
-        target.destroy();
-        throw err;
-      }
+    async [Request.RESAMPLE_IMAGE](msg) {
+      const { images, rgbToRgba } = await withPillow();
       if (msg.decoded) {
-        decoded.delete(msg.session);
-        keep(originals, msg.session, source);
+        if (!kept.decoded) throw new Error(`no decoded image: send ${Request.DECODE_IMAGE} first`);
+        keep('original', kept.decoded);
+        kept.decoded = null;
       }
-      return withFrames(entry, {});
+      if (!kept.original) throw new Error('there is no decoded image in use');
+      const rgb = images.resize_rgb(kept.original, msg.size, true); // longest side = size, enlarged if smaller
+      try {
+        const [height, width] = take(rgb.shape);
+        const pixels = framePixels(rgbToRgba(rgb));
+        return { result: { width, height, pixels }, transfer: [pixels] };
+      } finally {
+        rgb.destroy();
+      }
     },
 
     async [Request.EXPORT_PNG](msg) {
@@ -178,11 +168,5 @@ export function imageHandlers(worker) {
     },
   };
 
-  // The session's image is no longer a decoded file (a bundled photo was chosen); dropping the session
-  // also forgets a file decoded but not used.
-  const forget = (id, { dropped = false } = {}) => {
-    keep(originals, id, null);
-    if (dropped) keep(decoded, id, null);
-  };
-  return { handlers, forget };
+  return handlers;
 }

@@ -259,9 +259,7 @@ const handlers = {
     };
     const target = targetFrom(py, msg);
     try {
-      const entry = replaceSession(py, msg.session, target, settings);
-      images.forget(msg.session); // the target is no longer a decoded file
-      return describe(entry);
+      return describe(replaceSession(py, msg.session, target, settings));
     } catch (err) {
       target.destroy();
       throw err;
@@ -273,9 +271,7 @@ const handlers = {
     const { settings } = sessionFor(msg.session);
     const target = targetFrom(py, msg);
     try {
-      const entry = replaceSession(py, msg.session, target, settings);
-      images.forget(msg.session); // the target is no longer a decoded file
-      return describe(entry);
+      return describe(replaceSession(py, msg.session, target, settings));
     } catch (err) {
       target.destroy();
       throw err;
@@ -345,16 +341,12 @@ const handlers = {
 
   async [Request.DROP](msg) {
     dropSession(msg.session);
-    images.forget(msg.session, { dropped: true });
     return {};
   },
 };
 
 // images in and out: decoding a person's file, resampling it, PNG / GIF / parameter files
-const images = imageHandlers({
-  loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, replaceSession,
-});
-Object.assign(handlers, images.handlers);
+Object.assign(handlers, imageHandlers({ loaded, sessionFor, framePixels, describe, toJsObject, loadPackage }));
 
 // A Python exception reaches JS as a PythonError whose message is the whole traceback; keep what
 // follows its last "CostExplodedError: " line as the message and the class name as the name.
