@@ -43,6 +43,7 @@ def test_solve_refuses_a_network_and_keeps_the_state():
     assert (s.frame() == before).all()
 
 
+@pytest.mark.cpython_only  # reads the site's source, which the Pyodide run does not mount
 def test_the_url_knows_every_knob_name():
     """site/js/url-state.js lists the knob names the URL may carry; it must cover the Python table."""
     import re
