@@ -57,8 +57,9 @@ def to_uint8(rgb, out=None):
         return out
     v = np.multiply(x, 255.0, dtype=np.float32)  # (..., C) float32 scratch
     v += 0.5
-    np.fmax(v, 0.0, out=v)  # fmax/fmin drop NaN: NaN -> 0, +inf -> 255, -inf -> 0
-    np.fmin(v, 255.0, out=v)
+    np.clip(v, 0.0, 255.0, out=v)  # +-inf -> 255 / 0; NaN survives clip, so:
+    if np.isnan(np.add.reduce(v, axis=None)):  # one cheap pass; NaN anywhere makes the sum NaN
+        np.nan_to_num(v, copy=False, nan=0.0)
     if out is None:
         return v.astype(np.uint8)
     out[...] = v  # float -> uint8 assignment truncates, so the +0.5 rounds

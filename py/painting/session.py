@@ -52,8 +52,10 @@ class Session:
         self.height, self.width = self.rgb.shape[:2]
         self._target_u8 = to_uint8(self.rgb)  # (H, W, 3)
         self._labels = self.rgb if mode == "rgb" else encode_packed(self._target_u8)  # (H, W, C)
+        self._rgb = np.empty((self.height, self.width, 3), dtype=np.uint8)  # (H, W, 3) displayed pixels
         self._frame = np.empty((self.height, self.width, 4), dtype=np.uint8)  # (H, W, 4) reused
         self._frame[..., 3] = 255
+        self._frame_stale = True  # RGBA is composed from _rgb only when frame() is asked for
         self._target_frame = self._frame.copy()
         self._target_frame[..., :3] = self._target_u8
         self._initial_lr = learning_rate
@@ -143,13 +145,13 @@ class Session:
         if len(self._kept) == self._timelapse_capacity:
             self._kept = self._kept[::2]  # ticks 0, 2i, 4i, ...: still multiples of the doubled interval
             self._interval *= 2
-        self._kept.append((self._ticks, self._frame[..., :3].copy()))
+        self._kept.append((self._ticks, self._rgb.copy()))
 
     def timelapse(self):
         """The kept frames, oldest first, plus the current frame if newer: a list of (H, W, 3) uint8."""
         frames = [pixels for _, pixels in self._kept]
         if not self._kept or self._kept[-1][0] != self._ticks:
-            frames.append(self._frame[..., :3].copy())
+            frames.append(self._rgb.copy())
         return frames
 
     @property
@@ -165,7 +167,7 @@ class Session:
     def png_bytes(self, scale=1):
         """The displayed learned image (frame()'s RGB) as PNG bytes, each pixel a scale x scale block."""
         from .images import png_bytes  # Pillow only when exporting
-        return png_bytes(self._frame[..., :3], scale=scale)
+        return png_bytes(self._rgb, scale=scale)
 
     # --- parameters ------------------------------------------------------------------------------------
     def get_params(self):
@@ -202,11 +204,12 @@ class Session:
         """Recompute the frame (into the reused buffer), cost and PSNR from the model."""
         pred = self.model.predict()  # (H, W, C)
         if self.mode == "rgb":
-            to_uint8(pred, out=self._frame[..., :3])
+            to_uint8(pred, out=self._rgb)
         else:
-            self._frame[..., :3] = decode_packed(pred)
+            self._rgb[...] = decode_packed(pred)
         self._cost = float(self.model.cost() if cost is None else cost)
-        self._psnr = psnr(self._frame[..., :3], self._target_u8)
+        self._psnr = psnr(self._rgb, self._target_u8)
+        self._frame_stale = True
 
     def stats(self):
         return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr,
@@ -216,6 +219,9 @@ class Session:
 
     def frame(self):
         """(H, W, 4) uint8 RGBA of the learned image. The buffer is reused: copy it to keep it."""
+        if self._frame_stale:
+            self._frame[..., :3] = self._rgb
+            self._frame_stale = False
         return self._frame
 
     def target_frame(self):
