@@ -15,7 +15,7 @@ def test_describe_models_mirrors_the_registry_and_is_json():
         cls = MODELS[entry["name"]]
         assert entry["default_learning_rate"] == cls.DEFAULT_LEARNING_RATE
         assert entry["solvable"] == callable(getattr(cls, "solve", None))
-        assert entry["epochs_per_frame"] >= 1
+        assert entry["epochs_per_frame"] == cls.EPOCHS_PER_FRAME >= 1
         assert [k["name"] for k in entry["knobs"]] == list(cls.KNOBS)
         for k in entry["knobs"]:
             knob = cls.KNOBS[k["name"]]
@@ -53,3 +53,19 @@ def test_the_url_knows_every_knob_name():
     names = set(re.findall(r"'([a-z_0-9]+)'", listed))
     python = {k["name"] for m in describe_models() for k in m["knobs"]}
     assert names == python
+
+
+def test_onehot_paints_slowly_enough_to_watch():
+    """At 1000 epochs per frame the default 64 x 64 photo is finished within ~20 frames."""
+    assert {m["name"]: m["epochs_per_frame"] for m in describe_models()}["onehot"] == 100
+
+
+@pytest.mark.cpython_only  # reads the site's source, which the Pyodide run does not mount
+def test_the_page_starts_at_the_default_models_epochs_per_frame():
+    """Before Python is ready the page shows url-state.js's defaults: they must agree with the model's."""
+    import re
+    from pathlib import Path
+    text = (Path(__file__).resolve().parents[1] / "site/js/url-state.js").read_text()
+    model = re.search(r"key: 'model', kind: 'enum', values: MODEL_NAMES, default: '(\w+)'", text).group(1)
+    epochs = re.search(r"key: 'epochs-per-frame', .*default: (\d+)", text).group(1)
+    assert int(epochs) == MODELS[model].EPOCHS_PER_FRAME

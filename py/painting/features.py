@@ -79,6 +79,12 @@ def check_array(params, key, shape):
     return array
 
 
+def params_header(model):
+    """The fields every get_params() dict starts with (check_header validates them)."""
+    return {"model": model.NAME, "shape": [model.height, model.width, model.channels],
+            "epoch": model.epoch, "learning_rate": model.learning_rate}
+
+
 def check_header(params, name, target_shape):
     """Common validation of get_params() dicts: model name, image shape, epoch, learning rate."""
     if not isinstance(params, dict):
@@ -100,11 +106,31 @@ def check_header(params, name, target_shape):
 SOLVERS = ("gd", "sgd")
 
 
+def start_model(model, target, learning_rate, seed, dtype, knobs, train_mask):
+    """What every model on pixel coordinates (here and in nets.py) sets first: the target's shape,
+    dtype, rng, learning rate, epoch 0 and labels (M, C); an unknown knob is a ValueError naming it.
+    -> the train mask as (M,) bool, or None."""
+    target = _as_target(target)
+    model.height, model.width, model.channels = target.shape
+    model.num_pixels = model.height * model.width
+    model.dtype = np.dtype(dtype)
+    model.rng = np.random.default_rng(seed)
+    model.learning_rate = float(model.DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate)
+    model.epoch = 0
+    unknown = sorted(set(knobs) - set(model.KNOBS))
+    if unknown:
+        raise ValueError(f"unknown knob(s) {unknown} for model {model.NAME!r}; "
+                         f"known: {sorted(model.KNOBS)}")
+    model.labels = target.reshape(model.num_pixels, model.channels).astype(model.dtype)  # (M, C)
+    return _as_mask(train_mask, model.height, model.width)
+
+
 class LinearFeatureModel:
     """Linear regression on a fixed feature map phi(v); subclasses define the map (see module doc)."""
 
     NAME = None
     DEFAULT_LEARNING_RATE = 1.0
+    EPOCHS_PER_FRAME = 100  # the page's suggestion: a frame of fast-forwarded epochs stays short at 64 x 64
     KNOBS = {
         "solver": Knob(0, 0, 1, integer=True, label="solver",
                        choices=("gradient descent", "mini-batch SGD")),
@@ -113,18 +139,7 @@ class LinearFeatureModel:
 
     def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32,
                  **knobs):
-        target = _as_target(target)
-        self.height, self.width, self.channels = target.shape
-        self.num_pixels = self.height * self.width
-        self.dtype = np.dtype(dtype)
-        self.rng = np.random.default_rng(seed)
-        self.learning_rate = float(self.DEFAULT_LEARNING_RATE if learning_rate is None
-                                   else learning_rate)
-        self.epoch = 0
-        unknown = sorted(set(knobs) - set(self.KNOBS))
-        if unknown:
-            raise ValueError(f"unknown knob(s) {unknown} for model {self.NAME!r}; "
-                             f"known: {sorted(self.KNOBS)}")
+        mask = start_model(self, target, learning_rate, seed, dtype, knobs, train_mask)  # (M,) or None
         solver = knobs.pop("solver", self.KNOBS["solver"].default)
         if isinstance(solver, str):  # accept the names too
             if solver not in SOLVERS:
@@ -135,8 +150,6 @@ class LinearFeatureModel:
         self.knobs = {name: knob.clamp(knobs.get(name, knob.default), name)
                       for name, knob in self.KNOBS.items() if name not in ("solver", "batch_size")}
 
-        self.labels = target.reshape(self.num_pixels, self.channels).astype(self.dtype)  # (M, C)
-        mask = _as_mask(train_mask, self.height, self.width)  # (M,) or None
         self.train_index = None if mask is None else np.flatnonzero(mask).astype(np.int64)
         self.residual_mask = None if mask is None else mask.astype(self.dtype)[:, None]  # (M, 1)
         self.num_train = self.num_pixels if mask is None else len(self.train_index)
@@ -267,10 +280,7 @@ class LinearFeatureModel:
 
     def get_params(self):
         return {
-            "model": self.NAME,
-            "shape": [self.height, self.width, self.channels],
-            "epoch": self.epoch,
-            "learning_rate": self.learning_rate,
+            **params_header(self),
             "knobs": {"solver": self.solver, "batch_size": self.batch_size, **self.knobs},
             "weights_shape": [self.num_features, self.channels],
             "weights": self.weights.tolist(),

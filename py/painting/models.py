@@ -69,17 +69,14 @@ def check_learning_rate(value):
     return lr
 
 
-# Epochs per redraw that keep one frame short at 64 x 64 in the browser: the linear models fast-forward
-# many epochs cheaply, a network's epoch is a full pass of mini-batch steps through every layer.
-EPOCHS_PER_FRAME = {"onehot": 1000, "plane": 100, "poly": 100, "rff": 100, "dct": 100, "mlp": 1, "siren": 1}
-
-
 def describe_models():
     """The registry as plain data for the page: one dict per model, in MODELS order, with its default
-    learning rate, whether it has a closed-form solve(), a suggested epochs-per-frame and its knobs."""
+    learning rate, whether it has a closed-form solve(), its suggested epochs per frame (EPOCHS_PER_FRAME:
+    short frames in the browser at 64 x 64, the linear models fast-forward many epochs cheaply, a
+    network's epoch is a full pass of mini-batch steps) and its knobs."""
     return [{"name": name, "default_learning_rate": float(cls.DEFAULT_LEARNING_RATE),
              "solvable": callable(getattr(cls, "solve", None)),
-             "epochs_per_frame": EPOCHS_PER_FRAME.get(name, 1),
+             "epochs_per_frame": int(cls.EPOCHS_PER_FRAME),
              "knobs": [{"name": knob_name, "default": knob.default, "low": knob.low, "high": knob.high,
                         "log": knob.log, "integer": knob.integer, "label": knob.label or knob_name,
                         "choices": list(knob.choices)}

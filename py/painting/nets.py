@@ -26,7 +26,7 @@ The Adam moments are not part of get_params(): set_params() restarts the optimis
 
 import numpy as np
 
-from .features import _as_mask, _as_target, check_array, check_header, pixel_coordinates
+from .features import check_array, check_header, params_header, pixel_coordinates, start_model
 from .models import Knob
 from .solvers import Adam, minibatches
 
@@ -38,6 +38,7 @@ class Network:
 
     NAME = None
     DEFAULT_LEARNING_RATE = 1e-3
+    EPOCHS_PER_FRAME = 1  # the page's suggestion: an epoch is a full pass of mini-batch Adam steps
     KNOBS = {
         "width": Knob(64, 16, 256, log=True, integer=True, label="hidden units per layer"),
         "depth": Knob(3, 1, 4, integer=True, label="hidden layers"),
@@ -46,22 +47,9 @@ class Network:
 
     def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32,
                  **knobs):
-        target = _as_target(target)
-        self.height, self.width, self.channels = target.shape
-        self.num_pixels = self.height * self.width
-        self.dtype = np.dtype(dtype)
-        self.rng = np.random.default_rng(seed)
-        self.learning_rate = float(self.DEFAULT_LEARNING_RATE if learning_rate is None
-                                   else learning_rate)
-        self.epoch = 0
-        unknown = sorted(set(knobs) - set(self.KNOBS))
-        if unknown:
-            raise ValueError(f"unknown knob(s) {unknown} for model {self.NAME!r}; "
-                             f"known: {sorted(self.KNOBS)}")
+        mask = start_model(self, target, learning_rate, seed, dtype, knobs, train_mask)  # (M,) or None
         self.knobs = {name: knob.clamp(knobs.get(name, knob.default), name)
                       for name, knob in self.KNOBS.items()}
-        self.labels = target.reshape(self.num_pixels, self.channels).astype(self.dtype)  # (M, C)
-        mask = _as_mask(train_mask, self.height, self.width)  # (M,) or None
         self.train_index = (np.arange(self.num_pixels, dtype=np.int64) if mask is None
                             else np.flatnonzero(mask).astype(np.int64))  # (M_train,)
 
@@ -154,10 +142,7 @@ class Network:
 
     def get_params(self):
         return {
-            "model": self.NAME,
-            "shape": [self.height, self.width, self.channels],
-            "epoch": self.epoch,
-            "learning_rate": self.learning_rate,
+            **params_header(self),
             "knobs": dict(self.knobs),
             "layers": [{"weight": w.tolist(), "bias": b.tolist()} for w, b in self.layers],
             **self._extra_params(),

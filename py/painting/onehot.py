@@ -58,6 +58,7 @@ class OneHotImageModel:
     """One weight per pixel and channel plus a bias per channel, trained by batch GD as in the 2017 post."""
 
     DEFAULT_LEARNING_RATE = 1.0  # eta (M + 1) ~ 1: the fastest stable rate (the range is 0 < lr < ~2)
+    EPOCHS_PER_FRAME = 100  # the page's suggestion: the 64 x 64 photo paints over ~3 s, slow enough to watch
     KNOBS = {"init_noise": Knob(0.0, 0.0, 1.0, label="initial weights uniform in [0, x)")}
     EXPLODES_ON_INF = True  # float32 state overflows long before JS doubles would give NaN
 
