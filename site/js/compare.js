@@ -1,13 +1,18 @@
 // Compare mode's second painting ("b"): its canvas, model picker, knob controls and readout (static
-// HTML in index.html, #pane-b). main.js trains it in turn with session "a", in the same worker; this
-// module only shows what the worker returns and reports the user's choices.
+// HTML in index.html, #pane-b). sessions.js trains it in turn with session "a", in the same worker;
+// this module only shows what the worker returns and reports the person's choices.
 
 import { MODEL_OPTIONS } from './model-labels.js';
 import { KnobPanel } from './models-ui.js';
-import { formatRate, formatCount } from './controls.js';
+import { formatRate } from './controls.js';
+import { showStats, clearStats } from './readout.js';
 import { drawPixels } from './pixels.js';
 
-export const DEFAULT_MODEL_B = 'rff';
+// Model B when the URL names none: something worth comparing with A (the 2017 model against Fourier
+// features; any other model against the 2017 one).
+export function defaultModelB(modelA) {
+  return modelA === 'onehot' ? 'rff' : 'onehot';
+}
 
 export class ComparePane {
   id = 'b';
@@ -20,7 +25,6 @@ export class ComparePane {
   constructor(el, { onModel, onKnob }) {
     this.#el = el;
     for (const [value, text] of MODEL_OPTIONS) el.select.append(new Option(text, value));
-    el.select.value = DEFAULT_MODEL_B;
     el.select.addEventListener('change', () => {
       this.#showKnobs();
       onModel(el.select.value);
@@ -57,16 +61,13 @@ export class ComparePane {
 
   // a worker reply: {epoch, cost, psnr, learningRate?, knobs?}
   show({ epoch, cost, psnr, learningRate, knobs }) {
-    this.#el.epoch.textContent = String(epoch);
-    this.#el.epoch.title = formatCount(epoch);
-    this.#el.cost.textContent = cost.toExponential(3);
-    this.#el.psnr.textContent = Number.isFinite(psnr) ? `${psnr.toFixed(1)} dB` : 'inf dB';
+    showStats(this.#el, { epoch, cost, psnr });
     if (learningRate != null) this.#el.rate.textContent = formatRate(learningRate);
     if (knobs) this.#knobs.confirm(knobs);
   }
 
   clear() {
-    for (const key of ['epoch', 'cost', 'psnr', 'rate']) this.#el[key].textContent = '–';
+    clearStats(this.#el.epoch, this.#el.cost, this.#el.psnr, this.#el.rate);
   }
 
   #showKnobs() {

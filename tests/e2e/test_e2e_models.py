@@ -172,6 +172,28 @@ def test_compare_mode_trains_two_models_side_by_side(painter):
     page.uncheck("#compare")
     wait_for(page, "() => document.body.dataset.status === 'ready'")
     assert not page.is_visible("#pane-b")
+    # model B defaults to a model other than A: rff against onehot, onehot against anything else
+    pick_model(page, "rff")
+    page.check("#compare")
+    wait_for(page, "() => document.body.dataset.status === 'ready'"
+             " && document.getElementById('epoch-b').textContent === '0'")
+    assert page.evaluate("document.getElementById('model-b').value") == "onehot"
+    assert "model-b=onehot" in page.evaluate("location.hash")
+    page.uncheck("#compare")
+    wait_for(page, "() => document.body.dataset.status === 'ready'")
+
+
+@pytest.mark.parametrize("hash_, model_b", [("#model=dct&compare=1", "onehot"),
+                                            ("#model=dct&compare=1&model-b=dct", "dct")])
+def test_compare_from_the_url_picks_model_b(browser, server, hash_, model_b):
+    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    try:
+        assert rec.goto_and_wait(server.url + hash_) == "ready"
+        wait_for(rec.page, "() => document.getElementById('epoch-b').textContent === '0'")
+        assert rec.page.evaluate("document.getElementById('model-b').value") == model_b
+        assert rec.errors == [], rec.errors
+    finally:
+        rec.close()
 
 
 def test_the_2017_preset(painter):
@@ -203,6 +225,7 @@ def test_the_2017_preset(painter):
     page.click("#preset-modern")
     wait_ready(page, "onehot")
     assert page.evaluate("['size', 'mode'].map(id => document.getElementById(id).value)") == ["64", "rgb"]
+    assert page.text_content("#epochs-per-frame-value") == "100"  # onehot's own suggestion
     assert confirmed_knobs(page) == {"init_noise": 0}
 
 

@@ -1,0 +1,150 @@
+// Images in and out, the page's side of the requests: a person's own file (picker, drop, paste) becomes
+// the target, decoded by Pillow in the worker; a file it refuses changes nothing here (image, epoch,
+// learned canvas, running or paused): only the message says why. Exports and parameter loads run while
+// training is held, so they see exactly the frame shown. upload.js and export.js own the inputs.
+
+import { Request, LoadState } from './protocol.js';
+import { Status, sentence } from './readout.js';
+import { SESSION_A } from './sessions.js';
+import { saveFile, fileStem } from './export.js';
+
+export class ImageFiles {
+  #decoder = null; // Promise: Pillow loaded in the worker (first upload or export)
+  #client;
+  #readout;
+  #loop;
+  #target;
+  #sessions;
+  #settings;
+
+  // client() -> the WorkerClient; readout, loop (TrainingLoop), target, sessions, settings (PageSettings)
+  constructor({ client, readout, loop, target, sessions, settings }) {
+    this.#client = client;
+    this.#readout = readout;
+    this.#loop = loop;
+    this.#target = target;
+    this.#sessions = sessions;
+    this.#settings = settings;
+  }
+
+  // A new worker has no Pillow yet.
+  forgetDecoder() { this.#decoder = null; }
+
+  async openFile({ name, bytes }) {
+    const readout = this.#readout;
+    if (!this.#loop.canTrain()) {
+      readout.showMessage(`"${name}" was not used: Python is still loading; try again once it is ready.`, 'error');
+      return;
+    }
+    let info;
+    try {
+      await this.#ensureDecoder();
+      info = await this.#client().request(Request.DECODE_IMAGE, { bytes }, [bytes]);
+    } catch (err) {
+      if (this.#client().state === LoadState.FAILED) this.#loop.fail(err);
+      else readout.showMessage(`"${name}" was not used: ${sentence(err.message)}`, 'error');
+      return;
+    }
+    await this.#loop.stop();
+    try {
+      const target = this.#target;
+      const pixels = await target.resample(true);
+      target.upload = { name };
+      this.#settings.controls.element('image').selectedIndex = -1; // no bundled photo is in use
+      target.showCredit(null);
+      await this.#sessions.create(pixels);
+      readout.setStatus(Status.READY);
+      const notes = info.notes.length ? ` ${sentence(info.notes.join('; '))}` : '';
+      readout.showMessage(`Painting "${name}" (${info.format}, ${info.originalWidth}×${info.originalHeight}) `
+        + `at ${target.width}×${target.height} pixels.${notes}`, 'info', { kind: 'image' });
+    } catch (err) {
+      this.#loop.trainingFailed(err);
+    }
+  }
+
+  exportPng(large) {
+    return this.#fileJob('The PNG was not made', async () => {
+      const r = await this.#client().request(Request.EXPORT_PNG, { session: SESSION_A, large });
+      saveFile(r.bytes, this.#fileName(`epoch${r.epoch}${large ? `-x${r.scale}` : ''}.png`), 'image/png');
+      return `Saved the learned image at epoch ${r.epoch} as a ${r.width}×${r.height} PNG.`;
+    });
+  }
+
+  exportGif() {
+    return this.#fileJob('The timelapse GIF was not made', async () => {
+      const r = await this.#client().request(Request.EXPORT_GIF, { session: SESSION_A });
+      saveFile(r.bytes, this.#fileName(`timelapse-epoch${r.epoch}.gif`), 'image/gif');
+      return `Saved a timelapse GIF of ${r.frames} frames (${r.width}×${r.height}) up to epoch ${r.epoch}.`;
+    });
+  }
+
+  saveParams() {
+    return this.#fileJob('The parameters were not saved', async () => {
+      const r = await this.#client().request(Request.SAVE_PARAMS, { session: SESSION_A });
+      saveFile(r.text, this.#fileName(`epoch${r.epoch}.json`), 'application/json');
+      return `Saved the ${r.model} model's parameters at epoch ${r.epoch}.`;
+    });
+  }
+
+  // A parameter file for this image: its learned image, epoch and rate replace the current ones (and its
+  // model and mode, if they differ). A file for another image size, or a broken one, changes nothing.
+  loadParams({ name, bytes }) {
+    return this.#fileJob(`"${name}" was not loaded`, async () => {
+      const r = await this.#client().request(Request.LOAD_PARAMS, { session: SESSION_A, bytes }, [bytes]);
+      this.#loop.halt();
+      this.#adoptSettings(r.settings);
+      this.#settings.controls.set('lr', r.learningRate);
+      document.body.dataset.learningRate = String(r.learningRate);
+      const pane = this.#sessions.pane(SESSION_A);
+      pane.draw(r.pixels);
+      pane.show(r);
+      pane.clearPlot();
+      this.#readout.setStatus(r.epoch > 0 ? Status.PAUSED : Status.READY);
+      return `Loaded "${name}": the ${r.model} model at epoch ${r.epoch}. Press Continue to train on.`;
+    });
+  }
+
+  // Pillow loads in the worker on first use (a few seconds); the person is told why they wait.
+  #ensureDecoder() {
+    if (!this.#decoder) {
+      const note = 'Loading the image decoder…';
+      this.#readout.showMessage(note, 'info');
+      this.#decoder = this.#client().request(Request.LOAD_DECODER).then(() => {
+        if (this.#readout.messageText === note) this.#readout.clearMessage();
+      }, (err) => {
+        this.#decoder = null;
+        throw new Error(`the image decoder (Pillow) did not load: ${err.message}`);
+      });
+    }
+    return this.#decoder;
+  }
+
+  // An export or parameter load: Pillow first, then `work` while training is held; its note is shown.
+  async #fileJob(failure, work) {
+    if (!this.#loop.canTrain()) return;
+    try {
+      await this.#ensureDecoder();
+      const note = await this.#loop.whileHeld(work);
+      this.#readout.showMessage(note, 'info');
+    } catch (err) {
+      if (this.#client().state === LoadState.FAILED) this.#loop.fail(err);
+      else this.#readout.showMessage(`${failure}: ${sentence(err.message)}`, 'error');
+    }
+  }
+
+  #fileName(suffix) {
+    const image = this.#target.upload ? fileStem(this.#target.upload.name) : this.#settings.get('image');
+    return `${image}-${this.#settings.get('model')}-${suffix}`;
+  }
+
+  // Settings a parameter file brought (model, mode) shown in the controls and the URL.
+  #adoptSettings(settings) {
+    const page = this.#settings;
+    for (const [key, value] of Object.entries(settings)) {
+      if (page.get(key) === value) continue;
+      if (page.controls.has(key)) page.controls.set(key, value);
+      page.remember(key, value);
+      if (key === 'mode') page.followMode(value);
+    }
+  }
+}
