@@ -2,8 +2,9 @@
 // (default, low, high, log, integer, label), so a model's own knobs can be added to the panel later
 // by passing more rows. Log sliders hold log10(value) in the <input>; the shown value is the real one.
 
-import { IMAGES, DEFAULT_IMAGE } from './images.js';
+import { IMAGES } from './images.js';
 import { MODEL_OPTIONS } from './model-labels.js';
+import { property } from './url-state.js';
 
 // Epochs per frame snap to 1, 2, 5, 10, 20, 50, ... so a slider position is always a round number.
 const NICE_STEPS = [1, 2, 5];
@@ -23,23 +24,23 @@ export function formatCount(n) {
 }
 
 // kind: 'log' (slider over log10), 'range' (linear slider, `integer` steps by 1), 'number' (free numeric
-// entry), 'select' ([value, text] options)
+// entry), 'select' ([value, text] options). Defaults come from url-state.js's table, the page's one.
 export const SETTINGS = [
-  { id: 'image', kind: 'select', label: 'Image', default: DEFAULT_IMAGE,
+  { id: 'image', kind: 'select', label: 'Image', default: property('image').default,
     options: IMAGES.map((img) => [img.id, img.name]), group: 'target' },
-  { id: 'size', kind: 'select', label: 'Resolution', default: '64', group: 'target',
+  { id: 'size', kind: 'select', label: 'Resolution', default: property('size').default, group: 'target',
     options: [28, 32, 64, 96, 128, 256, 512].map((n) => [String(n), `${n} × ${n}`]) },
-  { id: 'mode', kind: 'select', label: 'Labels', default: 'rgb', group: 'target',
+  { id: 'mode', kind: 'select', label: 'Labels', default: property('mode').default, group: 'target',
     options: [['rgb', 'RGB channels in [0, 1]'], ['2017', '2017: one packed number per pixel']] },
-  { id: 'model', kind: 'select', label: 'Model', default: 'onehot', group: 'model', options: MODEL_OPTIONS },
+  { id: 'model', kind: 'select', label: 'Model', default: property('model').default, group: 'model', options: MODEL_OPTIONS },
   // step 'any': a rate from a preset or a link (0.5, 0.002) is kept exactly, not snapped to 10^(k/100)
-  { id: 'lr', kind: 'log', label: 'Learning rate', default: 1, low: 1e-4, high: 10, step: 'any',
+  { id: 'lr', kind: 'log', label: 'Learning rate', default: property('lr').default, low: 1e-4, high: 10, step: 'any',
     format: formatRate, group: 'training',
     hint: 'Applies from the next frame. Above about 2 the cost explodes.' },
-  { id: 'epochs-per-frame', kind: 'log', label: 'Epochs per frame', default: 1000, low: 1, high: 1e6,
-    step: 0.01, integer: true, snap: snapNice, format: formatCount, group: 'training',
+  { id: 'epochs-per-frame', kind: 'log', label: 'Epochs per frame', default: property('epochs-per-frame').default,
+    low: 1, high: 1e6, step: 0.01, integer: true, snap: snapNice, format: formatCount, group: 'training',
     hint: 'Large counts are fast-forwarded exactly, in closed form.' },
-  { id: 'stop-cost', kind: 'number', label: 'Stop when cost ≤', default: 1e-5, low: 0, group: 'training',
+  { id: 'stop-cost', kind: 'number', label: 'Stop when cost ≤', default: property('stop-cost').default, low: 0, group: 'training',
     format: (v) => (v === 0 ? '0' : v.toExponential().replace('.0e', 'e').replace('e+', 'e')) },
 ];
 

@@ -26,7 +26,7 @@ export const URL_PROPERTIES = Object.freeze([
   { key: 'mode', kind: 'enum', values: ['rgb', '2017'], default: 'rgb' },
   { key: 'size', kind: 'enum', values: ['28', '32', '64', '96', '128', '256', '512'], default: '64' },
   { key: 'lr', kind: 'number', low: 1e-4, high: 10, default: 1 },
-  { key: 'epochs-per-frame', kind: 'integer', low: 1, high: 1e6, default: 1000 },
+  { key: 'epochs-per-frame', kind: 'integer', low: 1, high: 1e6, default: 100 }, // onehot's EPOCHS_PER_FRAME
   { key: 'stop-cost', kind: 'number', low: 0, high: 1e15, default: 1e-5 },
   ...KNOB_NAMES.map((key) => ({ key, kind: 'number', low: -1e15, high: 1e15, default: null, knob: true })),
   { key: 'compare', kind: 'flag', default: false },

@@ -58,6 +58,8 @@ def test_ready_shows_target_and_epoch_zero(painter):
     assert painter.initial_learned.shape == (64, 64, 4)
     assert page.text_content("#epoch") == "0"
     assert page.text_content("#start") == "Start"
+    # the default model's own suggestion: slow enough to watch the 2017 model paint
+    assert page.text_content("#epochs-per-frame-value") == "100"
     assert read_psnr(page) < 15, "epoch 0 should look nothing like the target"
 
 
