@@ -9,7 +9,11 @@ const IN_VIEW_RATIO = 0.5; // at least half of the learned image on screen
 // Called before the page is built: the stylesheet keys off these attributes on <html>.
 export function applyView({ embed, theme }) {
   const root = document.documentElement;
-  if (theme === 'light' || theme === 'dark') root.dataset.theme = theme;
+  if (theme === 'light' || theme === 'dark') {
+    root.dataset.theme = theme;
+    // css/dark.css holds the one dark palette; it follows the system unless a theme is forced
+    document.getElementById('dark-palette').media = theme === 'dark' ? 'all' : 'not all';
+  }
   if (embed) root.dataset.embed = 'closed';
 }
 
