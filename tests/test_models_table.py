@@ -69,3 +69,11 @@ def test_the_page_starts_at_the_default_models_epochs_per_frame():
     model = re.search(r"key: 'model', kind: 'enum', values: MODEL_NAMES, default: '(\w+)'", text).group(1)
     epochs = re.search(r"key: 'epochs-per-frame', .*default: (\d+)", text).group(1)
     assert int(epochs) == MODELS[model].EPOCHS_PER_FRAME
+
+
+def test_choice_knobs_take_their_names():
+    solver = MODELS["rff"].KNOBS["solver"]
+    assert solver.clamp("sgd") == 1 and solver.clamp(" GD ") == 0 and solver.clamp(1) == 1
+    with pytest.raises(ValueError, match="solver must be a number"):
+        solver.clamp("adam", "solver")
+    assert MODELS["mlp"].KNOBS["fourier"].clamp("xy") == 0

@@ -53,10 +53,15 @@ def build_parser():
     p.add_argument("--save-params", default=None, metavar="FILE.json", help="write the learned parameters")
     p.add_argument("--load-params", default=None, metavar="FILE.json", help="start from saved parameters")
     for name, (knob, owners) in _knob_table().items():
-        p.add_argument("--" + name.replace("_", "-"), dest="knob_" + name, default=None,
-                       type=int if knob.integer else float, metavar="X",
-                       help=f"{knob.label} [{knob.low}..{knob.high}, default {knob.default}] "
-                            f"({', '.join(owners)})")
+        if knob.names:  # a choice: its name or its number
+            kind, metavar = str, "{" + ",".join(knob.names) + "}"
+            values = ", ".join(f"{n} = {c}" for n, c in zip(knob.names, knob.choices))
+            rng = f"{values}; default {knob.names[int(knob.default - knob.low)]}"
+        else:
+            kind, metavar = (int if knob.integer else float), "X"
+            rng = f"{knob.low}..{knob.high}, default {knob.default}"
+        p.add_argument("--" + name.replace("_", "-"), dest="knob_" + name, default=None, type=kind,
+                       metavar=metavar, help=f"{knob.label} [{rng}] ({', '.join(owners)})")
     return p
 
 

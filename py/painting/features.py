@@ -133,7 +133,7 @@ class LinearFeatureModel:
     EPOCHS_PER_FRAME = 100  # the page's suggestion: a frame of fast-forwarded epochs stays short at 64 x 64
     KNOBS = {
         "solver": Knob(0, 0, 1, integer=True, label="solver",
-                       choices=("gradient descent", "mini-batch SGD")),
+                       choices=("gradient descent", "mini-batch SGD"), names=SOLVERS),
         "batch_size": Knob(1024, 16, 65536, log=True, integer=True, label="SGD batch (pixels)"),
     }
 
@@ -141,11 +141,7 @@ class LinearFeatureModel:
                  **knobs):
         mask = start_model(self, target, learning_rate, seed, dtype, knobs, train_mask)  # (M,) or None
         solver = knobs.pop("solver", self.KNOBS["solver"].default)
-        if isinstance(solver, str):  # accept the names too
-            if solver not in SOLVERS:
-                raise ValueError(f"solver must be one of {SOLVERS} (or 0/1), got {solver!r}")
-            solver = SOLVERS.index(solver)
-        self.solver = self.KNOBS["solver"].clamp(solver, "solver")
+        self.solver = self.KNOBS["solver"].clamp(solver, "solver")  # 0/1 or its name, "gd"/"sgd"
         self.batch_size = self.KNOBS["batch_size"].clamp(knobs.pop("batch_size", 1024), "batch_size")
         self.knobs = {name: knob.clamp(knobs.get(name, knob.default), name)
                       for name, knob in self.KNOBS.items() if name not in ("solver", "batch_size")}

@@ -16,10 +16,13 @@ class Knob:
     log: bool = False
     integer: bool = False
     label: str = ""
-    choices: tuple = ()  # names of the integer values low..high, for a select instead of a slider
+    choices: tuple = ()  # labels of the integer values low..high, for a select instead of a slider
+    names: tuple = ()  # short names of those values, accepted wherever a value is (CLI, URL)
 
     def clamp(self, value, name="value"):
         """The value as a number inside [low, high] (rounded if integer); ValueError if not a number."""
+        if isinstance(value, str) and value.strip().lower() in self.names:
+            return int(self.low) + self.names.index(value.strip().lower())
         if isinstance(value, str):
             try:
                 value = float(value)

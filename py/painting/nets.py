@@ -198,7 +198,8 @@ class MLPModel(Network):
     NAME = "mlp"
     DEFAULT_LEARNING_RATE = 1e-2
     KNOBS = {**Network.KNOBS,
-             "fourier": Knob(1, 0, 1, integer=True, label="input", choices=("plain (x, y)", "Fourier features of (x, y)")),
+             "fourier": Knob(1, 0, 1, integer=True, label="input", choices=("plain (x, y)", "Fourier features of (x, y)"),
+                          names=("xy", "fourier")),
              "sigma": Knob(10.0, 0.5, 64.0, log=True, label="Fourier frequency scale sigma")}
 
     def init_layers(self):
