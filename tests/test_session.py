@@ -30,6 +30,7 @@ def test_rgb_session_steps_and_frames():
     assert out["epoch"] == 50 and out["cost"] == pytest.approx(oracle.cost(), rel=1e-4)
     assert out["cost"] == pytest.approx(cost(oracle.predict(), rgb), rel=1e-4)
     np.testing.assert_array_equal(s.frame()[..., :3], to_uint8(oracle.predict()))
+    assert s.learned_rgb().flags.c_contiguous and (s.learned_rgb() == s.frame()[..., :3]).all()  # what the worker sends
     assert out["psnr"] == pytest.approx(psnr(s.frame()[..., :3], to_uint8(rgb)), abs=1e-12)
     before = out["psnr"]
     after = s.step(5000)

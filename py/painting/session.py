@@ -224,6 +224,10 @@ class Session:
             self._frame_stale = False
         return self._frame
 
+    def learned_rgb(self):
+        """(H, W, 3) uint8 of the learned image as displayed (C-contiguous, reused: copy it to keep it)."""
+        return self._rgb
+
     def target_frame(self):
         """(H, W, 4) uint8 RGBA of the target."""
         return self._target_frame
