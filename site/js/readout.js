@@ -50,9 +50,11 @@ export class Readout {
   setStatus(status) {
     this.#status = status;
     document.body.dataset.status = status;
-    document.dispatchEvent(new CustomEvent('painter:status', { detail: { status } }));
     this.#el.statusText.textContent = STATUS_TEXT[status];
     this.#onStatus(status);
+    // last: a listener may change the status again (an embed autostarts on "ready"), and the
+    // page must then show that newer status, not this one
+    document.dispatchEvent(new CustomEvent('painter:status', { detail: { status } }));
   }
 
   showStats(result) { showStats(this.#el, result); }

@@ -62,6 +62,19 @@ def rec(browser):
 
 
 # ------------------------------------------------------------------------------------------ embed
+def test_embed_in_view_at_load_starts_and_says_so(browser, server):
+    # the autostart happens while the page announces "ready": the chip must end on the newer status
+    r = new_recorder(browser, viewport={"width": 560, "height": 420})
+    try:
+        page = r.page
+        page.goto(server.url + "?embed=1")
+        wait_status(page, "training", timeout=READY_TIMEOUT_MS)
+        assert page.text_content("#status-text") == "Training"
+        assert page.text_content("#start") == "Pause"
+    finally:
+        r.close()
+
+
 def test_embed_layout_hides_the_panel_behind_more(browser, server, tmp_path):
     # reduced motion, so it stays still while the layout is checked
     r = new_recorder(browser, viewport={"width": 560, "height": 420}, reduced_motion="reduce")
