@@ -8,6 +8,21 @@ import { Status, sentence } from './readout.js';
 import { SESSION_A } from './sessions.js';
 import { saveFile, fileStem } from './export.js';
 
+// The Image select names the person's file while it is the target: a disabled option, so it can be
+// shown selected but never chosen (picking a bundled photo still works as before).
+function showUploadInSelect(select, name) {
+  let option = select.querySelector('option[data-upload]');
+  if (!option) {
+    option = document.createElement('option');
+    option.dataset.upload = '';
+    option.value = ''; // as with no selection: the settings never take it for a photo's id
+    option.disabled = true;
+    select.append(option);
+  }
+  option.textContent = `Your image: ${name}`;
+  option.selected = true;
+}
+
 export class ImageFiles {
   #decoder = null; // Promise: Pillow loaded in the worker (first upload or export)
   #client;
@@ -50,7 +65,7 @@ export class ImageFiles {
       const target = this.#target;
       const pixels = await target.resample(true);
       target.upload = { name };
-      this.#settings.controls.element('image').selectedIndex = -1; // no bundled photo is in use
+      showUploadInSelect(this.#settings.controls.element('image'), name);
       target.showCredit(null);
       await this.#sessions.create(pixels);
       readout.setStatus(Status.READY);

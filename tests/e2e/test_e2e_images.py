@@ -130,6 +130,7 @@ def check_accepted(page, name, data, said, expect):
         assert np.abs(target[..., :3].astype(int) - want.astype(int)).max() <= 1, name
     assert canvas_rgba(page, "learned").shape == target.shape
     assert page.text_content("#epoch") == "0"
+    assert page.evaluate("document.getElementById('image').selectedOptions[0].textContent") == f"Your image: {name}"
     for note in expect.get("notes", []):
         assert note.split(" to ")[0] in said["text"], (name, note, said["text"])
     learned = canvas_rgba(page, "learned")
