@@ -43,32 +43,9 @@ def test_solve_refuses_a_network_and_keeps_the_state():
     assert (s.frame() == before).all()
 
 
-@pytest.mark.cpython_only  # reads the site's source, which the Pyodide run does not mount
-def test_the_url_knows_every_knob_name():
-    """site/js/url-state.js lists the knob names the URL may carry; it must cover the Python table."""
-    import re
-    from pathlib import Path
-    text = (Path(__file__).resolve().parents[1] / "site/js/url-state.js").read_text()
-    listed = re.search(r"KNOB_NAMES = Object\.freeze\(\[(.*?)\]\)", text, re.S).group(1)
-    names = set(re.findall(r"'([a-z_0-9]+)'", listed))
-    python = {k["name"] for m in describe_models() for k in m["knobs"]}
-    assert names == python
-
-
 def test_onehot_paints_slowly_enough_to_watch():
     """At 1000 epochs per frame the default 64 x 64 photo is finished within ~20 frames."""
     assert {m["name"]: m["epochs_per_frame"] for m in describe_models()}["onehot"] == 100
-
-
-@pytest.mark.cpython_only  # reads the site's source, which the Pyodide run does not mount
-def test_the_page_starts_at_the_default_models_epochs_per_frame():
-    """Before Python is ready the page shows url-state.js's defaults: they must agree with the model's."""
-    import re
-    from pathlib import Path
-    text = (Path(__file__).resolve().parents[1] / "site/js/url-state.js").read_text()
-    model = re.search(r"key: 'model', kind: 'enum', values: MODEL_NAMES, default: '(\w+)'", text).group(1)
-    epochs = re.search(r"key: 'epochs-per-frame', .*default: (\d+)", text).group(1)
-    assert int(epochs) == MODELS[model].EPOCHS_PER_FRAME
 
 
 def test_choice_knobs_take_their_names():

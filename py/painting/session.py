@@ -10,8 +10,18 @@ Timelapse: step() keeps copies of the displayed RGB (uint8) at bounded memory. F
 doubles, so the frames always span the whole run. Large images hold fewer frames: at most
 TIMELAPSE_BYTES in total (at 512x512, 60 frames of 768 KiB). The first frame is the initial state; exports
 add the current frame if it is newer than the last one kept. reset() and set_params() start a new one.
+
+The page's worker drives a Session in time slices, so that no call blocks it for long:
+- train(max_epochs, seconds) trains for about `seconds` (never less than one mini-batch or epoch) and at most
+  `max_epochs` epochs, a float: networks and SGD models train in mini-batches, so their epoch is fractional;
+- render(seconds) computes the displayed frame; a network's frame is predicted a few rows per call from a
+  frozen copy of the model, so it belongs to the epoch at which it was started (frame_epoch);
+- stop_reason(stop_cost) says whether training should end: "done" (cost at or under the threshold) or
+  "plateau" (the best cost improved by less than PLATEAU_GAIN over the last PLATEAU_SECONDS of training).
+step(epochs) is the blocking form (CLI, tests): train, then render the frame at once.
 """
 import copy
+import time
 
 import numpy as np
 
@@ -24,6 +34,9 @@ from .params import FORMAT, VERSION, check_format, check_header
 MODES = ("rgb", "2017")
 TIMELAPSE_FRAMES = 120  # default number of frames a Session keeps (even)
 TIMELAPSE_BYTES = 48_000_000  # at most this many bytes of timelapse frames
+PLATEAU_SECONDS = 3.0  # seconds of training over which ...
+PLATEAU_GAIN = 1e-4  # ... the best cost must improve by at least this fraction (0.01 %), or training ends
+CHECKPOINT_SECONDS = 0.25  # a good state to go back to if the cost explodes is kept at least this often
 
 
 def _check_rgb(rgb):
@@ -58,13 +71,21 @@ class Session:
         self._frame_stale = True  # RGBA is composed from _rgb only when frame() is asked for
         self._target_frame = self._frame.copy()
         self._target_frame[..., :3] = self._target_u8
-        self._initial_lr = learning_rate
-        self.model = make_model(model, self._labels, learning_rate=learning_rate, seed=seed, **knobs)
         per_frame = self.height * self.width * 3
         capacity = min(int(timelapse), max(2, TIMELAPSE_BYTES // per_frame)) if timelapse else 0
         self._timelapse_capacity = capacity - capacity % 2  # even, so thinning keeps the interval aligned
-        self._refresh()
-        self._restart_timelapse()
+        self._start(make_model(model, self._labels, learning_rate=learning_rate, seed=seed, **knobs))
+
+    def _start(self, model, cost=None):
+        """A new model (or new parameters): nothing drawn yet, a fresh checkpoint, plateau history and
+        timelapse. The first frame is rendered when it is asked for (render(), frame(), stats())."""
+        self.model = model
+        self._cost, self._psnr, self._frame_epoch = cost, None, None  # of the frame last rendered
+        self._stale, self._job = True, None  # the model changed since that frame; a frame in progress
+        self._clock = 0.0  # seconds spent training since _start (the plateau rule's time axis)
+        self._history = []  # [(clock, cost)]: exact costs seen while training
+        self._checkpoint, self._checkpoint_clock = snapshot(model), 0.0
+        self._ticks, self._interval, self._kept = 0, 1, []  # timelapse: [(tick, (H, W, 3) uint8)]
 
     @classmethod
     def from_params(cls, rgb, params, **kwargs):
@@ -94,29 +115,178 @@ class Session:
     def reset(self):
         """Back to epoch 0 with fresh parameters; keeps the current learning rate."""
         lr = self.model.learning_rate
-        self.model = make_model(self.model_name, self._labels, learning_rate=lr, seed=self.seed, **self.knobs)
-        self._refresh()
-        self._restart_timelapse()
+        self._start(make_model(self.model_name, self._labels, learning_rate=lr, seed=self.seed, **self.knobs))
+
+    @property
+    def epoch(self):
+        """Epochs trained: a float, since networks and SGD models stop mid-epoch between slices."""
+        return float(getattr(self.model, "progress", self.model.epoch))
 
     def step(self, epochs):
-        """Train `epochs` more epochs; on a non-finite cost restore the state before the call and raise."""
+        """Train `epochs` more epochs, then render the frame; on a non-finite cost restore the state before
+        the call and raise CostExplodedError."""
         if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 0:
             raise ValueError(f"epochs must be an integer >= 0, got {epochs!r}")
-        saved = snapshot(self.model)
-        self.model.step(int(epochs))
-        cost = self.model.cost()
-        if not np.isfinite(cost):
-            lr = self.model.learning_rate
-            self.model = saved
+        if epochs:
+            self._ensure_frame()  # the timelapse starts with the untrained state
+            self._checkpoint, self._checkpoint_clock = snapshot(self.model), self._clock
+            self.model.step(int(epochs))
+            self._after_training(0.0, force_cost=True)
+        self._ensure_frame()
+        return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
+
+    def train(self, max_epochs, seconds):
+        """Train for about `seconds` and at most `max_epochs` epochs (float); -> epochs trained (float).
+        Mini-batch models (networks, SGD) advance whole batches, the others whole epochs; the amount per
+        call grows from 1 until the time is used, so one call never overshoots by more than one batch or
+        epoch. A non-finite cost restores the last good state (kept every CHECKPOINT_SECONDS) and raises
+        CostExplodedError."""
+        model = self.model
+        per_epoch = getattr(model, "batches_per_epoch", None) or 1  # units of work per epoch
+        advance = model.step_batches if per_epoch > 1 or getattr(model, "batches_per_epoch", None) else model.step
+        budget = int(max_epochs * per_epoch + 1e-9)  # units still allowed
+        start = time.perf_counter()
+        done, chunk = 0, 1
+        while budget > 0:
+            k = min(chunk, budget)
+            t0 = time.perf_counter()
+            advance(k)
+            now = time.perf_counter()
+            done, budget = done + k, budget - k
+            left = start + seconds - now
+            if left <= 0:
+                break
+            per_unit = (now - t0) / k
+            chunk = max(1, min(budget, int(0.8 * left / per_unit) if per_unit > 0 else 2 * k))
+        if done:
+            self._after_training(time.perf_counter() - start)
+        return done / per_epoch
+
+    def _after_training(self, seconds, force_cost=False):
+        """Health check after training: restore the checkpoint on a non-finite cost, else keep the cost
+        for the plateau rule and refresh the checkpoint when it is old."""
+        model = self.model
+        self._clock += seconds
+        self._stale = True
+        if _predicts_slowly(model) and not force_cost:
+            cost = None  # its exact cost needs the whole image: it comes with the next frame
+            healthy = np.isfinite(model.predict_rows(0, 1)).all()
+        else:
+            cost = float(model.cost())
+            healthy = np.isfinite(cost)
+        if not healthy:
+            lr, saved = model.learning_rate, self._checkpoint
+            self.model, self._job = saved, None
+            self._checkpoint = snapshot(saved)  # the restored model trains on: keep a copy of it
             raise CostExplodedError(
                 f"the cost exploded (learning rate {lr:g} is too large for this model); "
-                f"the state before this step (epoch {saved.epoch}) was restored")
-        self._refresh(cost)
-        if epochs > 0:
-            self._ticks += 1
-            if self._timelapse_capacity and self._ticks % self._interval == 0:
+                f"the last good state (epoch {_format_epoch(saved)}) was restored")
+        if cost is not None:
+            self._cost = cost
+            self._note_cost(cost)
+        if self._clock - self._checkpoint_clock >= CHECKPOINT_SECONDS:
+            self._checkpoint, self._checkpoint_clock = snapshot(model), self._clock
+
+    def _note_cost(self, cost):
+        history = self._history
+        if history and self._clock - history[-1][0] < 0.02:
+            history[-1] = (history[-1][0], min(history[-1][1], cost))
+        else:
+            history.append((self._clock, cost))
+        while len(history) > 2 and history[1][0] < self._clock - 2 * PLATEAU_SECONDS:
+            history.pop(0)
+
+    def stop_reason(self, stop_cost=None):
+        """"done" if the cost is at or under stop_cost, "plateau" if the best cost improved by less than
+        PLATEAU_GAIN (relative) over the last PLATEAU_SECONDS of training, else None."""
+        if stop_cost is not None and self._cost is not None and self._cost <= stop_cost:
+            return "done"
+        history = self._history
+        if not history or history[-1][0] - history[0][0] < PLATEAU_SECONDS:
+            return None
+        cut = history[-1][0] - PLATEAU_SECONDS
+        before = min(c for t, c in history if t <= cut)
+        recent = min(c for t, c in history if t > cut)
+        return "plateau" if recent > before * (1.0 - PLATEAU_GAIN) else None
+
+    def forget_plateau(self):
+        """Continue after a plateau: the rule looks only at training from now on."""
+        self._history = []
+
+    # --- frames ------------------------------------------------------------------------------------------
+    def render(self, seconds):
+        """Work on the displayed frame for about `seconds`; -> True when a new frame is complete
+        (learned_rgb(), and cost/psnr/frame_epoch in info()). False: still drawing, or nothing new."""
+        if self._job is None:
+            if not self._stale:
+                return False
+            if not _predicts_slowly(self.model):
+                self._render_now()
+                return True
+            frozen = snapshot(self.model)  # later training does not change this frame
+            out = np.empty((self.height, self.width, self._labels.shape[2]), dtype=np.float32)  # (H, W, C)
+            self._job = {"model": frozen, "epoch": self.epoch, "out": out, "row": 0, "rows": 1}
+            self._stale = False
+        job = self._job
+        start = time.perf_counter()
+        while job["row"] < self.height:
+            r0, r1 = job["row"], min(self.height, job["row"] + job["rows"])
+            t0 = time.perf_counter()
+            job["out"][r0:r1] = job["model"].predict_rows(r0, r1)  # (rows, W, C)
+            now = time.perf_counter()
+            job["row"] = r1
+            left = start + seconds - now
+            if left <= 0:
+                break
+            per_row = (now - t0) / (r1 - r0)
+            job["rows"] = max(1, int(0.8 * left / per_row) if per_row > 0 else 2 * (r1 - r0))
+        if job["row"] < self.height:
+            return False
+        self._job = None
+        residual = job["out"] - self._labels  # (H, W, C)
+        cost = float(np.sum(np.square(residual, dtype=np.float64)) / (2 * self.height * self.width))
+        self._show(job["out"], cost, job["epoch"])
+        if np.isfinite(cost):
+            self._note_cost(cost)
+        return True
+
+    @property
+    def renders_quickly(self):
+        """False for networks, whose frames are drawn a few rows per render() call."""
+        return not _predicts_slowly(self.model)
+
+    def checkpoint(self):
+        """Keep the present state as the one to go back to if the cost explodes (the worker calls it
+        whenever training starts)."""
+        self._checkpoint, self._checkpoint_clock = snapshot(self.model), self._clock
+
+    @property
+    def drawing(self):
+        """True while a frame is being rendered a few rows at a time (render() returned False)."""
+        return self._job is not None
+
+    def _render_now(self):
+        """The frame of the model as it is, at once (whole-image predict)."""
+        self._job, self._stale = None, False
+        cost = self._cost if self._cost is not None and self._frame_epoch is None else None
+        self._show(self.model.predict(), float(self.model.cost()) if cost is None else cost, self.epoch)
+
+    def _show(self, prediction, cost, epoch):
+        """A rendered prediction (H, W, C) becomes the displayed frame, its cost, PSNR and epoch."""
+        if self.mode == "rgb":
+            to_uint8(prediction, out=self._rgb)
+        else:
+            self._rgb[...] = decode_packed(prediction)
+        self._cost, self._psnr, self._frame_epoch = cost, psnr(self._rgb, self._target_u8), epoch
+        self._frame_stale = True
+        if self._timelapse_capacity:  # the first frame of a start is tick 0, each later one a tick
+            self._ticks += bool(self._kept)
+            if not self._kept or self._ticks % self._interval == 0:
                 self._record()
-        return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
+
+    def _ensure_frame(self):
+        if self._stale or self._frame_epoch is None:
+            self._render_now()
 
     def solve(self):
         """Jump to the model's closed-form answer (linear feature models, onehot); the epoch counter is
@@ -129,18 +299,13 @@ class Session:
         if not np.isfinite(cost):
             self.model = saved
             raise ValueError("the exact answer came out non-finite; the state before was kept")
-        self._refresh(cost)
-        self._ticks += 1
-        if self._timelapse_capacity:
-            self._record()
+        self._job, self._history = None, []
+        self._checkpoint, self._checkpoint_clock = snapshot(self.model), self._clock
+        self._cost = float(cost)
+        self._render_now()
         return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
 
     # --- timelapse -------------------------------------------------------------------------------------
-    def _restart_timelapse(self):
-        self._ticks, self._interval, self._kept = 0, 1, []  # kept: [(tick, (H, W, 3) uint8)]
-        if self._timelapse_capacity:
-            self._record()
-
     def _record(self):
         if len(self._kept) == self._timelapse_capacity:
             self._kept = self._kept[::2]  # ticks 0, 2i, 4i, ...: still multiples of the doubled interval
@@ -149,6 +314,7 @@ class Session:
 
     def timelapse(self):
         """The kept frames, oldest first, plus the current frame if newer: a list of (H, W, 3) uint8."""
+        self.learned_rgb()
         frames = [pixels for _, pixels in self._kept]
         if not self._kept or self._kept[-1][0] != self._ticks:
             frames.append(self._rgb.copy())
@@ -167,7 +333,7 @@ class Session:
     def png_bytes(self, scale=1):
         """The displayed learned image (frame()'s RGB) as PNG bytes, each pixel a scale x scale block."""
         from .images import png_bytes  # Pillow only when exporting
-        return png_bytes(self._rgb, scale=scale)
+        return png_bytes(self.learned_rgb(), scale=scale)
 
     # --- parameters ------------------------------------------------------------------------------------
     def get_params(self):
@@ -196,29 +362,26 @@ class Session:
             raise ValueError(f"the model's parameters are malformed ({type(e).__name__}: {e})") from None
         if not np.isfinite(cost):
             raise ValueError("these parameters give a non-finite cost (NaN or infinity)")
-        self.model, self.seed, self.knobs = model, seed, knobs
-        self._refresh(cost)
-        self._restart_timelapse()
-
-    def _refresh(self, cost=None):
-        """Recompute the frame (into the reused buffer), cost and PSNR from the model."""
-        pred = self.model.predict()  # (H, W, C)
-        if self.mode == "rgb":
-            to_uint8(pred, out=self._rgb)
-        else:
-            self._rgb[...] = decode_packed(pred)
-        self._cost = float(self.model.cost() if cost is None else cost)
-        self._psnr = psnr(self._rgb, self._target_u8)
-        self._frame_stale = True
+        self.seed, self.knobs = seed, knobs
+        self._start(model, float(cost))
+        self._render_now()
 
     def stats(self):
-        return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr,
+        """The settings and the numbers of the displayed frame (rendered first if the model changed)."""
+        self._ensure_frame()
+        return {**self.info(), "epoch": self.model.epoch}
+
+    def info(self):
+        """stats() without rendering: the live epoch (float) and the last frame's cost, PSNR and epoch
+        (None before the first frame). What the page's worker reports between frames."""
+        return {"epoch": self.epoch, "cost": self._cost, "psnr": self._psnr, "frame_epoch": self._frame_epoch,
                 "learning_rate": self.model.learning_rate, "mode": self.mode, "model": self.model_name,
                 "height": self.height, "width": self.width, "seed": self.seed, "knobs": dict(self.knobs),
                 "timelapse_frames": self.timelapse_frames}
 
     def frame(self):
         """(H, W, 4) uint8 RGBA of the learned image. The buffer is reused: copy it to keep it."""
+        self._ensure_frame()
         if self._frame_stale:
             self._frame[..., :3] = self._rgb
             self._frame_stale = False
@@ -226,6 +389,8 @@ class Session:
 
     def learned_rgb(self):
         """(H, W, 3) uint8 of the learned image as displayed (C-contiguous, reused: copy it to keep it)."""
+        if self._frame_epoch is None:
+            self._render_now()
         return self._rgb
 
     def target_frame(self):
@@ -273,3 +438,15 @@ def rgb_to_rgba(rgb):
     out[..., 3] = 255
     to_uint8(x, out=out[..., :3])
     return out
+
+
+def _predicts_slowly(model):
+    """Networks: a whole-image prediction takes seconds at 512 x 512, so frames are drawn a few rows
+    at a time (and their exact cost comes with the frame)."""
+    from .nets import Network
+    return isinstance(model, Network) and hasattr(model, "predict_rows")
+
+
+def _format_epoch(model):
+    progress = float(getattr(model, "progress", model.epoch))
+    return f"{progress:.1f}" if progress != int(progress) else str(int(progress))

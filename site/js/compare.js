@@ -5,7 +5,7 @@
 import { MODEL_OPTIONS } from './model-labels.js';
 import { KnobPanel } from './models-ui.js';
 import { formatRate } from './controls.js';
-import { showStats, clearStats } from './readout.js';
+import { showStats, showEpoch, clearStats } from './readout.js';
 import { drawPixels } from './pixels.js';
 
 // Model B when the URL names none: something worth comparing with A (the 2017 model against Fourier
@@ -59,12 +59,15 @@ export class ComparePane {
 
   draw(pixels, width, height) { drawPixels(this.#el.canvas, pixels, width, height); }
 
-  // a worker reply: {epoch, cost, psnr, learningRate?, knobs?}
-  show({ epoch, cost, psnr, learningRate, knobs }) {
-    showStats(this.#el, { epoch, cost, psnr });
+  // a worker reply or frame: {epoch, cost, psnr, frame_epoch, learningRate?, knobs?}
+  show(result) {
+    const { learningRate, knobs } = result;
+    showStats(this.#el, result);
     if (learningRate != null) this.#el.rate.textContent = formatRate(learningRate);
     if (knobs) this.#knobs.confirm(knobs);
   }
+
+  showEpoch(epoch) { showEpoch(this.#el, epoch); }
 
   clear() {
     clearStats(this.#el.epoch, this.#el.cost, this.#el.psnr, this.#el.rate);

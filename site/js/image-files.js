@@ -1,10 +1,11 @@
 // Images in and out, the page's side of the requests: a person's own file (picker, drop, paste) becomes
 // the target, decoded by Pillow in the worker; a file it refuses changes nothing here (image, epoch,
-// learned canvas, running or paused): only the message says why. Exports and parameter loads run while
-// training is held, so they see exactly the frame shown. upload.js and export.js own the inputs.
+// learned canvas, running or paused): only the message says why. Exports run while training goes on:
+// the worker answers between slices, from the frame it last sent. upload.js and export.js own the inputs.
 
 import { Request, LoadState } from './protocol.js';
-import { Status, sentence } from './readout.js';
+import { Status } from './state.js';
+import { sentence } from './readout.js';
 import { SESSION_A } from './sessions.js';
 import { saveFile, fileStem } from './export.js';
 
@@ -27,16 +28,19 @@ export class ImageFiles {
   #decoder = null; // Promise: Pillow loaded in the worker (first upload or export)
   #client;
   #readout;
-  #loop;
+  #engine;
+  #state;
   #target;
   #sessions;
   #settings;
 
-  // client() -> the WorkerClient; readout, loop (TrainingLoop), target, sessions, settings (PageSettings)
-  constructor({ client, readout, loop, target, sessions, settings }) {
+  // client() -> the WorkerClient; readout, engine (Engine), state (PageState), target, sessions,
+  // settings (PageSettings)
+  constructor({ client, readout, engine, state, target, sessions, settings }) {
     this.#client = client;
     this.#readout = readout;
-    this.#loop = loop;
+    this.#engine = engine;
+    this.#state = state;
     this.#target = target;
     this.#sessions = sessions;
     this.#settings = settings;
@@ -47,7 +51,7 @@ export class ImageFiles {
 
   async openFile({ name, bytes }) {
     const readout = this.#readout;
-    if (!this.#loop.canTrain()) {
+    if (!this.#state.usable) {
       readout.showMessage(`"${name}" was not used: Python is still loading; try again once it is ready.`, 'error');
       return;
     }
@@ -56,25 +60,22 @@ export class ImageFiles {
       await this.#ensureDecoder();
       info = await this.#client().request(Request.DECODE_IMAGE, { bytes }, [bytes]);
     } catch (err) {
-      if (this.#client().state === LoadState.FAILED) this.#loop.fail(err);
+      if (this.#client().state === LoadState.FAILED) this.#engine.fail(err);
       else readout.showMessage(`"${name}" was not used: ${sentence(err.message)}`, 'error');
       return;
     }
-    await this.#loop.stop();
-    try {
-      const target = this.#target;
+    const target = this.#target;
+    await this.#engine.rebuild(async () => {
       const pixels = await target.resample(true);
       target.upload = { name };
       showUploadInSelect(this.#settings.controls.element('image'), name);
       target.showCredit(null);
       await this.#sessions.create(pixels);
-      readout.setStatus(Status.READY);
-      const notes = info.notes.length ? ` ${sentence(info.notes.join('; '))}` : '';
-      readout.showMessage(`Painting "${name}" (${info.format}, ${info.originalWidth}×${info.originalHeight}) `
-        + `at ${target.width}×${target.height} pixels.${notes}`, 'info', { kind: 'image' });
-    } catch (err) {
-      this.#loop.trainingFailed(err);
-    }
+    });
+    if (target.upload?.name !== name || this.#state.status !== Status.READY) return;
+    const notes = info.notes.length ? ` ${sentence(info.notes.join('; '))}` : '';
+    readout.showMessage(`Painting "${name}" (${info.format}, ${info.originalWidth}×${info.originalHeight}) `
+      + `at ${target.width}×${target.height} pixels.${notes}`, 'info', { kind: 'image' });
   }
 
   exportPng(large) {
@@ -105,16 +106,15 @@ export class ImageFiles {
   // model and mode, if they differ). A file for another image size, or a broken one, changes nothing.
   loadParams({ name, bytes }) {
     return this.#fileJob(`"${name}" was not loaded`, async () => {
+      // refused (size, model, malformed): raises here and nothing has changed
       const r = await this.#client().request(Request.LOAD_PARAMS, { session: SESSION_A, bytes }, [bytes]);
-      this.#loop.halt();
-      this.#adoptSettings(r.settings);
-      this.#settings.controls.set('lr', r.learningRate);
-      document.body.dataset.learningRate = String(r.learningRate);
-      const pane = this.#sessions.pane(SESSION_A);
-      pane.draw(r.pixels);
-      pane.show(r);
-      pane.clearPlot();
-      this.#readout.setStatus(r.epoch > 0 ? Status.PAUSED : Status.READY);
+      await this.#engine.rebuild(async () => {
+        this.#adoptSettings(r.settings);
+        this.#settings.controls.set('lr', r.learningRate);
+        const pane = this.#sessions.pane(SESSION_A);
+        pane.confirm(r);
+        pane.clearPlot();
+      }, r.epoch > 0 ? Status.PAUSED : Status.READY);
       return `Loaded "${name}": the ${r.model} model at epoch ${r.epoch}. Press Continue to train on.`;
     });
   }
@@ -136,13 +136,13 @@ export class ImageFiles {
 
   // An export or parameter load: Pillow first, then `work` while training is held; its note is shown.
   async #fileJob(failure, work) {
-    if (!this.#loop.canTrain()) return;
+    if (!this.#state.usable || this.#state.busy) return;
     try {
       await this.#ensureDecoder();
-      const note = await this.#loop.whileHeld(work);
-      this.#readout.showMessage(note, 'info');
+      const note = await this.#engine.busy(work);
+      if (note) this.#readout.showMessage(note, 'info');
     } catch (err) {
-      if (this.#client().state === LoadState.FAILED) this.#loop.fail(err);
+      if (this.#client().state === LoadState.FAILED) this.#engine.fail(err);
       else this.#readout.showMessage(`${failure}: ${sentence(err.message)}`, 'error');
     }
   }

@@ -2,8 +2,10 @@
 //   readout.js        status, message, #epoch / #cost / #psnr, loading bars
 //   page-settings.js  the settings in effect and the URL that carries them
 //   target.js         the image being painted (#target)
+//   state.js          the status and what is going on: the one place the chip and buttons follow
 //   sessions.js       sessions a and b on that target (INIT / CONFIGURE), drawn into their panes
-//   training-loop.js  the chunked requestAnimationFrame loop: Start / Pause / Step / Reset / Solve
+//   engine.js         Start / Pause / Step / Reset / Solve, the one rebuild sequence, frames drawn
+//                     (training runs in the worker: worker/engine.js)
 //   model-choice.js   models, knobs, compare mode, presets
 //   image-files.js    uploads, exports and parameter files
 // No maths here, nor in any of them: cost, PSNR and "done" come from Python in the worker.
@@ -23,11 +25,12 @@ import { ComparePane, defaultModelB } from './compare.js';
 import { buildGallery } from './gallery.js';
 import { installUpload } from './upload.js';
 import { installExports } from './export.js';
-import { Readout, Status } from './readout.js';
+import { Readout } from './readout.js';
+import { PageState, Status } from './state.js';
 import { PageSettings } from './page-settings.js';
 import { Target } from './target.js';
 import { Sessions, SESSION_A } from './sessions.js';
-import { TrainingLoop } from './training-loop.js';
+import { Engine } from './engine.js';
 import { ModelChoice, PRESETS } from './model-choice.js';
 import { ImageFiles } from './image-files.js';
 
@@ -35,6 +38,7 @@ const LOAD_TIMEOUT_MS = 60000;
 const START_LABEL = {
   loading: 'Start', ready: 'Start', training: 'Pause', paused: 'Continue', done: 'Continue', error: 'Start',
 };
+const STATUS_NOTE = { rebuilding: 'Preparing…', queued: 'Starting…' };
 
 function $(id) {
   const el = document.getElementById(id);
@@ -52,12 +56,13 @@ let client = null; // the WorkerClient; a retry makes a new one
 const getClient = () => client;
 const el = byId({
   target: 'target', learned: 'learned', start: 'start', step: 'step', reset: 'reset', retry: 'retry',
-  compare: 'compare', solve: 'solve',
+  compare: 'compare', solve: 'solve', statusNote: 'status-note',
 });
+const state = new PageState();
 const readout = new Readout(byId({
-  epoch: 'epoch', cost: 'cost', psnr: 'psnr', statusText: 'status-text', message: 'message',
+  epoch: 'epoch', cost: 'cost', psnr: 'psnr', fresh: 'frame-epoch', statusText: 'status-text', message: 'message',
   messageText: 'message-text', retry: 'retry', loading: 'loading', loadingText: 'loading-text',
-}), () => updateButtons());
+}), () => {});
 const controls = buildControls(
   byId({ target: 'target-settings', training: 'training-settings', model: 'model-picker' }),
   SETTINGS, (id, value) => { settings.remember(id, value); onSetting(id, value); });
@@ -74,13 +79,11 @@ const chart = new CostChart($('chart'));
 const gallery = buildGallery($('gallery'), IMAGES, pickImage);
 const target = new Target({ canvas: el.target, learned: el.learned, credit: $('image-credit') }, getClient, gallery);
 const sessions = new Sessions({ client: getClient, target, learned: el.learned, readout, chart, knobs, compare, settings });
-const loop = new TrainingLoop({
-  client: getClient, sessions, readout, settings, size: () => target.size, onChange: () => updateButtons(),
-});
+const engine = new Engine({ client: getClient, sessions, readout, settings, state, size: () => target.size });
 const models = new ModelChoice(byId({
   solve: 'solve', solveHint: 'solve-hint', explain: 'explain', modelALabel: 'model-a-label',
-}), { client: getClient, settings, knobs, compare, sessions, loop, readout, retarget, onChange: () => updateButtons() });
-const files = new ImageFiles({ client: getClient, readout, loop, target, sessions, settings });
+}), { client: getClient, settings, knobs, compare, sessions, engine, state, retarget, onChange: () => showButtons(state) });
+const files = new ImageFiles({ client: getClient, readout, engine, state, target, sessions, settings });
 const exportButtons = installExports(byId({
   png: 'download-png', large: 'download-png-large', gif: 'download-gif', save: 'save-params', load: 'load-params',
 }), {
@@ -93,14 +96,15 @@ const exportButtons = installExports(byId({
 
 // ------------------------------------------------------------------------------ loading
 async function boot() {
-  readout.setStatus(Status.LOADING);
+  state.update({ status: Status.LOADING, running: false, rebuilding: false, queuedStart: false, busy: false });
   readout.clearMessage();
   readout.clearStats();
   client?.terminate();
   readout.showLoading(Object.values(Stage));
   const attempt = new WorkerClient({
-    onState: (state) => readout.showLoadState(state),
+    onState: (loadState) => readout.showLoadState(loadState),
     onProgress: (stage, fraction) => readout.showProgress(stage, fraction),
+    onEngine: (msg) => { if (attempt === client) engine.receive(msg); },
   });
   client = attempt;
   files.forgetDecoder();
@@ -112,21 +116,26 @@ async function boot() {
     await models.describe();
     await sessions.create(pixels);
     readout.hideLoading();
-    performance.mark('painter:ready');
-    readout.setStatus(Status.READY);
+    state.update({ status: Status.READY });
+    engine.pull();
     if (settings.urlNotes.length) readout.showMessage(settings.urlNotes.join(' '), 'info');
   } catch (err) {
     if (attempt !== client) return; // a retry replaced this attempt
     attempt.terminate();
-    loop.fail(err);
+    engine.fail(err);
   }
 }
+// the epoch-0 frame from Python, drawn: the page is ready to train (bench/bench_page.py reads this mark)
+document.addEventListener('painter:frame', function once() {
+  document.removeEventListener('painter:frame', once);
+  performance.mark('painter:ready');
+});
 
 // ------------------------------------------------------------------------------ settings
 async function onSetting(id, value) {
   if (id === 'lr') {
     settings.learningRateEdited = true;
-    if (!loop.pythonUp()) return;
+    if (!state.pythonUp) return;
     try {
       const result = await client.request(Request.CONFIGURE, { session: SESSION_A, learningRate: value });
       sessions.acceptRate(result.learningRate);
@@ -156,7 +165,7 @@ function pickImage(id) {
   onSetting('image', id);
 }
 
-// A new image, resolution or label mode: stop, show the new target, start new sessions at epoch 0.
+// A new image, resolution or label mode: show the new target and start new sessions at epoch 0.
 async function retarget(id, value) {
   if (id === 'size') target.size = Number(value);
   if (id === 'mode') settings.followMode(value);
@@ -164,32 +173,33 @@ async function retarget(id, value) {
     target.upload = null;
     target.showCredit(controls.get('image'));
   }
-  const python = loop.pythonUp();
-  await loop.stop();
-  try {
-    const pixels = await target.show(controls.get('image'));
-    if (python) {
-      await sessions.create(pixels);
-      readout.clearMessage();
-      readout.setStatus(Status.READY);
+  if (!state.pythonUp) { // Python still loading (or failed): only the target changes now
+    try {
+      await target.show(controls.get('image'));
+    } catch (err) {
+      readout.showMessage(err.message, 'error');
     }
-  } catch (err) {
-    if (client?.state === LoadState.FAILED) loop.fail(err);
-    else readout.showMessage(err.message, 'error');
-    if (python && readout.status === Status.TRAINING) readout.setStatus(Status.PAUSED);
+    return;
   }
+  await engine.rebuild(async () => sessions.create(await target.show(controls.get('image'))));
 }
 
-function updateButtons() {
-  const usable = loop.canTrain();
-  const pausing = !loop.running && readout.status === Status.TRAINING;
-  el.start.textContent = loop.running ? 'Pause' : pausing ? 'Continue' : START_LABEL[readout.status];
-  el.start.disabled = !usable;
-  el.start.setAttribute('aria-pressed', String(loop.running));
-  el.step.disabled = !usable || loop.running || loop.busy;
-  el.reset.disabled = !usable;
-  models.showSolve(usable, loop.busy);
-  exportButtons.enable(usable);
+// The buttons follow the state (state.js), and nothing else.
+function showButtons(now) {
+  const usable = now.usable && !now.rebuilding;
+  const pausing = !now.running && now.status === Status.TRAINING; // until the worker confirms
+  el.start.textContent = now.running ? 'Pause' : now.queuedStart ? 'Starting…' : pausing ? 'Continue'
+    : START_LABEL[now.status];
+  el.start.disabled = !now.usable;
+  el.start.setAttribute('aria-pressed', String(now.running || now.queuedStart));
+  el.step.disabled = !usable || now.running;
+  el.reset.disabled = !now.usable;
+  models.showSolve(usable);
+  exportButtons.enable(usable && !now.busy);
+  readout.showStatus(now.status);
+  const note = now.rebuilding ? STATUS_NOTE[now.queuedStart ? 'queued' : 'rebuilding'] : '';
+  el.statusNote.textContent = note;
+  el.statusNote.hidden = !note;
 }
 
 // ------------------------------------------------------------------------------ connecting
@@ -199,19 +209,20 @@ el.compare.checked = Boolean(settings.chosen.compare);
 compare.setEnabled(el.compare.checked);
 target.size = Number(controls.get('size'));
 el.compare.addEventListener('change', () => models.setCompare(el.compare.checked));
-el.solve.addEventListener('click', () => loop.solve((pane) => models.solvable(pane.model())));
+el.solve.addEventListener('click', () => engine.solve((pane) => models.solvable(pane.model())));
 $('preset-2017').addEventListener('click', () => models.applyPreset(PRESETS['2017']));
 $('preset-modern').addEventListener('click', () => models.applyPreset(PRESETS.modern));
 models.showModelNames();
-el.start.addEventListener('click', () => loop.toggle());
-el.step.addEventListener('click', () => loop.step());
-el.reset.addEventListener('click', () => loop.reset());
+el.start.addEventListener('click', () => engine.toggle());
+el.step.addEventListener('click', () => engine.step());
+el.reset.addEventListener('click', () => engine.reset());
 el.retry.addEventListener('click', () => boot());
 installUpload({ input: $('upload'), dropZone: el.target.closest('.frame') }, {
   onFile: (file) => files.openFile(file),
   onRefused: (text) => readout.showMessage(text, 'error'),
 });
 target.showCredit(controls.get('image'));
+state.subscribe(showButtons);
 boot();
 
 installKeyboard(document);
@@ -226,10 +237,10 @@ installShare(byId({
 if (url.view.embed) {
   installEmbed({ toggle: $('embed-more'), fullPage: $('full-page'), fullPageUrl: links.shareUrl });
   const painter = {
-    get status() { return readout.status; },
-    get running() { return loop.running; },
-    play: () => loop.play(),
-    pause: () => loop.pause(),
+    get status() { return state.status; },
+    get running() { return state.running; },
+    play: () => engine.play(),
+    pause: () => engine.pause(),
   };
   autoplay(painter, {
     watched: el.learned, startButton: el.start,

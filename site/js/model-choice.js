@@ -7,7 +7,6 @@ import { KNOB_NAMES, property } from './url-state.js';
 import { MODEL_LABELS, MODEL_SHORT } from './models-ui.js';
 import { defaultModelB } from './compare.js';
 import { showExplanation } from './explain.js';
-import { Status } from './readout.js';
 import { SESSION_A } from './sessions.js';
 import { STOP_COST_DEFAULT } from './page-settings.js';
 
@@ -29,23 +28,23 @@ export class ModelChoice {
   #knobs;
   #compare;
   #sessions;
-  #loop;
-  #readout;
+  #engine;
+  #state;
   #retarget;
   #onChange;
 
   // el: {solve, solveHint, explain, modelALabel}; client() -> the WorkerClient; settings: PageSettings;
-  // knobs: session a's KnobPanel; compare: ComparePane; sessions, loop, readout; retarget(id, value)
-  // starts afresh on the target; onChange() when the buttons may need updating
-  constructor(el, { client, settings, knobs, compare, sessions, loop, readout, retarget, onChange }) {
+  // knobs: session a's KnobPanel; compare: ComparePane; sessions, engine (Engine), state (PageState),
+  // retarget(id, value) starts afresh on the target; onChange() when Solve may need updating
+  constructor(el, { client, settings, knobs, compare, sessions, engine, state, retarget, onChange }) {
     this.#el = el;
     this.#client = client;
     this.#settings = settings;
     this.#knobs = knobs;
     this.#compare = compare;
     this.#sessions = sessions;
-    this.#loop = loop;
-    this.#readout = readout;
+    this.#engine = engine;
+    this.#state = state;
     this.#retarget = retarget;
     this.#onChange = onChange;
   }
@@ -119,18 +118,10 @@ export class ModelChoice {
   // Rebuilds one session at epoch 0 with new model/knobs/rate (the other keeps going after a pause).
   async reconfigure(sessionId, fields) {
     this.showModelNames();
-    if (!this.#loop.pythonUp()) return;
+    if (!this.#state.pythonUp) return;
     const pane = this.#sessions.pane(sessionId);
     if (!pane) return; // session b while compare mode is off: applies when it is switched on
-    await this.#loop.stop();
-    try {
-      await this.#sessions.configure(pane, fields);
-      this.#readout.clearMessage();
-      this.#readout.setStatus(Status.READY);
-    } catch (err) {
-      this.#readout.showMessage(`The model was not changed: ${err.message}`, 'error');
-      if (this.#readout.status === Status.TRAINING) this.#readout.setStatus(Status.PAUSED);
-    }
+    await this.#engine.rebuild(() => this.#sessions.configure(pane, fields));
   }
 
   // Compare mode on: model B is the URL's model-b, else something to compare with A (defaultModelB).
@@ -197,10 +188,10 @@ export class ModelChoice {
   }
 
   // "Jump to the exact answer": for the linear models (networks have no closed form).
-  showSolve(usable, busy) {
+  showSolve(usable) {
     const described = this.#models.size > 0;
     const solvable = described && this.#sessions.panes().some((pane) => this.solvable(pane.model()));
-    this.#el.solve.disabled = !usable || !solvable || busy;
+    this.#el.solve.disabled = !usable || !solvable;
     this.#el.solveHint.textContent = described && !solvable
       ? 'A neural network has no closed-form answer: it can only be trained.' : '';
   }

@@ -5,26 +5,37 @@
 // {id, ok: true, result} or {id, ok: false, error: {name, message, stack}}.
 // Requests that act on a model carry `session`, an id such as "a" (a compare mode may add "b").
 // Pixels always travel as RGBA bytes (width * height * 4) in a transferred ArrayBuffer.
+//
+// Training is not a request: PLAY starts the worker's engine (worker/engine.js), which trains in slices
+// of a few ms between requests. Frames are pulled: the page sends the PULL signal for a session once it
+// has drawn that session's last frame, and the worker sends a FRAME event when the next one is ready.
+// "stats" below: {epoch (float), cost, psnr, frame_epoch, learning_rate, mode, model, height, width,
+// seed, knobs, timelapse_frames} (painting.session.Session.info(); cost, psnr and frame_epoch are the
+// last frame's, null before it) plus learningRate, gen (the session's generation: it grows whenever
+// the session is made, reset, solved or rebuilt, and FRAME events carry the gen they belong to) and
+// pixels: the frame of that very state, for a model that renders quickly (not for a network, whose
+// frame follows as a FRAME event).
 
 export const Request = Object.freeze({
   // {} -> {python, numpy}. Boots Pyodide + numpy + the painting package; resolves once ready.
   LOAD: 'load',
-  // {session, pixels, width, height, mode, model, learningRate|null, knobs}
-  //   -> {...stats, learningRate}. Creates (or replaces) a session on a target image.
+  // {session, pixels, width, height, mode, model, learningRate|null, knobs} -> stats.
+  //   Creates (or replaces) a session on a target image; its epoch-0 frame follows when pulled.
   INIT: 'init',
-  // {session, pixels, width, height} -> {...stats}. A new target; mode, model and rate are kept.
-  SET_IMAGE: 'setImage',
-  // {session, learningRate?, mode?, model?, knobs?} -> {...stats, learningRate}.
-  //   A new rate applies to the next chunk; a new mode/model/knobs rebuilds the session at epoch 0.
+  // {session, learningRate?, mode?, model?, knobs?} -> stats.
+  //   A new rate applies to the next slice; a new mode/model/knobs rebuilds the session at epoch 0.
   CONFIGURE: 'configure',
-  // {session, epochs, stopCost} -> {epoch, cost, psnr, done, pixels}.
-  //   Trains `epochs` more epochs; done = cost <= stopCost. A diverging step raises
-  //   CostExplodedError and the session keeps its state from before the request.
-  TRAIN: 'train',
-  // {session} -> {...stats, pixels}. Back to epoch 0 with the initial weights.
+  // {plans: {sessionId: {pace, epochs}}, stopCost, run} -> {}. The engine trains those sessions (any others
+  //   wait): pace = epochs per second at most (null: as fast as it can), epochs = how many before it
+  //   stops by itself (a Step; null: no limit). It stops with a STOPPED event: every session reached
+  //   cost <= stopCost ("done"), learned what it can ("plateau"), finished its epochs ("step"), or a
+  //   slice failed ("error"; a diverging one restores the last good state and is CostExplodedError).
+  PLAY: 'play',
+  // {} -> {sessions: {id: stats}}. Stops training before it replies (the slice in progress, a few ms,
+  //   is the most that runs after the request arrives).
+  PAUSE: 'pause',
+  // {session} -> stats. Back to epoch 0 with the initial weights; training of it stops.
   RESET: 'reset',
-  // {session} -> {...stats, pixels}. The current learned image, without training.
-  FRAME: 'frame',
   // {session} -> {}. Forgets a session and frees its memory.
   DROP: 'drop',
   // Images in and out (worker-images.js); Pillow loads on the first of these that needs it.
@@ -45,7 +56,7 @@ export const Request = Object.freeze({
   EXPORT_GIF: 'exportGif',
   // {session} -> {text, ...stats}. The parameter file (JSON text, painting.params).
   SAVE_PARAMS: 'saveParams',
-  // {session, bytes} -> {...stats, learningRate, pixels, settings: {model, mode}}. Restores a parameter
+  // {session, bytes} -> {...stats, settings: {model, mode}}. Restores a parameter
   //   file on the current target (another model or mode is adopted); anything wrong (size, model,
   //   malformed) raises ValueError and changes nothing.
   LOAD_PARAMS: 'loadParams',
@@ -53,9 +64,15 @@ export const Request = Object.freeze({
   //   low, high, log, integer, label, choices}]}]}: painting.models.describe_models(), the one table the
   //   model picker and each model's knob controls are built from.
   DESCRIBE: 'describe',
-  // {session} -> {epoch, cost, psnr, pixels}. Jumps to the model's closed-form answer (Session.solve());
-  //   a model without one (the networks) answers with a ValueError and keeps its state.
+  // {session} -> stats. Jumps to the model's closed-form answer (Session.solve()); a model without one
+  //   (the networks) answers with a ValueError and keeps its state.
   SOLVE: 'solve',
+});
+
+// Page -> worker messages that have no reply and do not wait behind requests.
+export const Signal = Object.freeze({
+  // {type, sessions: [id, ...]}: the page drew those sessions' last frames; send each one's next frame.
+  PULL: 'pull',
 });
 
 // Unsolicited worker -> page events (no id).
@@ -65,6 +82,14 @@ export const Event = Object.freeze({
   // {type, file, reason}: a file Pyodide or the worker could not fetch, sent at once so that even a
   // load that then hangs (and times out on the page) can name its cause.
   FETCH_FAILED: 'fetchFailed',
+  // {type, session, gen, ...stats, pixels}: a pulled frame (the learned image as RGBA) and its numbers.
+  FRAME: 'frame',
+  // {type, epochs: {id: epoch}}: live epoch counters while training, at most 10 a second.
+  TICK: 'tick',
+  // {type, run, reason, reasons: {id: reason}|null, session, error, sessions: {id: stats}}: the engine
+  //   stopped PLAY `run` by itself;
+  //   reason "done" | "plateau" | "step" | "error" (then session and error {name, message, stack}).
+  STOPPED: 'stopped',
 });
 
 // Loading stages, in the order the UI lists them.

@@ -3,10 +3,9 @@
 // every number shown here was computed by Python.
 
 import { formatCount } from './controls.js';
+import { Status } from './state.js';
 
-export const Status = Object.freeze({
-  LOADING: 'loading', READY: 'ready', TRAINING: 'training', PAUSED: 'paused', DONE: 'done', ERROR: 'error',
-});
+export { Status };
 
 const STATUS_TEXT = {
   loading: 'Loading', ready: 'Ready', training: 'Training', paused: 'Paused', done: 'Done', error: 'Error',
@@ -20,13 +19,34 @@ export function sentence(text) {
   return /[.!?…]$/.test(text) ? text : `${text}.`;
 }
 
-// A worker reply's numbers into {epoch, cost, psnr} elements: the epoch a plain integer (thousands
-// separators in its title), the cost toExponential(3), the PSNR one decimal and " dB".
-export function showStats(el, { epoch, cost, psnr }) {
-  el.epoch.textContent = String(epoch);
-  el.epoch.title = formatCount(epoch);
-  el.cost.textContent = cost.toExponential(3);
-  el.psnr.textContent = Number.isFinite(psnr) ? `${psnr.toFixed(1)} dB` : 'inf dB';
+// Writes text only when it changed: a frame touches no more of the page than it must.
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+// An epoch count: whole epochs as an integer, a network's or SGD model's partial epoch with one decimal.
+export function formatEpoch(epoch) {
+  return Number.isInteger(epoch) ? String(epoch) : epoch.toFixed(1);
+}
+
+export function showEpoch(el, epoch) {
+  setText(el.epoch, formatEpoch(epoch));
+  el.epoch.title = formatCount(Math.floor(epoch));
+}
+
+// A worker's numbers into {epoch, cost, psnr} elements: the epoch (formatEpoch; thousands separators in
+// its title), the cost toExponential(3), the PSNR one decimal and " dB". Cost and PSNR are those of the
+// frame shown (frame_epoch), '–' before the first; el.fresh (if any) says when that frame is older
+// than the epoch count, as a network's frame may be.
+export function showStats(el, { epoch, cost, psnr, frame_epoch: frameEpoch }) {
+  showEpoch(el, epoch);
+  setText(el.cost, cost == null ? '–' : cost.toExponential(3));
+  setText(el.psnr, psnr == null ? '–' : Number.isFinite(psnr) ? `${psnr.toFixed(1)} dB` : 'inf dB');
+  const behind = frameEpoch != null && epoch - frameEpoch >= 0.05;
+  if (el.fresh) {
+    setText(el.fresh, behind ? `image of epoch ${formatEpoch(frameEpoch)}` : '');
+    el.fresh.hidden = !behind;
+  }
 }
 
 export function clearStats(...elements) {
@@ -38,7 +58,7 @@ export class Readout {
   #status = null;
   #onStatus;
 
-  // el: {epoch, cost, psnr, statusText, message, messageText, retry, loading, loadingText};
+  // el: {epoch, cost, psnr, fresh, statusText, message, messageText, retry, loading, loadingText};
   // onStatus(status) after every status change
   constructor(el, onStatus) {
     this.#el = el;
@@ -47,7 +67,9 @@ export class Readout {
 
   get status() { return this.#status; }
 
-  setStatus(status) {
+  // The status chip, body[data-status] and a painter:status event (state.js calls this on every change).
+  showStatus(status) {
+    if (status === this.#status) return;
     this.#status = status;
     document.body.dataset.status = status;
     this.#el.statusText.textContent = STATUS_TEXT[status];
@@ -58,6 +80,8 @@ export class Readout {
   }
 
   showStats(result) { showStats(this.#el, result); }
+
+  showEpoch(epoch) { showEpoch(this.#el, epoch); }
 
   clearStats() { clearStats(this.#el.epoch, this.#el.cost, this.#el.psnr); }
 
@@ -99,9 +123,8 @@ export class Readout {
     else bar.value = fraction;
   }
 
-  // Python could not start (or its worker died): status error, the cause, a #retry button.
+  // Python could not start (or its worker died): the cause, a #retry button (the status becomes error).
   showLoadFailure(err) {
-    this.setStatus(Status.ERROR);
     this.#el.loadingText.textContent = 'Could not start';
     this.showMessage(err.message, 'error', { retry: true });
   }

@@ -8,25 +8,22 @@
 // Adding a setting (e.g. a model's knob from the Python KNOBS table) is one row here.
 
 import { IMAGES, DEFAULT_IMAGE } from './images.js';
+import {
+  MODEL_NAMES, KNOB_NAMES, MODES, DEFAULT_MODEL, DEFAULT_LEARNING_RATE, DEFAULT_EPOCHS_PER_FRAME,
+} from './python-values.js';
 
-// painting.models.MODELS, in the order the model picker lists them
-export const MODEL_NAMES = Object.freeze(['onehot', 'plane', 'poly', 'rff', 'dct', 'mlp', 'siren']);
-// every knob name in painting.models (tests/test_models_table.py checks this list against Python). The
-// URL only checks that a knob's value is a number; the page clamps it with the model's own range from
-// describe_models() once Python is ready (and Python clamps again), so the ranges live in one table.
-export const KNOB_NAMES = Object.freeze(['init_noise', 'solver', 'batch_size', 'degree', 'sigma', 'features',
-  'k', 'width', 'depth', 'fourier', 'omega0']);
+export { MODEL_NAMES, KNOB_NAMES };
 
 // kind: 'enum' (one of `values`), 'number' (finite, clamped to [low, high]), 'integer' (same, rounded),
 // 'flag' (1/0, true/false). `view: true` rows are view options (query), the rest are settings (hash).
 // A setting's key is also the id of its control (controls.js), when the page has one.
 export const URL_PROPERTIES = Object.freeze([
   { key: 'image', kind: 'enum', values: IMAGES.map((img) => img.id), default: DEFAULT_IMAGE },
-  { key: 'model', kind: 'enum', values: MODEL_NAMES, default: 'onehot' },
-  { key: 'mode', kind: 'enum', values: ['rgb', '2017'], default: 'rgb' },
+  { key: 'model', kind: 'enum', values: MODEL_NAMES, default: DEFAULT_MODEL },
+  { key: 'mode', kind: 'enum', values: MODES, default: MODES[0] },
   { key: 'size', kind: 'enum', values: ['28', '32', '64', '96', '128', '256', '512'], default: '64' },
-  { key: 'lr', kind: 'number', low: 1e-4, high: 10, default: 1 },
-  { key: 'epochs-per-frame', kind: 'integer', low: 1, high: 1e6, default: 100 }, // onehot's EPOCHS_PER_FRAME
+  { key: 'lr', kind: 'number', low: 1e-4, high: 10, default: DEFAULT_LEARNING_RATE },
+  { key: 'epochs-per-frame', kind: 'integer', low: 1, high: 1e6, default: DEFAULT_EPOCHS_PER_FRAME },
   { key: 'stop-cost', kind: 'number', low: 0, high: 1e15, default: 1e-5 },
   ...KNOB_NAMES.map((key) => ({ key, kind: 'number', low: -1e15, high: 1e15, default: null, knob: true })),
   { key: 'compare', kind: 'flag', default: false },

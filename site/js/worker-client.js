@@ -20,19 +20,22 @@ export class WorkerClient {
   #fetchFailures = []; // "file (reason)" for every file the worker could not fetch
   #onState;
   #onProgress;
+  #onEngine;
   state = LoadState.IDLE;
   failure = null;
 
-  // onState(state, error?) after each transition; onProgress(stage, fraction, allStages)
-  constructor({ onState = () => {}, onProgress = () => {} } = {}) {
+  // onState(state, error?) after each transition; onProgress(stage, fraction, allStages);
+  // onEngine(message) for the training engine's events (FRAME, TICK, STOPPED)
+  constructor({ onState = () => {}, onProgress = () => {}, onEngine = () => {} } = {}) {
     this.#onState = onState;
     this.#onProgress = onProgress;
-    this.#worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    this.#onEngine = onEngine;
+    this.#worker = new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module' });
     this.#worker.addEventListener('message', (event) => this.#receive(event.data));
     // a worker script that fails to load or throws outside a request ends up here
     this.#worker.addEventListener('error', (event) => {
       event.preventDefault();
-      this.#crash(new Error(`the Python worker stopped: ${event.message || 'its script could not be loaded (js/worker.js)'}`));
+      this.#crash(new Error(`the Python worker stopped: ${event.message || 'its script could not be loaded (js/worker/worker.js)'}`));
     });
     this.#worker.addEventListener('messageerror', () => {
       this.#crash(new Error('a message from the Python worker could not be read'));
@@ -72,12 +75,22 @@ export class WorkerClient {
     });
   }
 
+  // A message without a reply (protocol.js Signal), e.g. PULL.
+  signal(type, fields = {}) {
+    if (this.state !== LoadState.FAILED) this.#worker.postMessage({ ...fields, type });
+  }
+
   terminate() {
     this.#worker.terminate();
     this.#rejectAll(new Error('the Python worker was stopped'));
   }
 
   #receive(msg) {
+    if (msg.type === Event.FRAME || msg.type === Event.TICK || msg.type === Event.STOPPED) {
+      if (msg.type === Event.STOPPED && msg.error) msg.error = new WorkerError(msg.error);
+      this.#onEngine(msg);
+      return;
+    }
     if (msg.type === Event.FETCH_FAILED) {
       this.#fetchFailures.push(`${msg.file} (${msg.reason})`);
       return;

@@ -37,6 +37,11 @@ def read_int(page, selector: str) -> int:
     return int(page.text_content(selector))
 
 
+def read_epoch(page, selector: str = "#epoch") -> float:
+    """The epoch count shown: an integer, or one decimal for a network's partial epoch."""
+    return float(page.text_content(selector))
+
+
 def read_cost(page) -> float:
     return float(page.text_content("#cost"))
 

@@ -1,14 +1,15 @@
 // The Pyodide worker: answers the page's requests (protocol.js) by driving painting.session.Session
-// objects. Booting Python lives in worker-runtime.js, images in and out in worker-images.js.
+// objects. Training runs in engine.js, booting Python in runtime.js, images in and out in images.js.
 //
 // Every PyProxy made here is destroyed once used; pixels leave as a copy in a transferred ArrayBuffer.
 
-import { Request } from './protocol.js';
-import { boot, loadPackage, pythonError } from './worker-runtime.js';
-import { imageHandlers } from './worker-images.js';
+import { Request, Signal } from '../protocol.js';
+import { boot, loadPackage, pythonError } from './runtime.js';
+import { imageHandlers } from './images.js';
+import { Engine } from './engine.js';
 
 let runtime = null;          // Promise of {pyodide, painting} once LOAD was asked for
-const sessions = new Map();  // session id -> {session, target, settings}
+const sessions = new Map();  // session id -> {id, session, target, settings, gen, credit, plan}
 
 // ------------------------------------------------------------------------------------ sessions
 function toJsObject(proxy) {
@@ -67,10 +68,26 @@ function dropSession(id) {
   entry.session.destroy();
   entry.target.destroy();
   sessions.delete(id);
+  engine.changed(entry);
 }
 
+// A session's settings and numbers; gen tells the page which frames belong to this session as it now
+// is. With its frame (pixels) if that is quick to render; a network's follows when the page pulls it.
 function describe(entry) {
-  return { ...toJsObject(entry.session.stats()), learningRate: entry.session.learning_rate };
+  const { session } = entry;
+  if (session.renders_quickly) session.render(0);
+  const pixels = session.renders_quickly ? framePixels(session.learned_rgb()) : undefined;
+  const result = { ...toJsObject(session.info()), learningRate: session.learning_rate, gen: entry.gen, pixels };
+  return { result, transfer: pixels ? [pixels] : [] };
+}
+
+// Several sessions' describe() in one reply.
+function describeAll(ids) {
+  const described = ids.map((id) => [id, describe(sessions.get(id))]);
+  return {
+    result: Object.fromEntries(described.map(([id, d]) => [id, d.result])),
+    transfer: described.flatMap(([, d]) => d.transfer),
+  };
 }
 
 function sessionFor(id) {
@@ -86,8 +103,9 @@ function replaceSession(py, id, target, settings) {
     old.session.destroy();
     if (old.target !== target) old.target.destroy();
   }
-  const entry = { session, target, settings };
+  const entry = { id, session, target, settings, gen: old?.gen ?? 0, credit: old?.credit ?? false, plan: null };
   sessions.set(id, entry);
+  engine.changed(entry);
   return entry;
 }
 
@@ -122,11 +140,6 @@ const handlers = {
     return sessionOnTarget(await loaded(), msg, settings);
   },
 
-  async [Request.SET_IMAGE](msg) {
-    const { settings } = sessionFor(msg.session);
-    return sessionOnTarget(await loaded(), msg, settings);
-  },
-
   async [Request.CONFIGURE](msg) {
     const py = await loaded();
     const entry = sessionFor(msg.session);
@@ -140,34 +153,33 @@ const handlers = {
       return describe(replaceSession(py, msg.session, entry.target, settings));
     }
     if (msg.learningRate !== undefined) {
-      entry.session.learning_rate = msg.learningRate; // validated by Python; applies to the next step
+      entry.session.learning_rate = msg.learningRate; // validated by Python; applies to the next slice
       entry.settings.learningRate = entry.session.learning_rate;
+      entry.session.forget_plateau();
     }
     return describe(entry);
   },
 
-  async [Request.TRAIN](msg) {
+  // Training: the engine runs it between requests; these only steer it.
+  async [Request.PLAY](msg) {
     await loaded();
-    const { session } = sessionFor(msg.session);
-    const stats = toJsObject(session.step(msg.epochs));
-    const pixels = framePixels(session.learned_rgb());
-    const done = msg.stopCost != null && stats.cost <= msg.stopCost;
-    return { result: { ...stats, done, pixels }, transfer: [pixels] };
+    for (const id of Object.keys(msg.plans)) sessionFor(id).session.checkpoint();
+    engine.play(msg.plans, msg.stopCost, msg.run);
+    return {};
+  },
+
+  async [Request.PAUSE]() {
+    engine.pause();
+    const { result, transfer } = describeAll([...sessions.keys()]);
+    return { result: { sessions: result }, transfer };
   },
 
   async [Request.RESET](msg) {
     await loaded();
     const entry = sessionFor(msg.session);
     entry.session.reset();
-    const pixels = framePixels(entry.session.frame());
-    return { result: { ...describe(entry), pixels }, transfer: [pixels] };
-  },
-
-  async [Request.FRAME](msg) {
-    await loaded();
-    const entry = sessionFor(msg.session);
-    const pixels = framePixels(entry.session.frame());
-    return { result: { ...describe(entry), pixels }, transfer: [pixels] };
+    engine.changed(entry);
+    return describe(entry);
   },
 
   async [Request.DESCRIBE]() {
@@ -182,10 +194,10 @@ const handlers = {
 
   async [Request.SOLVE](msg) {
     await loaded();
-    const { session } = sessionFor(msg.session);
-    const stats = toJsObject(session.solve());
-    const pixels = framePixels(session.frame());
-    return { result: { ...stats, pixels }, transfer: [pixels] };
+    const entry = sessionFor(msg.session);
+    entry.session.solve();
+    engine.changed(entry);
+    return describe(entry);
   },
 
   async [Request.DROP](msg) {
@@ -195,13 +207,25 @@ const handlers = {
 };
 
 // images in and out: decoding a person's file, resampling it, PNG / GIF / parameter files
-Object.assign(handlers, imageHandlers({ loaded, sessionFor, framePixels, describe, toJsObject, loadPackage }));
+Object.assign(handlers, imageHandlers({
+  loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, changed: (entry) => engine.changed(entry),
+}));
 
-// Requests run one at a time, in order: a Session must never see two calls interleaved.
+const engine = new Engine({
+  sessions, post: (message, transfer = []) => self.postMessage(message, transfer), framePixels,
+  toJs: toJsObject, errorOf: pythonError, describeAll: () => describeAll([...sessions.keys()]),
+});
+
+// Requests run one at a time, in order (a Session never sees two calls interleaved); the engine's
+// slices run between them. A PULL signal has no reply and skips the queue.
 let queue = Promise.resolve();
 
 self.addEventListener('message', (event) => {
   const msg = event.data;
+  if (msg.type === Signal.PULL) {
+    engine.pull(msg.sessions);
+    return;
+  }
   queue = queue.then(async () => {
     const handler = handlers[msg.type];
     try {

@@ -2,10 +2,10 @@
 // events and named load failures, loads further packages (Pillow) on demand, and turns Python
 // exceptions into the plain {name, message, stack} errors the protocol sends.
 
-import { Event, Stage } from './protocol.js';
+import { Event, Stage } from '../protocol.js';
 
-const PYODIDE_DIR = new URL('../pyodide/', import.meta.url).href;
-const PACKAGE_ZIP = new URL('../py/painting.zip', import.meta.url).href;
+const PYODIDE_DIR = new URL('../../pyodide/', import.meta.url).href;
+const PACKAGE_ZIP = new URL('../../py/painting.zip', import.meta.url).href;
 
 // Which stage each downloaded file counts towards (matched on the URL's file name).
 const STAGE_OF_FILE = [

@@ -5,16 +5,16 @@
 //
 // Every PyProxy made here is destroyed once used, except the decoded images this module keeps.
 
-import { Request } from './protocol.js';
+import { Request } from '../protocol.js';
 
 const MAX_DECODED_SIDE = 2048; // the original kept for resampling (painting.images.open_image max_side)
 const LARGE_PNG_SIDE = 512;    // the large PNG: each pixel a whole-number block, about this many px across
 const GIF_SIDE = 256;          // the timelapse GIF, likewise
 const GIF_FRAME_MS = 80;
 
-// worker: {loaded, sessionFor, framePixels, describe, toJsObject, loadPackage} from worker.js
+// worker: {loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, changed} from worker.js
 export function imageHandlers(worker) {
-  const { loaded, sessionFor, framePixels, describe, toJsObject, loadPackage } = worker;
+  const { loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, changed } = worker;
   // PyProxy (H, W, 3) float32 images: the last file decoded (not yet used) and the person's image in use
   // (every session on screen paints the same target, so one of each is kept, until the next file).
   const kept = { decoded: null, original: null };
@@ -61,7 +61,8 @@ export function imageHandlers(worker) {
     return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view.buffer : view.slice().buffer;
   };
 
-  const stats = (session) => toJsObject(session.stats());
+  // the numbers of the frame last sent to the page (no new rendering: exports are of what is shown)
+  const stats = (session) => toJsObject(session.info());
 
   const handlers = {
     async [Request.LOAD_DECODER]() {
@@ -106,18 +107,20 @@ export function imageHandlers(worker) {
     async [Request.EXPORT_PNG](msg) {
       await withPillow();
       const { session } = sessionFor(msg.session);
-      const { height, width, epoch } = stats(session);
+      const { height, width } = stats(session);
       const scale = msg.large ? Math.max(2, Math.floor(LARGE_PNG_SIDE / Math.max(height, width))) : 1;
       const bytes = bytesOut(session.png_bytes(scale));
+      const epoch = stats(session).frame_epoch; // the frame shown, which may be older than the model
       return { result: { bytes, scale, width: width * scale, height: height * scale, epoch }, transfer: [bytes] };
     },
 
     async [Request.EXPORT_GIF](msg) {
       await withPillow();
       const { session } = sessionFor(msg.session);
-      const { height, width, epoch, timelapse_frames: frames } = stats(session);
+      const { height, width } = stats(session);
       const scale = Math.max(1, Math.floor(GIF_SIDE / Math.max(height, width)));
       const bytes = bytesOut(session.timelapse_gif(scale, GIF_FRAME_MS));
+      const { frame_epoch: epoch, timelapse_frames: frames } = stats(session);
       return { result: { bytes, frames, scale, width: width * scale, height: height * scale, epoch }, transfer: [bytes] };
     },
 
@@ -153,18 +156,16 @@ export function imageHandlers(worker) {
           entry.session.destroy();
           entry.session = session;
         }
-        const now = stats(entry.session);
+        changed(entry);
+        const now = toJsObject(entry.session.stats());
         entry.settings = {
           ...entry.settings, model: now.model, mode: now.mode, knobs: now.knobs, learningRate: now.learning_rate,
         };
       } finally {
         saved.destroy();
       }
-      const pixels = framePixels(entry.session.frame());
-      return {
-        result: { ...describe(entry), pixels, settings: { model: entry.settings.model, mode: entry.settings.mode } },
-        transfer: [pixels],
-      };
+      const { result, transfer } = describe(entry);
+      return { result: { ...result, settings: { model: entry.settings.model, mode: entry.settings.mode } }, transfer };
     },
   };
 

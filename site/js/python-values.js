@@ -1,0 +1,17 @@
+// The values the page needs before Python has loaded, copied from the painting package, in one place.
+// tests/test_python_values.py imports this module with Node and checks every value against Python.
+
+// painting.models.MODELS, in the order the model picker lists them
+export const MODEL_NAMES = Object.freeze(['onehot', 'plane', 'poly', 'rff', 'dct', 'mlp', 'siren']);
+// every knob name of every model's KNOBS table. The URL only checks that a knob's value is a number; the
+// page clamps it with the model's own range from describe_models() once Python is ready (and Python
+// clamps again), so the ranges themselves live in Python only.
+export const KNOB_NAMES = Object.freeze(['init_noise', 'solver', 'batch_size', 'degree', 'sigma', 'features',
+  'k', 'width', 'depth', 'fourier', 'omega0']);
+// painting.session.MODES
+export const MODES = Object.freeze(['rgb', '2017']);
+// the model the page starts with, and its DEFAULT_LEARNING_RATE and EPOCHS_PER_FRAME (shown while
+// Python loads)
+export const DEFAULT_MODEL = 'onehot';
+export const DEFAULT_LEARNING_RATE = 1;
+export const DEFAULT_EPOCHS_PER_FRAME = 100;

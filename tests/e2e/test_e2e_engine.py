@@ -1,0 +1,182 @@
+"""The training engine in a real Chromium: Pause acts at once at any model and size, training keeps its
+pace when the page is slow to draw, Start pressed during a rebuild is queued (not lost, and never shown
+as "ready" while epochs arrive), and the status and buttons agree through a storm of clicks."""
+import random
+import time
+
+import pytest
+
+from conftest import PageRecorder
+from pagehelpers import read_epoch, wait_for
+
+PAUSE_MS = 150  # every control acts within this
+
+# Clicks #start and resolves with the milliseconds until body[data-status] is "paused" (the worker has
+# stopped: the status changes on its reply), plus the epoch shown then.
+TIMED_PAUSE = """async () => {
+    const t0 = performance.now();
+    const paused = new Promise((resolve) => {
+        const observer = new MutationObserver(() => {
+            if (document.body.dataset.status !== 'paused') return;
+            observer.disconnect();
+            resolve(performance.now());
+        });
+        observer.observe(document.body, {attributes: true, attributeFilter: ['data-status']});
+    });
+    document.getElementById('start').click();
+    const t1 = await paused;
+    return {ms: t1 - t0, epoch: document.getElementById('epoch').textContent};
+}"""
+
+# Records every moment the page says "ready" while its epoch is not 0 (epochs arriving while it claims
+# to be a fresh start), and every status it shows.
+WATCH_STATUS = """() => {
+    window.__statusLog = [];
+    window.__lies = [];
+    const check = () => {
+        const status = document.body.dataset.status;
+        const epoch = document.getElementById('epoch').textContent;
+        if (window.__statusLog.at(-1) !== status) window.__statusLog.push(status);
+        if (status === 'ready' && epoch !== '0' && epoch !== '–') window.__lies.push(epoch);
+    };
+    const observer = new MutationObserver(check);
+    observer.observe(document.body, {attributes: true, attributeFilter: ['data-status']});
+    observer.observe(document.getElementById('epoch'), {childList: true, characterData: true, subtree: true});
+}"""
+
+
+def open_page(browser, server, fragment):
+    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    assert rec.goto_and_wait(server.url + fragment) == "ready", rec.page.text_content("#message-text")
+    return rec
+
+
+def start_and_wait_for_epochs(page, timeout=120_000):
+    page.click("#start")
+    wait_for(page, "() => document.body.dataset.status === 'training'"
+             " && Number(document.getElementById('epoch').textContent) > 0", timeout=timeout)
+
+
+@pytest.mark.parametrize("model", ["mlp", "siren", "rff"])
+def test_pause_acts_within_150_ms_at_512(browser, server, model):
+    rec = open_page(browser, server, f"#size=512&model={model}")
+    page = rec.page
+    try:
+        timings = []
+        for _ in range(3):
+            start_and_wait_for_epochs(page)
+            time.sleep(0.3)
+            result = page.evaluate(TIMED_PAUSE)
+            timings.append(result["ms"])
+            time.sleep(0.4)
+            assert page.text_content("#epoch") == result["epoch"], "training went on after Pause"
+            assert page.text_content("#start") == "Continue"
+        timings.sort()
+        assert timings[1] < PAUSE_MS, f"{model} at 512 x 512: Pause took {timings} ms"
+        assert rec.errors == []
+    finally:
+        rec.close()
+
+
+def epochs_per_second(browser, server, fragment, throttle):
+    rec = open_page(browser, server, fragment)
+    page = rec.page
+    try:
+        if throttle > 1:
+            cdp = page.context.new_cdp_session(page)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
+        page.click("#start")
+        began = time.monotonic()
+        time.sleep(3.0)
+        page.click("#start")
+        ended = time.monotonic()
+        wait_for(page, "() => document.body.dataset.status === 'paused'", timeout=30_000)
+        return read_epoch(page) / (ended - began)
+    finally:
+        rec.close()
+
+
+@pytest.mark.parametrize("fragment", ["#size=64&model=onehot", "#size=256&model=rff"])
+def test_a_slow_page_does_not_slow_training(browser, server, fragment):
+    """The main thread slowed 10x (it draws fewer frames) keeps >= 85 % of the epochs per second."""
+    fast = epochs_per_second(browser, server, fragment, 1)
+    slow = epochs_per_second(browser, server, fragment, 10)
+    assert fast > 100, fast
+    assert slow >= 0.85 * fast, f"{fragment}: {slow:.0f} epochs/s with the page slowed 10x vs {fast:.0f}"
+
+
+def test_start_during_a_rebuild_is_queued_and_the_status_never_lies(browser, server):
+    """#size=512, choose mlp, press Start 0.2 s later: training starts once the model is built, and the
+    page never says "ready" while epochs arrive."""
+    rec = open_page(browser, server, "#size=512")
+    page = rec.page
+    try:
+        page.evaluate(WATCH_STATUS)
+        page.select_option("#model", "mlp")
+        time.sleep(0.2)
+        page.click("#start")
+        wait_for(page, "() => document.body.dataset.status === 'training'"
+                 " && Number(document.getElementById('epoch').textContent) > 0", timeout=120_000)
+        assert page.evaluate("window.__lies") == []
+        assert page.evaluate("document.body.dataset.model") == "mlp"
+        page.click("#start")
+        wait_for(page, "() => document.body.dataset.status === 'paused'")
+        log = page.evaluate("window.__statusLog")
+        assert log[-2:] == ["training", "paused"], log
+        assert rec.errors == []
+    finally:
+        rec.close()
+
+
+# What must hold whatever was clicked: the buttons say what the status says.
+INVARIANTS = """() => {
+    const $ = (id) => document.getElementById(id);
+    const status = document.body.dataset.status, start = $('start'), label = start.textContent;
+    const rebuilding = !$('status-note').hidden;
+    const problems = [];
+    if (status === 'training' && !['Pause', 'Continue', 'Starting…'].includes(label)) problems.push(`training, Start says ${label}`);
+    if (status !== 'training' && label === 'Pause') problems.push(`${status}, Start says Pause`);
+    if (status === 'training' && !$('step').disabled) problems.push('training, Step enabled');
+    if (['ready', 'paused', 'done', 'training'].includes(status) && start.disabled) problems.push(`${status}, Start disabled`);
+    if (rebuilding && !$('step').disabled) problems.push('rebuilding, Step enabled');
+    if (status === 'ready' && !rebuilding && !['0', '–'].includes($('epoch').textContent)) problems.push(`ready at epoch ${$('epoch').textContent}`);
+    if ((label === 'Pause') !== (start.getAttribute('aria-pressed') === 'true' && !label.endsWith('…'))) problems.push(`Start says ${label}, pressed ${start.getAttribute('aria-pressed')}`);
+    if (['loading', 'error'].includes(status)) problems.push(`status ${status}`);
+    return problems;
+}"""
+
+
+def test_status_and_buttons_agree_through_a_storm_of_clicks(browser, server):
+    rng = random.Random(7)
+    rec = open_page(browser, server, "#size=32")
+    page = rec.page
+    try:
+        page.evaluate(WATCH_STATUS)
+        actions = ["start", "model", "start", "size", "pause", "reset", "solve", "step"]
+        for n in range(30):
+            action = rng.choice(actions)
+            if action in ("start", "pause"):
+                page.click("#start")
+            elif action == "model":
+                page.select_option("#model", rng.choice(["onehot", "rff", "dct", "mlp", "plane"]))
+            elif action == "size":
+                page.select_option("#size", rng.choice(["28", "32", "64"]))
+            elif action in ("reset", "step", "solve"):
+                if page.is_enabled(f"#{action}"):
+                    page.click(f"#{action}")
+            time.sleep(rng.uniform(0.0, 0.3))
+            problems = page.evaluate(INVARIANTS)
+            assert problems == [], f"after action {n} ({action}): {problems}"
+        # whatever happened, the page still works
+        wait_for(page, "() => document.getElementById('status-note').hidden", timeout=60_000)
+        if page.text_content("#start") == "Pause":
+            page.click("#start")
+            wait_for(page, "() => document.body.dataset.status === 'paused'")
+        before = read_epoch(page)
+        page.click("#start")
+        wait_for(page, "b => Number(document.getElementById('epoch').textContent) > b", before, timeout=60_000)
+        assert page.evaluate(INVARIANTS) == []
+        assert page.evaluate("window.__lies") == []
+        assert rec.errors == []
+    finally:
+        rec.close()

@@ -1,0 +1,107 @@
+"""Session in time slices, as the page's worker drives it: train(max_epochs, seconds), render(seconds) a
+few rows at a time for networks, stop_reason() (done / plateau), and explode-and-restore mid-run."""
+import numpy as np
+import pytest
+
+import painting.session as session_module
+from painting.linreg import CostExplodedError
+from painting.session import Session, snapshot
+
+
+def photo(h=16, w=12, seed=0):
+    """A smooth image plus a little noise: every model learns something of it."""
+    rng = np.random.default_rng(seed)
+    ys, xs = np.mgrid[0:h, 0:w] / max(h, w)
+    base = np.stack([xs, ys, 0.5 + 0.3 * np.sin(6 * xs * ys)], axis=-1)
+    return np.clip(base + 0.05 * rng.standard_normal((h, w, 3)), 0, 1).astype(np.float32)
+
+
+def test_train_stops_at_max_epochs_and_equals_step():
+    sliced, whole = Session(photo(), learning_rate=0.5), Session(photo(), learning_rate=0.5)
+    assert sliced.train(250, seconds=10.0) == 250 and sliced.model.epoch == 250
+    whole.step(250)
+    assert sliced.render(0.0) is True
+    assert np.array_equal(sliced.learned_rgb(), whole.learned_rgb())
+    assert sliced.info()["cost"] == pytest.approx(whole.info()["cost"], rel=1e-6)
+    assert sliced.render(0.0) is False, "nothing new to draw"
+
+
+def test_train_returns_after_its_time_even_below_max_epochs():
+    s = Session(photo(32, 32), model="poly")
+    trained = s.train(1e9, seconds=0.0)
+    assert trained == 1, "a slice with no time left still trains one epoch, and no more"
+    assert s.model.epoch == 1
+
+
+def test_fractional_max_epochs_trains_whole_epochs_of_a_full_batch_model():
+    s = Session(photo(), model="plane")
+    assert s.train(2.7, seconds=10.0) == 2 and s.epoch == 2.0
+    assert s.train(0.5, seconds=10.0) == 0, "less than one epoch is due: nothing trains"
+
+
+@pytest.mark.parametrize("model", ["mlp", "siren"])
+def test_network_trains_in_batches_and_its_epoch_is_fractional(model):
+    s = Session(photo(32, 32), model=model, batch_size=128)  # 8 batches an epoch
+    assert s.model.batches_per_epoch == 8
+    assert s.train(0.5, seconds=10.0) == 0.5
+    assert s.epoch == 0.5 and s.info()["epoch"] == 0.5
+    assert s.train(1.0, seconds=10.0) == 1.0 and s.epoch == 1.5
+
+
+def test_network_frame_is_rendered_in_rows_from_a_frozen_copy():
+    s = Session(photo(24, 20), model="mlp", batch_size=64)
+    s.train(1.0, seconds=10.0)
+    frozen = snapshot(s.model)
+    assert s.render(0.0) is False and s.drawing, "a zero budget renders one row per call"
+    s.train(1.0, seconds=10.0)  # training goes on while the frame is drawn
+    calls = 1
+    while not s.render(0.0):
+        calls += 1
+    assert calls == 24, "one row per call"
+    info = s.info()
+    assert info["frame_epoch"] == 1.0 and info["epoch"] == 2.0
+    expected = np.clip(frozen.predict(), 0, 1)
+    assert np.abs(s.learned_rgb() / 255.0 - expected).max() <= 0.5 / 255 + 1e-6
+    assert info["cost"] == pytest.approx(frozen.cost(), rel=1e-4)
+    assert s.render(0.0) is False and s.drawing, "the model moved on: the next frame has begun"
+
+
+def test_stop_reason_done_at_the_threshold():
+    s = Session(photo(), learning_rate=1.0)
+    s.train(50, seconds=10.0)
+    cost = s.info()["cost"]
+    assert s.stop_reason(cost * 0.5) is None
+    assert s.stop_reason(cost) == "done"
+
+
+def test_plateau_when_the_best_cost_stops_falling(monkeypatch):
+    monkeypatch.setattr(session_module, "PLATEAU_SECONDS", 0.02)
+    s = Session(photo(), model="dct", k=4)
+    s.solve()  # the exact answer: no epoch can lower the cost any more
+    while s._clock < 0.05:
+        s.train(1e9, seconds=0.002)
+    assert s.stop_reason() == "plateau"
+    s.forget_plateau()
+    assert s.stop_reason() is None, "Continue looks only at training from then on"
+
+
+def test_no_plateau_while_the_cost_falls(monkeypatch):
+    monkeypatch.setattr(session_module, "PLATEAU_SECONDS", 0.02)
+    s = Session(photo(64, 64), model="onehot", learning_rate=1e-3)  # slow: falls for a long time
+    while s._clock < 0.05:
+        s.train(1, seconds=0.002)
+        assert s.stop_reason() is None
+
+
+def test_explosion_mid_run_restores_the_checkpoint():
+    s = Session(photo(), learning_rate=0.5)
+    s.train(100, seconds=10.0)
+    s.checkpoint()
+    good = s.model.get_params()
+    s.learning_rate = 50.0
+    with pytest.raises(CostExplodedError, match=r"last good state \(epoch 100\)"):
+        for _ in range(100):
+            s.train(100, seconds=10.0)
+    assert s.model.epoch == 100 and s.model.get_params() == good
+    s.learning_rate = 0.5
+    assert s.train(10, seconds=10.0) == 10 and s.model.epoch == 110, "the restored model trains on"
