@@ -339,6 +339,8 @@ class PageRun:
 
     def run_throttle(self, rate: float) -> dict:
         a = self.args
+        if self.page.evaluate("document.body.dataset.status") == "training" and not self.wait_paused(a.pause_timeout):
+            raise RuntimeError(f"the last pause did not end in {a.pause_timeout:.0f} s")
         self.throttle(rate)
         self.start()
         row = self.measure_rate()
@@ -442,9 +444,15 @@ def offered_sizes(browser, base: str) -> list[int]:
     page = ctx.new_page()
     page.goto(page_url(base, "onehot", 64))
     deadline = time.monotonic() + 60
-    values = []
+    values = None  # [] once the page is loaded and has no #size options
     while time.monotonic() < deadline and not values:
-        values = page.evaluate("() => Array.from(document.querySelectorAll('#size option'), (o) => o.value)")
+        values = page.evaluate("""() => {
+            const options = Array.from(document.querySelectorAll('#size option'), (o) => o.value);
+            return options.length || document.readyState !== 'complete' ? options : null;
+        }""")
+        if values is None:
+            values = []
+            break
         time.sleep(0.05)
     ctx.close()
     return [int(v) for v in values if v.isdigit()]
@@ -535,7 +543,7 @@ def main() -> int:
                 try:
                     run = PageRun(browser, page_url(base, model, size), args)
                     shown = run.shown()
-                    if shown["model"] != model or shown["size"] != str(size):
+                    if shown["model"] not in (None, model) or shown["size"] not in (None, str(size)):
                         raise RuntimeError(f"page shows model {shown['model']} size {shown['size']}"
                                            + (f" ({shown['message'].strip()})" if shown["message"] else ""))
                     for rate in args.throttle:
