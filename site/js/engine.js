@@ -103,12 +103,17 @@ export class Engine {
       const state = this.#state;
       this.#run += 1;
       state.update({ running: false, stepping: false, rebuilding: true, queuedStart: false });
+      // no frame of the sessions as they were is drawn over the new ones (a new size, say)
+      const gens = this.#sessions.panes().map((pane) => [pane, pane.gen]);
+      for (const [pane] of gens) pane.gen = null;
+      this.#latest.clear();
       let ok = false;
       try {
         if (state.pythonUp) await this.#client().request(Request.PAUSE);
         await work();
         ok = true;
       } catch (err) {
+        for (const [pane, gen] of gens) pane.gen ??= gen; // unchanged: its frames are good again
         this.failed(err, null, 'The change was not made');
       } finally {
         const start = state.queuedStart;
