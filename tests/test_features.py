@@ -5,8 +5,9 @@ import copy
 import numpy as np
 import pytest
 
-from painting.features import (CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel,
-                               dct2_rows, legendre_columns, pixel_coordinates)
+from painting.features import (CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel, dct2_rows,
+                               legendre_columns)
+from painting.grid import pixel_coordinates
 from painting.metrics import psnr
 from painting.solvers import minibatches
 

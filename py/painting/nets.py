@@ -26,8 +26,8 @@ The Adam moments are not part of get_params(): set_params() restarts the optimis
 
 import numpy as np
 
-from .features import check_array, check_header, params_header, pixel_coordinates, start_model
-from .models import Knob
+from .grid import check_array, check_model_header, params_header, pixel_coordinates, start_model
+from .knobs import Knob
 from .solvers import Adam, minibatches
 
 FOURIER_FEATURES = 128  # frequencies in MLPModel's optional Fourier encoding: D = 256 inputs
@@ -149,7 +149,7 @@ class Network:
         }
 
     def set_params(self, params):
-        epoch, rate = check_header(params, self.NAME, (self.height, self.width, self.channels))
+        epoch, rate = check_model_header(params, self.NAME, (self.height, self.width, self.channels))
         layers = params.get("layers")
         if not isinstance(layers, list) or len(layers) != len(self.layers):
             raise ValueError(f"params['layers'] must be a list of {len(self.layers)} layers, "

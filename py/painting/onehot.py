@@ -24,8 +24,8 @@ import math
 
 import numpy as np
 
+from .knobs import Knob
 from .linreg import TrainConfig, run_training
-from .models import Knob
 
 _SCALE_RANGE = (1e-3, 1e3)  # fold `scale` into q when it leaves this range
 

@@ -19,7 +19,7 @@ from .linreg import CostExplodedError
 from .metrics import psnr, to_uint8
 from .models import MODELS, check_learning_rate, make_model
 from .packed import decode_packed, encode_packed
-from .params import FORMAT, VERSION, check_format, check_header
+from .params import FORMAT, VERSION, check_file_header, check_format
 
 MODES = ("rgb", "2017")
 TIMELAPSE_FRAMES = 120  # default number of frames a Session keeps (even)
@@ -58,7 +58,6 @@ class Session:
         self._frame_stale = True  # RGBA is composed from _rgb only when frame() is asked for
         self._target_frame = self._frame.copy()
         self._target_frame[..., :3] = self._target_u8
-        self._initial_lr = learning_rate
         self.model = make_model(model, self._labels, learning_rate=learning_rate, seed=seed, **knobs)
         per_frame = self.height * self.width * 3
         capacity = min(int(timelapse), max(2, TIMELAPSE_BYTES // per_frame)) if timelapse else 0
@@ -183,8 +182,8 @@ class Session:
         """Restore get_params() output: the model is rebuilt with the saved knobs and seed, then given the
         saved parameters, learning rate and epoch; the timelapse starts again. Any problem raises
         ValueError and leaves the session as it was."""
-        lr, epoch, seed, knobs, model_params = check_header(params, model=self.model_name, mode=self.mode,
-                                                            height=self.height, width=self.width)
+        lr, epoch, seed, knobs, model_params = check_file_header(params, model=self.model_name, mode=self.mode,
+                                                                 height=self.height, width=self.width)
         model = make_model(self.model_name, self._labels, learning_rate=lr, seed=seed, **knobs)
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # huge values: reported as a non-finite cost
