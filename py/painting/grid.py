@@ -1,6 +1,24 @@
 """What the models on pixel coordinates (features.py, nets.py) share: the pixel grid, the target and
-train-mask checks, and the header of a model's own get_params() dict."""
+train-mask checks, the header of a model's own get_params() dict, and the read-only constants."""
 import numpy as np
+
+
+def frozen(array):
+    """Mark a constant array read-only and return it: training never writes it, so snapshots share it
+    (session.snapshot). A model that replaces a constant makes a new array and freezes that."""
+    array.flags.writeable = False
+    return array
+
+
+def check_rows(height, r0, r1):
+    """Image rows r0..r1-1 for predict_rows: integers with 0 <= r0 <= r1 <= height; ValueError otherwise."""
+    for name, value in (("r0", r0), ("r1", r1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise ValueError(f"rows must be integers, got {name}={value!r}")
+    if not 0 <= r0 <= r1 <= height:
+        raise ValueError(f"rows {r0}..{r1} are not a range inside the image's {height} rows "
+                         f"(need 0 <= r0 <= r1 <= {height})")
+    return int(r0), int(r1)
 
 
 def pixel_coordinates(height, width, dtype=np.float32):
@@ -87,5 +105,5 @@ def start_model(model, target, learning_rate, seed, dtype, knobs, train_mask):
     if unknown:
         raise ValueError(f"unknown knob(s) {unknown} for model {model.NAME!r}; "
                          f"known: {sorted(model.KNOBS)}")
-    model.labels = target.reshape(model.num_pixels, model.channels).astype(model.dtype)  # (M, C)
+    model.labels = frozen(target.reshape(model.num_pixels, model.channels).astype(model.dtype))  # (M, C)
     return _as_mask(train_mask, model.height, model.width)
