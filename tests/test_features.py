@@ -326,6 +326,25 @@ def test_rff_sgd_batches_through_the_fft_equal_dense_sgd():
     np.testing.assert_allclose(model.weights, weights, atol=1e-12)
 
 
+def test_dct_sgd_through_the_separable_basis_equals_dense_sgd():
+    target = tiny_target(8, 10)
+    mask = np.random.default_rng(8).random((8, 10)) < 0.8
+    model = CosineBasisModel(target, dtype=np.float64, k=5, solver=1, batch_size=16, learning_rate=0.5,
+                             train_mask=mask)
+    phi, y = model.feature_matrix(), model.labels  # (80, 25)
+    rng = copy.deepcopy(model.rng)  # the batches the model will draw
+    train = np.flatnonzero(mask)
+    weights = np.zeros_like(model.weights)
+    step = 0.5 / model.curvature
+    for _ in range(3):
+        for batch in minibatches(len(train), 16, rng):
+            rows = train[batch]
+            weights -= step / len(rows) * phi[rows].T @ (phi[rows] @ weights - y[rows])
+    model.step(3)
+    assert np.abs(weights).max() > 0.05
+    np.testing.assert_allclose(model.weights, weights, atol=1e-12)
+
+
 def test_rff_frequencies_are_distinct_grid_frequencies_of_the_half_plane():
     model = FourierFeatureModel(synthetic_photo(32), sigma=4.0, features=4096)
     kx, ky = model.grid[1:, 0], model.grid[1:, 1]

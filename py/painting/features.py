@@ -624,6 +624,18 @@ class CosineBasisModel(LinearFeatureModel):
     def feature_matrix(self):
         return self.rows(np.arange(self.num_pixels, dtype=np.int64))[0]  # (M, F): tests only
 
+    def _sgd_step(self, index, step_size):
+        """The SGD step through the separable basis, never forming Phi_b (B, F): for pixel (i, j),
+        (Phi_b W)_c = a(i)^T W_c b(j) and Phi_b^T R = A_b^T (b_b * R) per channel; O(B F C)."""
+        i, j = np.divmod(index, self.width)  # (B,) rows and columns
+        a, b = self.basis_y[i], self.basis_x[j]  # (B, ky), (B, kx)
+        n, c = len(index), self.channels
+        t = (a @ self.weights.reshape(self.k_y, self.k_x * c)).reshape(n, self.k_x, c)  # (B, kx, C)
+        residual = np.einsum("bvc,bv->bc", t, b) - self.labels[index]  # (B, C)
+        g = (b[:, :, None] * residual[:, None, :]).reshape(n, self.k_x * c)  # (B, kx*C)
+        gradient = np.ascontiguousarray(a.T) @ g  # (ky, kx*C)
+        self.weights -= (step_size / n) * gradient.reshape(self.num_features, c)  # (F, C)
+
     def solve(self, ridge=None):
         """Exact least squares by FFT (no mask): W = Phi^T Y / (M + ridge), Phi^T Y from a 2-D DCT-II."""
         if self.train_index is not None:

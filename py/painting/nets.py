@@ -39,7 +39,7 @@ from .knobs import Knob
 from .solvers import Adam, BatchSchedule, check_count
 
 FOURIER_FEATURES = 128  # frequencies in MLPModel's optional Fourier encoding: D = 256 inputs
-CHUNK = 16384  # pixels per forward pass in predict(): bounds the activations' memory
+CHUNK = 16384  # pixels per forward pass in predict() (whole rows, at least one): bounds the activations
 
 
 class Network:
@@ -156,17 +156,19 @@ class Network:
         return [g.astype(np.float64) for g in self.backward(dh, tape)]
 
     # ---- protocol ----
-    def _forward_pixels(self, start, stop):
-        """Predictions for pixels start..stop-1 (row-major), CHUNK pixels at a time: (stop - start, C)."""
-        out = np.empty((stop - start, self.channels), dtype=self.dtype)  # (P, C)
-        for first in range(start, stop, CHUNK):
-            last = min(first + CHUNK, stop)
-            out[first - start:last - start] = self.forward(self.encode(slice(first, last)))[0]
+    def _forward_rows(self, r0, r1):
+        """Predictions for image rows r0..r1-1, about CHUNK pixels at a time: ((r1 - r0) W, C)."""
+        w = self.width
+        out = np.empty(((r1 - r0) * w, self.channels), dtype=self.dtype)  # (P, C)
+        step = max(1, CHUNK // w)  # rows per forward pass
+        for first in range(r0, r1, step):
+            last = min(first + step, r1)
+            out[(first - r0) * w:(last - r0) * w] = self.forward(self.encode(slice(first * w, last * w)))[0]
         return out
 
     def predict(self):
         if self._cache is None:
-            self._cache = frozen(self._forward_pixels(0, self.num_pixels))  # (M, C)
+            self._cache = frozen(self._forward_rows(0, self.height))  # (M, C)
         return self._cache.reshape(self.height, self.width, self.channels)
 
     def predict_rows(self, r0, r1):
@@ -175,7 +177,7 @@ class Network:
         if self._cache is not None:
             rows = self._cache[r0 * self.width:r1 * self.width]
         else:
-            rows = self._forward_pixels(r0 * self.width, r1 * self.width)
+            rows = self._forward_rows(r0, r1)
         return rows.reshape(r1 - r0, self.width, self.channels)
 
     def cost(self):
@@ -279,7 +281,13 @@ class MLPModel(Network):
         if self.frequencies is None:
             return super().encode(index)
         if isinstance(index, slice):
-            index = np.arange(self.num_pixels)[index]
+            start, stop, stride = index.indices(self.num_pixels)
+            if stride == 1 and start % self.width == 0 and stop % self.width == 0:  # whole rows: broadcast
+                rows = slice(start // self.width, stop // self.width)  # the same products, no gathers
+                out = self._columns[0][None] * self._rows[0][rows, None]  # (R, W, 2m)
+                out += self._columns[1][None] * self._rows[1][rows, None]
+                return out.reshape(-1, out.shape[2])  # (R*W, 2m)
+            index = np.arange(start, stop, stride)
         row, column = np.divmod(index, self.width)  # (B,) each
         out = self._columns[0][column]  # (B, 2m)
         out *= self._rows[0][row]
