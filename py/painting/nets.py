@@ -19,8 +19,8 @@ later. The learning rate is Adam's step size.
 
 Inputs are encoded per batch (encode(index)), never stored for all M pixels: the Fourier encoding is
 (M, 256) float32, 256 MiB at 512 x 512; MLPModel builds it from sines and cosines tabulated per image
-row and column instead. Constants (labels, coordinates, frequencies, index arrays,
-cached predictions) are read-only; the trainable state is TRAINING_STATE (layers, Adam).
+row and column instead. Constants (labels, coordinates, frequencies, tables, index arrays, cached
+predictions) are read-only; the trainable state is TRAINING_STATE (layers, Adam).
 
 MLPModel: ReLU, He initialisation; optionally on Fourier features of v (Tancik et al. 2020) instead
 of raw coordinates. Raw [x, y] ReLU nets learn low frequencies first and stay blurry for a long time
@@ -277,7 +277,7 @@ class MLPModel(Network):
 
     def encode(self, index):
         """[sin(2 pi B v), cos(2 pi B v)] for pixels `index` (B, 2m), from the per-column and per-row
-        tables (no sin/cos per pixel: 5x cheaper in wasm); or u (B, 2) without Fourier features."""
+        tables (no sin/cos per pixel: 6-8x cheaper in wasm); or u (B, 2) without Fourier features."""
         if self.frequencies is None:
             return super().encode(index)
         if isinstance(index, slice):
@@ -295,6 +295,7 @@ class MLPModel(Network):
         second *= self._rows[1][row]
         out += second
         return out
+
     def activation(self, z):
         positive = z > 0  # (B, width) bool
         return z * positive, positive
