@@ -33,7 +33,8 @@ never builds Phi. Every array but the weights is a read-only constant (grid.froz
 
 import numpy as np
 
-from .grid import check_array, check_model_header, check_rows, frozen, params_header, pixel_coordinates, start_model
+from .grid import (check_array, check_model_header, check_rows, frozen, params_header, pixel_coordinates,
+                   start_model)
 from .knobs import Knob
 from .solvers import BatchSchedule, check_count
 
