@@ -116,3 +116,35 @@ def test_errors_are_one_line_with_status_1(picture, tmp_path, args, message):
     lines = [line for line in p.stderr.splitlines() if line.startswith("error:")]
     assert len(lines) == 1 and lines[0].startswith(message.format(**names)), p.stderr
     assert "Traceback" not in p.stderr
+
+
+def test_help_shows_each_models_own_range_for_a_shared_knob_name():
+    from painting.cli import build_parser
+    text = " ".join(build_parser().format_help().split())  # argparse wraps lines
+    assert "--sigma X rff: frequency scale sigma, 0.5..128, default 16; " \
+           "mlp: Fourier frequency scale sigma, 0.5..64, default 10" in text
+    assert "plane, poly, rff, dct: SGD batch (pixels), 16..65536, default 1024; " \
+           "mlp, siren: batch (pixels), 64..65536, default 1024" in text
+    assert "--solver {gd,sgd} plane, poly, rff, dct: solver, gd = gradient descent, sgd = mini-batch SGD, " \
+           "default gd" in text
+
+
+@pytest.mark.parametrize("model, sigma, batch_size, notes", [
+    ("rff", 100.0, 20, []),  # inside rff's ranges (sigma <= 128, batch >= 16): kept
+    ("mlp", 64.0, 64, ["note: --batch-size 20 is outside mlp's range 64..65536; using 64",
+                       "note: --sigma 100 is outside mlp's range 0.5..64; using 64"]),
+])
+def test_knobs_are_clamped_to_the_chosen_models_own_range(picture, tmp_path, model, sigma, batch_size, notes):
+    saved = tmp_path / "saved.json"
+    p = run(picture, "--size", 12, "--model", model, "--sigma", 100, "--batch-size", 20, "--frames", 1,
+            "--epochs-per-frame", 1, "--save-params", saved)
+    assert p.returncode == 0, p.stderr
+    knobs = json.loads(saved.read_text())["knobs"]
+    assert (knobs["sigma"], knobs["batch_size"]) == (sigma, batch_size)
+    assert [line for line in p.stderr.splitlines() if line.startswith("note:")] == notes
+
+
+def test_a_knob_of_another_model_is_refused(picture):
+    p = run(picture, "--model", "siren", "--sigma", 3, "--frames", 1)
+    assert p.returncode == 1
+    assert p.stderr.strip() == "error: --sigma is not a setting of model 'siren' (it belongs to rff, mlp)"

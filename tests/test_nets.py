@@ -59,9 +59,13 @@ def test_training_paints_the_photo(cls, knobs, epochs, floor):
 
 def test_mlp_defaults_to_fourier_inputs():
     model = MLPModel(tiny_target(), width=16, depth=1)
-    assert model.knobs["fourier"] == 1 and model.inputs.shape == (20, 256)
-    np.testing.assert_allclose(np.square(model.inputs[:, :128]) + np.square(model.inputs[:, 128:]), 1.0,
+    inputs = model.encode(slice(None))  # (M, 256)
+    assert model.knobs["fourier"] == 1 and inputs.shape == (20, 256)
+    np.testing.assert_allclose(np.square(inputs[:, :128]) + np.square(inputs[:, 128:]), 1.0,
                                rtol=1e-5)  # sin^2 + cos^2 of each frequency
+    v = (model.coordinates[7] + 1) / 2  # pixel 7's (x, y) in [0, 1]
+    np.testing.assert_allclose(inputs[7, :128], np.sin(2 * np.pi * model.frequencies @ v), atol=1e-5)
+    np.testing.assert_array_equal(model.encode(np.array([7, 3])), inputs[[7, 3]])  # per pixel, any batch
 
 
 def test_output_bias_starts_at_the_mean_training_colour():

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from painting.linreg import CostExplodedError, LinearRegressionModel
-from painting.models import MODELS, Knob, make_model
+from painting.knobs import Knob
+from painting.models import MODELS, make_model
 from painting.onehot import OneHotImageModel
 from painting.packed import encode_packed
 

@@ -28,12 +28,30 @@ class _UsageError(Exception):
 
 
 def _knob_table():
-    """knob name -> (Knob, [models having it]), over every registered model."""
+    """knob name -> {model name: that model's Knob}, over every registered model (a name such as sigma
+    or batch_size belongs to several models, each with its own range)."""
     table = {}
     for model_name, cls in MODELS.items():
         for name, knob in cls.KNOBS.items():
-            table.setdefault(name, (knob, []))[1].append(model_name)
+            table.setdefault(name, {})[model_name] = knob
     return table
+
+
+def _describe(knob):
+    """A knob's values for --help: its range and default, or its named choices."""
+    if knob.names:
+        values = ", ".join(f"{n} = {c}" for n, c in zip(knob.names, knob.choices))
+        return f"{values}, default {knob.names[int(knob.default - knob.low)]}"
+    return f"{knob.low:g}..{knob.high:g}, default {knob.default:g}"
+
+
+def _knob_help(models):
+    """--help text for one knob name: each model's own label, range and default; models whose Knob is the
+    same share one entry, e.g. "rff: frequency scale sigma, 0.5..128, default 16; mlp: ..., 0.5..64, ..."."""
+    groups = {}  # Knob -> [model names], in MODELS order
+    for model_name, knob in models.items():
+        groups.setdefault(knob, []).append(model_name)
+    return "; ".join(f"{', '.join(names)}: {knob.label}, {_describe(knob)}" for knob, names in groups.items())
 
 
 def build_parser():
@@ -52,16 +70,15 @@ def build_parser():
     p.add_argument("--gif-ms", type=int, default=80, help="milliseconds per GIF frame")
     p.add_argument("--save-params", default=None, metavar="FILE.json", help="write the learned parameters")
     p.add_argument("--load-params", default=None, metavar="FILE.json", help="start from saved parameters")
-    for name, (knob, owners) in _knob_table().items():
-        if knob.names:  # a choice: its name or its number
-            kind, metavar = str, "{" + ",".join(knob.names) + "}"
-            values = ", ".join(f"{n} = {c}" for n, c in zip(knob.names, knob.choices))
-            rng = f"{values}; default {knob.names[int(knob.default - knob.low)]}"
+    for name, models in _knob_table().items():
+        knobs = list(models.values())
+        if any(knob.names for knob in knobs):  # a choice: its name or its number
+            kind = str
+            metavar = "{" + ",".join(dict.fromkeys(n for knob in knobs for n in knob.names)) + "}"
         else:
-            kind, metavar = (int if knob.integer else float), "X"
-            rng = f"{knob.low}..{knob.high}, default {knob.default}"
+            kind, metavar = (int if all(knob.integer for knob in knobs) else float), "X"
         p.add_argument("--" + name.replace("_", "-"), dest="knob_" + name, default=None, type=kind,
-                       metavar=metavar, help=f"{knob.label} [{rng}] ({', '.join(owners)})")
+                       metavar=metavar, help=_knob_help(models).replace("%", "%%"))
     return p
 
 
@@ -95,15 +112,20 @@ def run(argv=None):
     saved = _read_params(args.load_params) if args.load_params else None
     model = args.model or (saved or {}).get("model") or "onehot"  # only to check the knob options
     knobs = {}
-    for name, (_, owners) in _knob_table().items():
-        value = getattr(args, "knob_" + name)
+    for name, models in _knob_table().items():
+        value, flag = getattr(args, "knob_" + name), "--" + name.replace("_", "-")
         if value is not None:
             if saved is not None:
-                raise _UsageError(f"--{name.replace('_', '-')} cannot be combined with --load-params: "
+                raise _UsageError(f"{flag} cannot be combined with --load-params: "
                                   f"the parameter file sets the model's settings")
-            if model not in owners:
-                raise _UsageError(f"--{name.replace('_', '-')} is not a setting of model {model!r}")
-            knobs[name] = value
+            if model not in models:
+                raise _UsageError(f"{flag} is not a setting of model {model!r} (it belongs to "
+                                  f"{', '.join(models)})")
+            knob = models[model]  # this model's own range
+            knobs[name] = knob.clamp(value, flag)
+            if not knob.names and knobs[name] != value:
+                sys.stderr.write(f"note: {flag} {value:g} is outside {model}'s range "
+                                 f"{knob.low:g}..{knob.high:g}; using {knobs[name]:g}\n")
     start = time.perf_counter()
     if saved is None:
         rgb = load_image(args.image, max_side=args.size or 64)

@@ -16,6 +16,7 @@ Gradient descent (solver 0, a full pass per epoch, as in 2017):
     W <- W - (eta / L) * 1/M Phi^T (Phi W - Y)
 Mini-batch SGD (solver 1, batches of B pixels drawn without replacement, M/B steps per epoch):
     W <- W - (eta / L) * 1/B Phi_b^T (Phi_b W - Y_b)
+With SGD, step_batches(n) takes n of those steps (an epoch may be split across calls, see nets.py).
 L = lambda_max(Phi^T Phi / M) is estimated once by power iteration, so the learning rate eta is
 measured in units of the classic 1/L step: GD is stable for every feature map and knob setting iff
 0 < eta < 2, and the eigen-direction with curvature lambda shrinks by (1 - eta*lambda/L) per epoch.
@@ -27,108 +28,25 @@ full image, so the caller can score the held-out rest.
 
 Memory: the dense models keep Phi (M, F) and its transpose, contiguous, in float32 (no BLAS in
 Pyodide: strided matmul operands are several times slower). CosineBasisModel is separable and
-never builds Phi.
+never builds Phi. Every array but the weights is a read-only constant (grid.frozen), shared by snapshots.
 """
 
 import numpy as np
 
-from .models import Knob
-
-
-def pixel_coordinates(height, width, dtype=np.float32):
-    """(H*W, 2) pixel centres (x, y) in [0, 1]^2 scaled by the longest side, row-major order."""
-    scale = float(max(height, width))
-    ys, xs = np.meshgrid(np.arange(height, dtype=np.float64), np.arange(width, dtype=np.float64),
-                         indexing="ij")  # (H, W) each
-    v = np.stack([(xs.ravel() + 0.5) / scale, (ys.ravel() + 0.5) / scale], axis=1)  # (M, 2)
-    return v.astype(dtype)
-
-
-def _as_target(target):
-    target = np.asarray(target)
-    if target.ndim != 3 or min(target.shape) < 1:
-        raise ValueError(f"target must be (H, W, C) with non-zero sides, got shape {target.shape}")
-    if not np.all(np.isfinite(target)):
-        raise ValueError("target contains NaN or infinity")
-    return target
-
-
-def _as_mask(train_mask, height, width):
-    if train_mask is None:
-        return None
-    mask = np.asarray(train_mask, dtype=bool)
-    if mask.shape != (height, width):
-        raise ValueError(f"train_mask must have shape {(height, width)}, got {mask.shape}")
-    if not mask.any():
-        raise ValueError("train_mask selects no pixels")
-    return mask.ravel()  # (M,)
-
-
-def check_array(params, key, shape):
-    """params[key] as a float64 array of exactly `shape` with finite entries; ValueError otherwise."""
-    if key not in params:
-        raise ValueError(f"params has no {key!r}")
-    try:
-        array = np.asarray(params[key], dtype=np.float64)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"params[{key!r}] is not a numeric array: {error}") from None
-    if array.shape != tuple(shape):
-        raise ValueError(f"params[{key!r}] has shape {array.shape}, expected {tuple(shape)}")
-    if not np.all(np.isfinite(array)):
-        raise ValueError(f"params[{key!r}] contains NaN or infinity")
-    return array
-
-
-def params_header(model):
-    """The fields every get_params() dict starts with (check_header validates them)."""
-    return {"model": model.NAME, "shape": [model.height, model.width, model.channels],
-            "epoch": model.epoch, "learning_rate": model.learning_rate}
-
-
-def check_header(params, name, target_shape):
-    """Common validation of get_params() dicts: model name, image shape, epoch, learning rate."""
-    if not isinstance(params, dict):
-        raise ValueError(f"params must be a dict, got {type(params).__name__}")
-    if params.get("model") != name:
-        raise ValueError(f"params are for model {params.get('model')!r}, this is {name!r}")
-    if list(params.get("shape", [])) != list(target_shape):
-        raise ValueError(f"params are for an image of shape {params.get('shape')}, "
-                         f"this target has shape {list(target_shape)}")
-    epoch = params.get("epoch", 0)
-    if isinstance(epoch, bool) or not isinstance(epoch, int) or epoch < 0:
-        raise ValueError(f"params['epoch'] must be a non-negative integer, got {epoch!r}")
-    rate = params.get("learning_rate")
-    if rate is not None and not (isinstance(rate, (int, float)) and np.isfinite(rate) and rate > 0):
-        raise ValueError(f"params['learning_rate'] must be a positive number, got {rate!r}")
-    return epoch, rate
+from .grid import (check_array, check_model_header, check_rows, frozen, params_header, pixel_coordinates,
+                   start_model)
+from .knobs import Knob
+from .solvers import BatchSchedule, check_count
 
 
 SOLVERS = ("gd", "sgd")
-
-
-def start_model(model, target, learning_rate, seed, dtype, knobs, train_mask):
-    """What every model on pixel coordinates (here and in nets.py) sets first: the target's shape,
-    dtype, rng, learning rate, epoch 0 and labels (M, C); an unknown knob is a ValueError naming it.
-    -> the train mask as (M,) bool, or None."""
-    target = _as_target(target)
-    model.height, model.width, model.channels = target.shape
-    model.num_pixels = model.height * model.width
-    model.dtype = np.dtype(dtype)
-    model.rng = np.random.default_rng(seed)
-    model.learning_rate = float(model.DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate)
-    model.epoch = 0
-    unknown = sorted(set(knobs) - set(model.KNOBS))
-    if unknown:
-        raise ValueError(f"unknown knob(s) {unknown} for model {model.NAME!r}; "
-                         f"known: {sorted(model.KNOBS)}")
-    model.labels = target.reshape(model.num_pixels, model.channels).astype(model.dtype)  # (M, C)
-    return _as_mask(train_mask, model.height, model.width)
 
 
 class LinearFeatureModel:
     """Linear regression on a fixed feature map phi(v); subclasses define the map (see module doc)."""
 
     NAME = None
+    TRAINING_STATE = ("weights",)  # what training changes (and snapshots copy)
     DEFAULT_LEARNING_RATE = 1.0
     EPOCHS_PER_FRAME = 100  # the page's suggestion: a frame of fast-forwarded epochs stays short at 64 x 64
     KNOBS = {
@@ -146,14 +64,15 @@ class LinearFeatureModel:
         self.knobs = {name: knob.clamp(knobs.get(name, knob.default), name)
                       for name, knob in self.KNOBS.items() if name not in ("solver", "batch_size")}
 
-        self.train_index = None if mask is None else np.flatnonzero(mask).astype(np.int64)
-        self.residual_mask = None if mask is None else mask.astype(self.dtype)[:, None]  # (M, 1)
+        self.train_index = None if mask is None else frozen(np.flatnonzero(mask).astype(np.int64))
+        self.residual_mask = None if mask is None else frozen(mask.astype(self.dtype)[:, None])  # (M, 1)
         self.num_train = self.num_pixels if mask is None else len(self.train_index)
+        self._schedule = BatchSchedule(self.num_train, self.batch_size) if self.solver == 1 else None
 
         self.build(**self.knobs)
         self.weights = np.zeros((self.num_features, self.channels), dtype=self.dtype)  # (F, C)
         self.curvature = self._estimate_curvature()
-        self._cache = None  # (weights version, predictions (M, C))
+        self._cache = None  # (weights version, predictions (M, C) read-only)
         self._version = 0
 
     # ---- the feature map: dense default, overridden by separable models ----
@@ -162,8 +81,8 @@ class LinearFeatureModel:
         raise NotImplementedError
 
     def _finish_dense(self, features):
-        self.features = np.ascontiguousarray(features, dtype=self.dtype)  # (M, F)
-        self.features_t = np.ascontiguousarray(self.features.T)  # (F, M), for Phi^T R
+        self.features = frozen(np.array(features, dtype=self.dtype, order="C"))  # (M, F)
+        self.features_t = frozen(np.ascontiguousarray(self.features.T))  # (F, M), for Phi^T R
         self.num_features = self.features.shape[1]
 
     def forward(self, weights):
@@ -211,25 +130,48 @@ class LinearFeatureModel:
         self._version += 1
         self._cache = None
 
+    @property
+    def batches_per_epoch(self):
+        """SGD steps per epoch, ceil(M_train / batch_size); None for gradient descent (solver 0)."""
+        return None if self._schedule is None else self._schedule.per_epoch
+
+    @property
+    def progress(self):
+        """Epochs trained, counting a partial SGD epoch: epoch + batches done / batches_per_epoch."""
+        if self._schedule is None:
+            return float(self.epoch)
+        return self.epoch + self._schedule.done / self._schedule.per_epoch
+
     def step(self, epochs=1):
+        """`epochs` more epochs: full gradient steps, or with SGD epochs * batches_per_epoch batch steps."""
+        if self._schedule is not None:
+            return self.step_batches(max(int(epochs), 0) * self._schedule.per_epoch)
         step_size = self.dtype.type(self.learning_rate / self.curvature)
         for _ in range(int(epochs)):
-            if self.solver == 0:
-                gradient = self.backward(self._residual()) / self.num_train  # (F, C)
-                self.weights -= step_size * gradient
-                self._changed()
-            else:
-                self._sgd_epoch(step_size)
+            gradient = self.backward(self._residual()) / self.num_train  # (F, C)
+            self.weights -= step_size * gradient
+            self._changed()
             self.epoch += 1
 
-    def _sgd_epoch(self, step_size):
-        from .solvers import minibatches
-        for batch in minibatches(self.num_train, self.batch_size, self.rng):
-            index = batch if self.train_index is None else self.train_index[batch]  # (B,)
-            phi, phi_t = self.rows(index)  # (B, F), (F, B)
-            residual = phi @ self.weights - self.labels[index]  # (B, C)
-            self.weights -= (step_size / len(index)) * (phi_t @ residual)  # (F, C)
+    def step_batches(self, batches):
+        """`batches` more SGD steps (solver 1), continuing the current epoch's order; epoch += 1 after
+        each batches_per_epoch of them."""
+        if self._schedule is None:
+            raise ValueError(f"the {self.NAME} model trains by full-batch gradient descent (solver gd); "
+                             f"step_batches needs solver sgd, use step(epochs)")
+        step_size = self.dtype.type(self.learning_rate / self.curvature)
+        for _ in range(check_count(batches, "batches")):
+            batch = self._schedule.next_batch(self.rng)  # (B,)
+            self._sgd_step(batch if self.train_index is None else self.train_index[batch], step_size)
+            if self._schedule.done == 0:
+                self.epoch += 1
         self._changed()
+
+    def _sgd_step(self, index, step_size):
+        """W <- W - step_size/B Phi_b^T (Phi_b W - Y_b) for the pixels `index` (B,)."""
+        phi, phi_t = self.rows(index)  # (B, F), (F, B)
+        residual = phi @ self.weights - self.labels[index]  # (B, C)
+        self.weights -= (step_size / len(index)) * (phi_t @ residual)  # (F, C)
 
     def gradients(self):
         """[dJ/dW] in float64 at the current weights, for gradient checks."""
@@ -264,11 +206,16 @@ class LinearFeatureModel:
     # ---- protocol ----
     def _predictions(self):
         if self._cache is None or self._cache[0] != self._version:
-            self._cache = (self._version, self.forward(self.weights))
+            self._cache = (self._version, frozen(self.forward(self.weights)))
         return self._cache[1]
 
     def predict(self):
         return self._predictions().reshape(self.height, self.width, self.channels)
+
+    def predict_rows(self, r0, r1):
+        """predict()[r0:r1], (r1 - r0, W, C): a slice of the cached prediction (one pass makes all rows)."""
+        r0, r1 = check_rows(self.height, r0, r1)
+        return self.predict()[r0:r1]
 
     def cost(self):
         residual = self._residual()  # (M, C), zero off the mask
@@ -284,10 +231,12 @@ class LinearFeatureModel:
         }
 
     def set_params(self, params):
-        epoch, rate = check_header(params, self.NAME, (self.height, self.width, self.channels))
+        epoch, rate = check_model_header(params, self.NAME, (self.height, self.width, self.channels))
         weights = check_array(params, "weights", (self.num_features, self.channels))
         self._set_extra_params(params)
         self.weights = weights.astype(self.dtype)
+        if self._schedule is not None:
+            self._schedule = BatchSchedule(self.num_train, self.batch_size)  # a whole number of epochs
         self.epoch = epoch
         if rate is not None:
             self.learning_rate = float(rate)
@@ -429,10 +378,10 @@ class FourierFeatureModel(LinearFeatureModel):
     def _set_grid(self, grid, counts):
         """Adopt frequencies `grid` (m'+1, 2) integer (kx, ky), row 0 = (0, 0), and their counts."""
         h, w = self.height, self.width
-        self.grid = np.asarray(grid, dtype=np.int64)  # (m'+1, 2)
-        self.counts = np.asarray(counts, dtype=np.int64)  # (m'+1,)
+        self.grid = frozen(np.array(grid, dtype=np.int64))  # (m'+1, 2)
+        self.counts = frozen(np.array(counts, dtype=np.int64))  # (m'+1,)
         scale = float(max(h, w))
-        self.frequencies = self.grid * np.array([scale / w, scale / h])  # (m'+1, 2) cycles per side
+        self.frequencies = frozen(self.grid * np.array([scale / w, scale / h]))  # (m'+1, 2) cycles per side
         kx, ky = self.grid[1:, 0], self.grid[1:, 1]  # (m',) each
         self.num_pairs = len(kx)
         self.num_features = 2 * self.num_pairs + 1
@@ -441,12 +390,12 @@ class FourierFeatureModel(LinearFeatureModel):
         twist = (root[1:] * np.exp(1j * np.pi * (kx / w + ky / h)))[:, None]  # (m', 1) complex128
         # irfft2 divides by H W and counts every kx > 0 twice (its mirror -kx is implied), kx = 0 once
         synth = twist * (h * w * np.where(kx == 0, 1.0, 0.5)[:, None])  # (m', 1)
-        self._twist = {np.dtype(np.float64): (twist, synth),
-                       np.dtype(np.float32): (twist.astype(np.complex64), synth.astype(np.complex64))}
+        self._twist = {np.dtype(np.float64): (frozen(twist), frozen(synth)),
+                       np.dtype(np.float32): (frozen(twist.astype(np.complex64)), frozen(synth.astype(np.complex64)))}
         self._root0 = float(root[0])
-        self._slot = (ky % h) * (w // 2 + 1) + kx  # (m',) flat index into an (H, W//2+1) rFFT
-        self.diagonal = np.concatenate([[float(self.counts[0])], self.counts[1:] / 2.0,
-                                        self.counts[1:] / 2.0])  # (F,) Phi^T Phi / M on the full grid
+        self._slot = frozen((ky % h) * (w // 2 + 1) + kx)  # (m',) flat index into an (H, W//2+1) rFFT
+        self.diagonal = frozen(np.concatenate([[float(self.counts[0])], self.counts[1:] / 2.0,
+                                               self.counts[1:] / 2.0]))  # (F,) Phi^T Phi / M on the full grid
         self._target_coefficients = None  # Phi^T Y / M on the full grid, made on demand
 
     def _estimate_curvature(self, iterations=30):
@@ -492,7 +441,7 @@ class FourierFeatureModel(LinearFeatureModel):
     def _coefficients(self):
         """Phi^T Y / M on the full grid (cached): W* = this / d."""
         if self._target_coefficients is None:
-            self._target_coefficients = self.backward(self.labels.astype(np.float64)) / self.num_pixels
+            self._target_coefficients = frozen(self.backward(self.labels.astype(np.float64)) / self.num_pixels)
         return self._target_coefficients  # (F, C)
 
     def step(self, epochs=1):
@@ -508,16 +457,11 @@ class FourierFeatureModel(LinearFeatureModel):
         self.epoch += epochs
         self._changed()
 
-    def _sgd_epoch(self, step_size):
-        """Mini-batch SGD where a batch is a mask: Phi^T (mask_b (Phi W - Y)) / B, one FFT pair each."""
-        from .solvers import minibatches
+    def _sgd_step(self, index, step_size):
+        """A mini-batch SGD step where the batch is a mask: Phi^T (mask_b (Phi W - Y)) / B, one FFT pair."""
         residual = np.zeros((self.num_pixels, self.channels), dtype=self.dtype)  # (M, C)
-        for batch in minibatches(self.num_train, self.batch_size, self.rng):
-            index = batch if self.train_index is None else self.train_index[batch]  # (B,)
-            residual[index] = self.forward(self.weights)[index] - self.labels[index]  # (B, C)
-            self.weights -= (step_size / len(index)) * self.backward(residual)  # (F, C)
-            residual[index] = 0.0
-        self._changed()
+        residual[index] = self.forward(self.weights)[index] - self.labels[index]  # (B, C)
+        self.weights -= (step_size / len(index)) * self.backward(residual)  # (F, C)
 
     def solve(self, ridge=None, tolerance=1e-10, max_iterations=1000):
         """Ridge regression W = (Phi^T Phi + ridge I)^-1 Phi^T Y; exact by one FFT on the full grid.
@@ -569,7 +513,7 @@ class FourierFeatureModel(LinearFeatureModel):
         if isinstance(params, dict) and "frequencies" in params and "counts" in params:
             grid, counts = self._check_grid(params)
             if not (np.array_equal(grid, self.grid) and np.array_equal(counts, self.counts)):
-                check_header(params, self.NAME, (self.height, self.width, self.channels))
+                check_model_header(params, self.NAME, (self.height, self.width, self.channels))
                 check_array(params, "weights", (2 * len(grid) - 1, self.channels))
                 self._set_grid(grid, counts)
                 self.curvature = self._estimate_curvature()
@@ -650,10 +594,10 @@ class CosineBasisModel(LinearFeatureModel):
 
     def build(self, k):
         self.k_y, self.k_x = min(k, self.height), min(k, self.width)  # no aliased duplicates
-        self.basis_y = cosine_columns(self.height, self.k_y, self.dtype)  # (H, ky)
-        self.basis_x = cosine_columns(self.width, self.k_x, self.dtype)  # (W, kx)
-        self.basis_y_t = np.ascontiguousarray(self.basis_y.T)  # (ky, H)
-        self.basis_x_t = np.ascontiguousarray(self.basis_x.T)  # (kx, W)
+        self.basis_y = frozen(cosine_columns(self.height, self.k_y, self.dtype))  # (H, ky)
+        self.basis_x = frozen(cosine_columns(self.width, self.k_x, self.dtype))  # (W, kx)
+        self.basis_y_t = frozen(np.ascontiguousarray(self.basis_y.T))  # (ky, H)
+        self.basis_x_t = frozen(np.ascontiguousarray(self.basis_x.T))  # (kx, W)
         self.num_features = self.k_y * self.k_x
 
     def forward(self, weights):
@@ -680,6 +624,18 @@ class CosineBasisModel(LinearFeatureModel):
 
     def feature_matrix(self):
         return self.rows(np.arange(self.num_pixels, dtype=np.int64))[0]  # (M, F): tests only
+
+    def _sgd_step(self, index, step_size):
+        """The SGD step through the separable basis, never forming Phi_b (B, F): for pixel (i, j),
+        (Phi_b W)_c = a(i)^T W_c b(j) and Phi_b^T R = A_b^T (b_b * R) per channel; O(B F C)."""
+        i, j = np.divmod(index, self.width)  # (B,) rows and columns
+        a, b = self.basis_y[i], self.basis_x[j]  # (B, ky), (B, kx)
+        n, c = len(index), self.channels
+        t = (a @ self.weights.reshape(self.k_y, self.k_x * c)).reshape(n, self.k_x, c)  # (B, kx, C)
+        residual = np.einsum("bvc,bv->bc", t, b) - self.labels[index]  # (B, C)
+        g = (b[:, :, None] * residual[:, None, :]).reshape(n, self.k_x * c)  # (B, kx*C)
+        gradient = np.ascontiguousarray(a.T) @ g  # (ky, kx*C)
+        self.weights -= (step_size / n) * gradient.reshape(self.num_features, c)  # (F, C)
 
     def solve(self, ridge=None):
         """Exact least squares by FFT (no mask): W = Phi^T Y / (M + ridge), Phi^T Y from a 2-D DCT-II."""

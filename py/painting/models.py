@@ -1,45 +1,8 @@
-"""The model registry: name -> class, and each model's own settings ("knobs") with defaults and ranges.
-
-One table drives the CLI options (--knob value), the URL and the page's controls. Model modules import
-Knob from here; painting/__init__.py imports this module first so that order is always safe.
-"""
-import math
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Knob:
-    """A numeric model setting: default, inclusive range [low, high], log-scale slider, integer-valued."""
-    default: float
-    low: float
-    high: float
-    log: bool = False
-    integer: bool = False
-    label: str = ""
-    choices: tuple = ()  # labels of the integer values low..high, for a select instead of a slider
-    names: tuple = ()  # short names of those values, accepted wherever a value is (CLI, URL)
-
-    def clamp(self, value, name="value"):
-        """The value as a number inside [low, high] (rounded if integer); ValueError if not a number."""
-        if isinstance(value, str) and value.strip().lower() in self.names:
-            return int(self.low) + self.names.index(value.strip().lower())
-        if isinstance(value, str):
-            try:
-                value = float(value)
-            except ValueError:
-                raise ValueError(f"{name} must be a number, got {value!r}") from None
-        if isinstance(value, bool) or not isinstance(value, (int, float)) and not hasattr(value, "__float__"):
-            raise ValueError(f"{name} must be a number, got {value!r}")
-        value = float(value)
-        if math.isnan(value):
-            raise ValueError(f"{name} must be a number, got NaN")
-        value = min(max(value, self.low), self.high)
-        return int(round(value)) if self.integer else value
-
-
-from .features import CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel  # noqa: E402
-from .nets import MLPModel, SirenModel  # noqa: E402
-from .onehot import OneHotImageModel  # noqa: E402  (after Knob: model modules import it)
+"""The model registry: name -> class, and make_model() which validates and clamps each model's knobs."""
+from .features import CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel
+from .knobs import check_learning_rate
+from .nets import MLPModel, SirenModel
+from .onehot import OneHotImageModel
 
 MODELS = {"onehot": OneHotImageModel, "plane": PlaneModel, "poly": PolynomialModel,
           "rff": FourierFeatureModel, "dct": CosineBasisModel, "mlp": MLPModel, "siren": SirenModel}
@@ -59,17 +22,6 @@ def make_model(name, target, learning_rate=None, seed=0, **knobs):
     if learning_rate is not None:
         learning_rate = check_learning_rate(learning_rate)
     return cls(target, learning_rate=learning_rate, seed=seed, **values)
-
-
-def check_learning_rate(value):
-    """A learning rate must be a finite number > 0."""
-    try:
-        lr = float(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"learning rate must be a number, got {value!r}") from None
-    if not math.isfinite(lr) or lr <= 0:
-        raise ValueError(f"learning rate must be a finite number > 0, got {value!r}")
-    return lr
 
 
 def describe_models():

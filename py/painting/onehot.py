@@ -18,14 +18,16 @@ Splitting r = d + (S/M) 1 with sum(d) = 0 gives d_k = a^k d_0 and S_k = c^k S_0,
 
 State: the residual as scale * q (q float32 (H, W, C), scale a float64 number) so that multiplying by
 `a` happens in float64 on the scalar and an epoch is one in-place pass over q; bias and S in float64.
-The weights are derived: w = y + r - b.
+The weights are derived: w = y + r - b. The labels y are read-only (snapshots share them); the state
+that training changes is TRAINING_STATE.
 """
 import math
 
 import numpy as np
 
+from .grid import check_rows
+from .knobs import Knob
 from .linreg import TrainConfig, run_training
-from .models import Knob
 
 _SCALE_RANGE = (1e-3, 1e3)  # fold `scale` into q when it leaves this range
 
@@ -57,6 +59,8 @@ def _powers(eta, M, k):
 class OneHotImageModel:
     """One weight per pixel and channel plus a bias per channel, trained by batch GD as in the 2017 post."""
 
+    TRAINING_STATE = ("_q", "bias", "_S")  # what training changes (and snapshots copy), with _scale
+    batches_per_epoch = None  # full-batch gradient descent: no mini-batch steps
     DEFAULT_LEARNING_RATE = 1.0  # eta (M + 1) ~ 1: the fastest stable rate (the range is 0 < lr < ~2)
     EPOCHS_PER_FRAME = 100  # the page's suggestion: the 64 x 64 photo paints over ~3 s, slow enough to watch
     KNOBS = {"init_noise": Knob(0.0, 0.0, 1.0, label="initial weights uniform in [0, x)")}
@@ -83,7 +87,6 @@ class OneHotImageModel:
     def _set_residual(self, r):
         H, W, C = self.target.shape
         self._q = np.array(r, dtype=self.dtype, order="C")  # (H, W, C)
-        self._pattern = np.empty((W, C), dtype=self.dtype)  # (W, C) one row of per-channel values
         self._scale = 1.0
         self._sync_sum()
 
@@ -103,12 +106,14 @@ class OneHotImageModel:
 
     def _add_per_channel(self, v):
         """q += v (C,), one pass; the (W*C,) row pattern avoids numpy's slow length-C inner loops."""
-        if self._pattern.shape[1] == 1:
+        H, W, C = self._q.shape
+        if C == 1:
             self._q += float(v[0])  # a Python float stays a float32 operation (NEP 50)
         else:
-            self._pattern[...] = v  # (W, C)
+            pattern = np.empty((W, C), dtype=self.dtype)  # (W, C) one row of per-channel values
+            pattern[...] = v
             rows = self._rows  # (H, W*C)
-            rows += self._pattern.reshape(-1)  # (W*C,) broadcast over rows
+            rows += pattern.reshape(-1)  # (W*C,) broadcast over rows
 
     def _move(self, factor, shift):
         """r <- factor * r + shift (C,), keeping scale in range; one pass over q in the common case."""
@@ -170,6 +175,15 @@ class OneHotImageModel:
         """Train `epochs` more epochs at self.learning_rate (exact fast-forward)."""
         self.advance(epochs)
 
+    @property
+    def progress(self):
+        """Epochs trained (always whole: no mini-batches)."""
+        return float(self.epoch)
+
+    def step_batches(self, batches):
+        raise ValueError("the onehot model trains by full-batch gradient descent (batches_per_epoch is None); "
+                         "use step(epochs)")
+
     def solve(self):
         """Jump to the limit of GD from the current state: r = 0 and b = b - S/(M + 1) (the limit for
         every convergent rate, 0 < eta (M + 1) < 2). The epoch counter is left unchanged."""
@@ -190,6 +204,11 @@ class OneHotImageModel:
     def predict(self):
         """h = y + r, (H, W, C) in label units."""
         return self.target + self.residual
+
+    def predict_rows(self, r0, r1):
+        """predict()[r0:r1], (r1 - r0, W, C), from those rows only."""
+        r0, r1 = check_rows(self.target.shape[0], r0, r1)
+        return self.target[r0:r1] + self._q[r0:r1] * self.dtype.type(self._scale)
 
     def cost(self):
         """J = 1/(2M) * sum over pixels and channels of r^2."""

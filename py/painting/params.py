@@ -85,8 +85,8 @@ def check_format(p):
         raise ValueError(f"these parameters are version {version}, newer than this program reads ({VERSION})")
 
 
-def check_header(p, *, model, mode, height, width):
-    """Check a parameter dict against the current session (model name, mode, image size) and check its
+def check_file_header(p, *, model, mode, height, width):
+    """Check a parameter file's dict against the current session (model name, mode, image size) and check its
     own fields; return (learning_rate, epoch, seed, knobs, model_params). ValueError names the problem."""
     check_format(p)
     if p["model"] != model:

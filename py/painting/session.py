@@ -29,7 +29,7 @@ from .linreg import CostExplodedError
 from .metrics import psnr, to_uint8
 from .models import MODELS, check_learning_rate, make_model
 from .packed import decode_packed, encode_packed
-from .params import FORMAT, VERSION, check_format, check_header
+from .params import FORMAT, VERSION, check_file_header, check_format
 
 MODES = ("rgb", "2017")
 TIMELAPSE_FRAMES = 120  # default number of frames a Session keeps (even)
@@ -349,8 +349,8 @@ class Session:
         """Restore get_params() output: the model is rebuilt with the saved knobs and seed, then given the
         saved parameters, learning rate and epoch; the timelapse starts again. Any problem raises
         ValueError and leaves the session as it was."""
-        lr, epoch, seed, knobs, model_params = check_header(params, model=self.model_name, mode=self.mode,
-                                                            height=self.height, width=self.width)
+        lr, epoch, seed, knobs, model_params = check_file_header(params, model=self.model_name, mode=self.mode,
+                                                                 height=self.height, width=self.width)
         model = make_model(self.model_name, self._labels, learning_rate=lr, seed=seed, **knobs)
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # huge values: reported as a non-finite cost
@@ -399,9 +399,34 @@ class Session:
 
 
 def snapshot(model):
-    """A copy of `model` to restore after a failed step; read-only arrays (labels, feature matrices)
-    are shared rather than copied, so the cost is that of the state that training changes."""
-    shared = {id(v): v for v in vars(model).values() if isinstance(v, np.ndarray) and not v.flags.writeable}
+    """A copy of `model` to restore after a failed step, costing about the state that training changes.
+
+    The contract with the models: every array that training does not change (labels, coordinates,
+    feature maps Phi and Phi^T, bases, frequencies, masks, index arrays, cached predictions) is read-only
+    (`flags.writeable = False`) and never written again; a model that replaces one makes a new read-only
+    array. snapshot() shares every read-only array it can reach (attributes, and inside lists, tuples,
+    dicts and objects) and deep-copies the rest: the model's TRAINING_STATE (weights, biases, Adam
+    moments, the one-hot residual), counters, knobs and the rng (so a restored model trains on exactly
+    as the original would have)."""
+    shared, seen = {}, set()
+
+    def share(value):
+        if id(value) in seen:
+            return
+        seen.add(id(value))
+        if isinstance(value, np.ndarray):
+            if not value.flags.writeable:
+                shared[id(value)] = value
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                share(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                share(item)
+        elif hasattr(value, "__dict__") and not isinstance(value, type):
+            share(vars(value))
+
+    share(model)
     return copy.deepcopy(model, shared)
 
 

@@ -1,7 +1,8 @@
 """Optimiser pieces shared by the feature models (features.py) and the networks (nets.py).
 
-Nothing here knows about images or models: a mini-batch index generator and the Adam optimiser,
-which updates a list of parameter arrays in place from a list of gradients.
+Nothing here knows about images or models: mini-batch indices (a generator for whole epochs, and
+BatchSchedule, the same batches one at a time so an epoch can be split across calls) and the Adam
+optimiser, which updates a list of parameter arrays in place from a list of gradients.
 
     Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization"):
                         m <- b1*m + (1-b1)*g;  v <- b2*v + (1-b2)*g^2
@@ -23,6 +24,43 @@ def minibatches(n, batch_size, rng):
     order = rng.permutation(n).astype(np.int64)  # (n,)
     for start in range(0, n, batch_size):
         yield order[start:start + batch_size]  # (B,) with B <= batch_size
+
+
+class BatchSchedule:
+    """The batches of minibatches(n, batch_size, rng), handed out one at a time across calls.
+
+    An epoch is `per_epoch` batches; `done` counts those of the current epoch (0 <= done < per_epoch), so a
+    model can stop mid-epoch and go on later. The epoch's order is drawn from rng when its first batch is
+    asked for, exactly as minibatches() draws it, so the batches are the same as with the generator. The
+    order is read-only: a snapshot of a model shares it.
+    """
+
+    def __init__(self, n, batch_size):
+        self.n, self.batch_size = int(n), int(batch_size)
+        self.per_epoch = 1 if self.batch_size >= self.n else -(-self.n // self.batch_size)
+        self.done = 0
+        self.order = None  # (n,) this epoch's permutation, read-only; None between epochs
+
+    def next_batch(self, rng):
+        """(B,) indices of the next batch; after the epoch's last one, done is 0 again."""
+        if self.per_epoch == 1:
+            batch = np.arange(self.n, dtype=np.int64)  # full batch: pixel order, no draw (as minibatches)
+        else:
+            if self.done == 0:
+                self.order = rng.permutation(self.n).astype(np.int64)  # (n,)
+                self.order.flags.writeable = False
+            batch = self.order[self.done * self.batch_size:(self.done + 1) * self.batch_size]  # (B,)
+        self.done += 1
+        if self.done == self.per_epoch:
+            self.done, self.order = 0, None
+        return batch
+
+
+def check_count(value, name):
+    """An integer >= 0 (a number of epochs or batches); ValueError naming `name` otherwise."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        raise ValueError(f"{name} must be an integer >= 0, got {value!r}")
+    return int(value)
 
 
 class Adam:
