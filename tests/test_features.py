@@ -375,3 +375,19 @@ def test_rff_at_512_squared_holds_no_dense_feature_matrix():
     model.predict()
     held = sum(value.nbytes for value in vars(model).values() if isinstance(value, np.ndarray))
     assert held < 40_000_000  # labels, predictions and weights; a dense Phi would be ~30 GB
+
+
+def test_dct_fast_forward_equals_honest_gradient_descent():
+    """On the full grid L = 1 exactly and k epochs of GD are one closed-form update."""
+    from painting.features import CosineBasisModel, LinearFeatureModel
+    rgb = np.random.default_rng(4).random((12, 10, 3)).astype(np.float32)
+    fast = CosineBasisModel(rgb, learning_rate=0.3, k=6)
+    honest = CosineBasisModel(rgb, learning_rate=0.3, k=6)
+    assert fast.fast_forward and fast.curvature == 1.0
+    assert LinearFeatureModel._estimate_curvature(honest) == pytest.approx(1.0, rel=1e-4)
+    fast.step(25)
+    LinearFeatureModel.step(honest, 25)  # 25 full gradient steps through the separable basis
+    assert fast.epoch == honest.epoch == 25
+    np.testing.assert_allclose(fast.weights, honest.weights, atol=1e-5)
+    masked = CosineBasisModel(rgb, k=6, train_mask=np.arange(120).reshape(12, 10) % 3 > 0)
+    assert not masked.fast_forward

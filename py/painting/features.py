@@ -131,6 +131,11 @@ class LinearFeatureModel:
         self._cache = None
 
     @property
+    def fast_forward(self):
+        """True when step(k) costs the same for any k (closed-form GD, see rff and dct); False here."""
+        return False
+
+    @property
     def batches_per_epoch(self):
         """SGD steps per epoch, ceil(M_train / batch_size); None for gradient descent (solver 0)."""
         return None if self._schedule is None else self._schedule.per_epoch
@@ -444,9 +449,13 @@ class FourierFeatureModel(LinearFeatureModel):
             self._target_coefficients = frozen(self.backward(self.labels.astype(np.float64)) / self.num_pixels)
         return self._target_coefficients  # (F, C)
 
+    @property
+    def fast_forward(self):
+        return self.solver == 0 and self.train_index is None
+
     def step(self, epochs=1):
         epochs = int(epochs)
-        if self.solver != 0 or self.train_index is not None or epochs <= 0:
+        if not self.fast_forward or epochs <= 0:
             return super().step(epochs)
         # full grid, gradient descent: W_t - W* = (1 - eta d / L)^t (W_0 - W*), per row of W
         d = self.diagonal[:, None]  # (F, 1)
@@ -593,6 +602,7 @@ class CosineBasisModel(LinearFeatureModel):
              "k": Knob(64, 1, 4096, log=True, integer=True, label="frequencies per axis k")}
 
     def build(self, k):
+        self._target_coefficients = None  # Phi^T Y / M on the full grid, made on demand
         self.k_y, self.k_x = min(k, self.height), min(k, self.width)  # no aliased duplicates
         self.basis_y = frozen(cosine_columns(self.height, self.k_y, self.dtype))  # (H, ky)
         self.basis_x = frozen(cosine_columns(self.width, self.k_x, self.dtype))  # (W, kx)
@@ -637,17 +647,45 @@ class CosineBasisModel(LinearFeatureModel):
         gradient = np.ascontiguousarray(a.T) @ g  # (ky, kx*C)
         self.weights -= (step_size / n) * gradient.reshape(self.num_features, c)  # (F, C)
 
+    def _estimate_curvature(self, iterations=30):
+        """L = 1 exactly on the full grid (Phi^T Phi = M I); by power iteration with a train mask."""
+        return 1.0 if self.train_index is None else super()._estimate_curvature(iterations)
+
+    @property
+    def fast_forward(self):
+        return self.solver == 0 and self.train_index is None
+
+    def step(self, epochs=1):
+        """On the full grid GD is W_t - W* = (1 - eta)^t (W_0 - W*) (L = 1): any number of epochs in
+        O(F C); with a mask or SGD, honest epochs."""
+        epochs = int(epochs)
+        if not self.fast_forward or epochs <= 0:
+            return super().step(epochs)
+        best = self._phi_t_y() / self.num_pixels  # (F, C) float64: W*
+        with np.errstate(over="ignore", invalid="ignore"):
+            decay = (1.0 - self.learning_rate) ** epochs
+            self.weights = (best + decay * (self.weights - best)).astype(self.dtype)
+        self.epoch += epochs
+        self._changed()
+
+    def _phi_t_y(self):
+        """Phi^T Y on the full grid, (F, C) float64, from a 2-D DCT-II by FFT (cached, read-only)."""
+        if self._target_coefficients is None:
+            image = self.labels.reshape(self.height, self.width, self.channels).astype(np.float64)
+            coefficients = dct2_rows(image, self.k_y)  # (ky, W, C): DCT along rows
+            coefficients = dct2_rows(coefficients.transpose(1, 0, 2), self.k_x)  # (kx, ky, C)
+            coefficients = coefficients.transpose(1, 0, 2)  # (ky, kx, C) = sum_ij y cos cos
+            scale_y = np.where(np.arange(self.k_y) == 0, 1.0, np.sqrt(2.0))  # (ky,)
+            scale_x = np.where(np.arange(self.k_x) == 0, 1.0, np.sqrt(2.0))  # (kx,)
+            phi_t_y = coefficients * scale_y[:, None, None] * scale_x[None, :, None]  # (ky, kx, C)
+            self._target_coefficients = frozen(phi_t_y.reshape(self.num_features, self.channels))
+        return self._target_coefficients
+
     def solve(self, ridge=None):
         """Exact least squares by FFT (no mask): W = Phi^T Y / (M + ridge), Phi^T Y from a 2-D DCT-II."""
         if self.train_index is not None:
             return super().solve(ridge)
-        image = self.labels.reshape(self.height, self.width, self.channels).astype(np.float64)
-        coefficients = dct2_rows(image, self.k_y)  # (ky, W, C): DCT along rows
-        coefficients = dct2_rows(coefficients.transpose(1, 0, 2), self.k_x)  # (kx, ky, C)
-        coefficients = coefficients.transpose(1, 0, 2)  # (ky, kx, C) = sum_ij y cos cos
-        scale_y = np.where(np.arange(self.k_y) == 0, 1.0, np.sqrt(2.0))  # (ky,)
-        scale_x = np.where(np.arange(self.k_x) == 0, 1.0, np.sqrt(2.0))  # (kx,)
-        phi_t_y = coefficients * scale_y[:, None, None] * scale_x[None, :, None]  # (ky, kx, C)
+        phi_t_y = self._phi_t_y()  # (F, C)
         if ridge is None:
             ridge = 1e-6 * self.num_pixels  # the default rule: trace(Phi^T Phi) / F = M
         weights = phi_t_y / (self.num_pixels + ridge)  # (Phi^T Phi + ridge I) = (M + ridge) I

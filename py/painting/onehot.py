@@ -61,6 +61,7 @@ class OneHotImageModel:
 
     TRAINING_STATE = ("_q", "bias", "_S")  # what training changes (and snapshots copy), with _scale
     batches_per_epoch = None  # full-batch gradient descent: no mini-batch steps
+    fast_forward = True  # step(k) is advance(k): closed form, the same cost for any k
     DEFAULT_LEARNING_RATE = 1.0  # eta (M + 1) ~ 1: the fastest stable rate (the range is 0 < lr < ~2)
     EPOCHS_PER_FRAME = 100  # the page's suggestion: the 64 x 64 photo paints over ~3 s, slow enough to watch
     KNOBS = {"init_noise": Knob(0.0, 0.0, 1.0, label="initial weights uniform in [0, x)")}

@@ -139,14 +139,16 @@ class Session:
         """Train for about `seconds` and at most `max_epochs` epochs (float); -> epochs trained (float).
         Mini-batch models (networks, SGD) advance whole batches, the others whole epochs; the amount per
         call grows from 1 until the time is used, so one call never overshoots by more than one batch or
-        epoch. A non-finite cost restores the last good state (kept every CHECKPOINT_SECONDS) and raises
+        epoch. A model that fast-forwards (model.fast_forward) takes all max_epochs in one call. A non-finite cost restores the last good state (kept every CHECKPOINT_SECONDS) and raises
         CostExplodedError."""
         model = self.model
-        per_epoch = getattr(model, "batches_per_epoch", None) or 1  # units of work per epoch
-        advance = model.step_batches if per_epoch > 1 or getattr(model, "batches_per_epoch", None) else model.step
+        batches = getattr(model, "batches_per_epoch", None)  # mini-batch models count in batches
+        per_epoch = batches or 1  # units of work per epoch
+        advance = model.step_batches if batches else model.step
         budget = int(max_epochs * per_epoch + 1e-9)  # units still allowed
         start = time.perf_counter()
-        done, chunk = 0, 1
+        # a closed-form model (onehot; rff and dct on the full grid) costs the same for any count
+        done, chunk = 0, budget if getattr(model, "fast_forward", False) else 1
         while budget > 0:
             k = min(chunk, budget)
             t0 = time.perf_counter()
