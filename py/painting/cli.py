@@ -1,18 +1,22 @@
 """python -m painting IMAGE [--size 64] [--mode rgb|2017] [--model onehot] [--lr LR]
 [--epochs-per-frame N] [--frames N] [--out learned.png] [--scale N] [--gif timelapse.gif]
-[--save-params FILE.json] [--load-params FILE.json] [--<knob> VALUE ...]
+[--save-params FILE.json] [--load-params FILE.json] [--model-file my_model.py] [--<knob> VALUE ...]
 
 Paints IMAGE with a model, shows a progress bar on stderr and prints, as the last line on stdout,
 `epochs=<int> cost=<float> psnr=<float> seconds=<float>`. Errors: one line on stderr, exit status 1.
 With --load-params the painting continues from saved parameters: model, mode, size, knobs and seed come
 from the file (an explicit --model/--mode/--size must agree with it; --lr overrides its rate).
+With --model-file the model is your own code (painting.custom): checked by one training step first,
+then registered as model "custom" (its knobs take their defaults).
 """
 import argparse
+import os
 import sys
 import time
 
 from .images import MAX_SCALE, ImageError, load_image
 from .linreg import CostExplodedError
+from .metrics import to_uint8
 from .models import MODELS
 from .params import params_from_json, params_to_json
 from .session import MODES, Session
@@ -37,7 +41,9 @@ def _knob_table():
 
 
 def build_parser():
-    p = _Parser(prog="python -m painting", description="Learn a picture by linear regression.")
+    command = os.path.basename(sys.argv[0] or "")
+    prog = "python -m painting" if command in ("", "__main__.py", "-c") else command  # or regression-painter
+    p = _Parser(prog=prog, description="Learn a picture by linear regression.")
     p.add_argument("image", help="PNG, JPEG, GIF, WebP or BMP file")
     p.add_argument("--size", type=int, default=None, help="longest side in pixels (default 64)")
     p.add_argument("--mode", choices=MODES, default=None, help="rgb labels (default) or the 2017 packed colour")
@@ -52,6 +58,8 @@ def build_parser():
     p.add_argument("--gif-ms", type=int, default=80, help="milliseconds per GIF frame")
     p.add_argument("--save-params", default=None, metavar="FILE.json", help="write the learned parameters")
     p.add_argument("--load-params", default=None, metavar="FILE.json", help="start from saved parameters")
+    p.add_argument("--model-file", default=None, metavar="my_model.py",
+                   help="your own model: def features(x, y) or a class with step() and predict()")
     for name, (knob, owners) in _knob_table().items():
         if knob.names:  # a choice: its name or its number
             kind, metavar = str, "{" + ",".join(knob.names) + "}"
@@ -80,6 +88,21 @@ def _read_params(path):
         raise _UsageError(f"{path}: {e}") from None
 
 
+def _load_model_file(path, rgb, mode):
+    """Compile, check (one step on the labels of `mode`) and register the model in `path` as "custom"."""
+    from .custom import load_model
+    from .packed import encode_packed
+    try:
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+    except FileNotFoundError:
+        raise _UsageError(f"model file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise _UsageError(f"{path}: the model file is not UTF-8 text") from None
+    labels = encode_packed(to_uint8(rgb)) if mode == "2017" else rgb
+    load_model(source, filename=path, target=labels)
+
+
 def _write(path, data):
     with open(path, "wb") as f:
         f.write(data)
@@ -93,7 +116,9 @@ def run(argv=None):
     if args.scale > MAX_SCALE:
         raise _UsageError(f"--scale must be at most {MAX_SCALE}")
     saved = _read_params(args.load_params) if args.load_params else None
-    model = args.model or (saved or {}).get("model") or "onehot"  # only to check the knob options
+    if args.model_file and args.model not in (None, "custom"):
+        raise _UsageError(f"--model {args.model} and --model-file are two models; give one")
+    model = "custom" if args.model_file else args.model or (saved or {}).get("model") or "onehot"
     knobs = {}
     for name, (_, owners) in _knob_table().items():
         value = getattr(args, "knob_" + name)
@@ -107,6 +132,8 @@ def run(argv=None):
     start = time.perf_counter()
     if saved is None:
         rgb = load_image(args.image, max_side=args.size or 64)
+        if args.model_file:
+            _load_model_file(args.model_file, rgb, args.mode or "rgb")
         session = Session(rgb, model=model, mode=args.mode or "rgb", learning_rate=args.lr, seed=args.seed,
                           timelapse=120 if args.gif else 0, **knobs)
     else:
@@ -114,6 +141,8 @@ def run(argv=None):
         if size is None and isinstance(saved.get("height"), int) and isinstance(saved.get("width"), int):
             size = max(saved["height"], saved["width"], 1)
         rgb = load_image(args.image, max_side=size or 64)
+        if args.model_file:
+            _load_model_file(args.model_file, rgb, saved.get("mode"))
         try:
             for flag in ("model", "mode"):
                 given = getattr(args, flag)

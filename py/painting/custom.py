@@ -213,6 +213,7 @@ def _features_class(function, filename):
         def build(self):
             v = pixel_coordinates(self.height, self.width, np.float64)  # (M, 2)
             self._finish_dense(feature_matrix(function, v[:, 0].copy(), v[:, 1].copy(), filename))
+            self.features.flags.writeable = self.features_t.flags.writeable = False  # shared by snapshots
 
     return CustomFeatureModel
 
