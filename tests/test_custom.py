@@ -63,7 +63,7 @@ def test_features_template_trains_and_solve_is_least_squares(picture, height, wi
     np.testing.assert_allclose(model.predict().reshape(-1, 3), phi @ best, atol=1e-5)
     assert model.cost() == pytest.approx(least, rel=1e-5)
     model.solve()  # the default ridge, 1e-6 of the mean curvature: the same fit, up to weak directions
-    assert model.cost() == pytest.approx(least, rel=1e-3) and psnr(model.predict(), picture) >= trained
+    assert model.cost() == pytest.approx(least, rel=1e-3) and psnr(model.predict(), picture) > trained - 0.01
 
 
 def test_scratch_template_trains_with_its_knob_through_session(picture):
