@@ -209,6 +209,16 @@ def test_missing_methods_and_ambiguous_code_are_named(picture):
     assert "KNOBS must be a dict" in str(error_of("class A:\n    KNOBS = {'k': 3}\n    step = predict = len\n"))
 
 
+def test_a_model_session_cannot_copy_is_named(picture):
+    source = ("class M:\n    def __init__(self, target, learning_rate, seed):\n        self.t = target\n"
+              "        self.gen = (i for i in range(3))\n    def step(self, n):\n        pass\n"
+              "    def predict(self):\n        return self.t\n")
+    register_model(compile_model(source))
+    session = Session(picture, model="custom")
+    with pytest.raises(ModelCodeError, match=r"^my_model.py, line 1: your model cannot be copied \(TypeError"):
+        session.step(1)
+
+
 def test_check_model_accepts_the_built_in_models(picture):
     for name in models.MODELS:
         model = models.make_model(name, picture)

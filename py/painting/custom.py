@@ -17,6 +17,7 @@ class to models.MODELS (as "custom"), so make_model, Session and describe_models
 
 This module does no I/O: the source text comes in as a string.
 """
+import copy
 import math
 import types
 
@@ -285,6 +286,19 @@ class ScratchModel:
         self._epoch, self._rate = 0, float(self.DEFAULT_LEARNING_RATE if learning_rate is None else learning_rate)
         self.inner = _call(self.filename, self.user_class, self.target, learning_rate=self._rate, seed=seed, **knobs,
                            context=f"{self.user_class.__name__}(target, learning_rate, seed): ")
+
+    def __deepcopy__(self, memo):
+        """Session copies the model before each step (to undo a diverging one): say so if theirs can't be."""
+        clone = object.__new__(type(self))
+        memo[id(self)] = clone
+        try:
+            for key, value in vars(self).items():
+                setattr(clone, key, copy.deepcopy(value, memo))
+        except Exception as error:  # noqa: BLE001 - e.g. a generator or an open file among its attributes
+            raise ModelCodeError(f"your model cannot be copied ({type(error).__name__}: {error}); keep only "
+                                 f"arrays, numbers and the like in its attributes",
+                                 _class_line(self.user_class), self.filename) from None
+        return clone
 
     def _method(self, name):
         method = getattr(self.inner, name, None)
