@@ -143,6 +143,24 @@ def test_model_file_paints_a_bundled_photo(tmp_path, template, floor):
 
 
 @pytest.mark.cpython_only
+def test_model_file_knobs_are_options(tmp_path):
+    from painting.custom import SCRATCH_TEMPLATE
+    source, saved = tmp_path / "mosaic.py", tmp_path / "saved.json"
+    source.write_text(SCRATCH_TEMPLATE)
+    fine = run(PHOTO, "--model-file", source, "--frames", 1, "--epochs-per-frame", 100)
+    coarse = run(PHOTO, "--model-file", source, "--frames", 1, "--epochs-per-frame", 100, "--tile", 16,
+                 "--save-params", saved)
+    assert fine.returncode == 0 and coarse.returncode == 0, fine.stderr + coarse.stderr
+    assert last_line(coarse)[1] < last_line(fine)[1] - 2  # 4 x 4 tiles paint worse than 16 x 16
+    params = json.loads(saved.read_text())
+    assert params["model"] == "custom" and params["knobs"] == {"tile": 16}
+    again = run(PHOTO, "--model-file", source, "--load-params", saved, "--frames", 1, "--epochs-per-frame", 1)
+    assert again.returncode == 0 and last_line(again) == (101, pytest.approx(last_line(coarse)[1], abs=0.05))
+    p = run(PHOTO, "--tile", 16)
+    assert p.returncode == 1 and "unrecognized arguments: --tile 16" in p.stderr
+
+
+@pytest.mark.cpython_only
 @pytest.mark.parametrize("code, message", [
     ("def features(x, y):\n    return np.stack([x, y])\n",
      "error: {file}, line 1: features(x, y) returned shape (2, 4096); expected (4096, D)"),

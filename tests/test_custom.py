@@ -206,6 +206,7 @@ def test_missing_methods_and_ambiguous_code_are_named(picture):
     assert "define `def features(x, y):`" in str(error_of("x = 1\n"))
     two = "class A:\n    step = predict = len\nclass B:\n    step = predict = len\n"
     assert "define one model class, found 2: A, B" in str(error_of(two))
+    assert compile_model(two.replace("class B:", "class B(A):")).__name__ == "B"  # a base class is not a model
     assert "KNOBS must be a dict" in str(error_of("class A:\n    KNOBS = {'k': 3}\n    step = predict = len\n"))
 
 

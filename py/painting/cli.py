@@ -6,8 +6,8 @@ Paints IMAGE with a model, shows a progress bar on stderr and prints, as the las
 `epochs=<int> cost=<float> psnr=<float> seconds=<float>`. Errors: one line on stderr, exit status 1.
 With --load-params the painting continues from saved parameters: model, mode, size, knobs and seed come
 from the file (an explicit --model/--mode/--size must agree with it; --lr overrides its rate).
-With --model-file the model is your own code (painting.custom): checked by one training step first,
-then registered as model "custom" (its knobs take their defaults).
+With --model-file the model is your own code (painting.custom), registered as model "custom" before the
+options are read (so its KNOBS are options too) and checked by one training step on the image first.
 """
 import argparse
 import os
@@ -58,7 +58,7 @@ def build_parser():
     p.add_argument("--gif-ms", type=int, default=80, help="milliseconds per GIF frame")
     p.add_argument("--save-params", default=None, metavar="FILE.json", help="write the learned parameters")
     p.add_argument("--load-params", default=None, metavar="FILE.json", help="start from saved parameters")
-    p.add_argument("--model-file", default=None, metavar="my_model.py",
+    p.add_argument("--model-file", default=None, metavar="my_model.py",  # read first: _register_model_file
                    help="your own model: def features(x, y) or a class with step() and predict()")
     for name, (knob, owners) in _knob_table().items():
         if knob.names:  # a choice: its name or its number
@@ -88,10 +88,14 @@ def _read_params(path):
         raise _UsageError(f"{path}: {e}") from None
 
 
-def _load_model_file(path, rgb, mode):
-    """Compile, check (one step on the labels of `mode`) and register the model in `path` as "custom"."""
-    from .custom import load_model
-    from .packed import encode_packed
+def _register_model_file(argv):
+    """If argv has --model-file FILE: compile FILE's code and register it as model "custom"; -> the class."""
+    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False)  # --mode is not --model-file
+    pre.add_argument("--model-file", default=None)
+    path = pre.parse_known_args(argv)[0].model_file
+    if path is None:
+        return None
+    from .custom import compile_model, register_model
     try:
         with open(path, encoding="utf-8") as f:
             source = f.read()
@@ -99,8 +103,15 @@ def _load_model_file(path, rgb, mode):
         raise _UsageError(f"model file not found: {path}") from None
     except UnicodeDecodeError:
         raise _UsageError(f"{path}: the model file is not UTF-8 text") from None
+    return register_model(compile_model(source, filename=path))
+
+
+def _check_model_file(cls, rgb, mode):
+    """One training step of a fresh instance on the labels of `mode`: a protocol violation ends the run."""
+    from .custom import check_model
+    from .packed import encode_packed
     labels = encode_packed(to_uint8(rgb)) if mode == "2017" else rgb
-    load_model(source, filename=path, target=labels)
+    check_model(cls(labels), labels.shape)
 
 
 def _write(path, data):
@@ -109,6 +120,7 @@ def _write(path, data):
 
 
 def run(argv=None):
+    custom = _register_model_file(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     for name in ("size", "epochs_per_frame", "frames", "scale", "gif_ms"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
@@ -116,6 +128,8 @@ def run(argv=None):
     if args.scale > MAX_SCALE:
         raise _UsageError(f"--scale must be at most {MAX_SCALE}")
     saved = _read_params(args.load_params) if args.load_params else None
+    if args.model_file and custom is None:
+        raise _UsageError("write --model-file in full")  # an abbreviation the first pass did not read
     if args.model_file and args.model not in (None, "custom"):
         raise _UsageError(f"--model {args.model} and --model-file are two models; give one")
     model = "custom" if args.model_file else args.model or (saved or {}).get("model") or "onehot"
@@ -132,8 +146,8 @@ def run(argv=None):
     start = time.perf_counter()
     if saved is None:
         rgb = load_image(args.image, max_side=args.size or 64)
-        if args.model_file:
-            _load_model_file(args.model_file, rgb, args.mode or "rgb")
+        if custom is not None:
+            _check_model_file(custom, rgb, args.mode or "rgb")
         session = Session(rgb, model=model, mode=args.mode or "rgb", learning_rate=args.lr, seed=args.seed,
                           timelapse=120 if args.gif else 0, **knobs)
     else:
@@ -141,8 +155,8 @@ def run(argv=None):
         if size is None and isinstance(saved.get("height"), int) and isinstance(saved.get("width"), int):
             size = max(saved["height"], saved["width"], 1)
         rgb = load_image(args.image, max_side=size or 64)
-        if args.model_file:
-            _load_model_file(args.model_file, rgb, saved.get("mode"))
+        if custom is not None:
+            _check_model_file(custom, rgb, saved.get("mode"))
         try:
             for flag in ("model", "mode"):
                 given = getattr(args, flag)

@@ -175,6 +175,7 @@ def compile_model(source, filename="my_model.py"):
         if cls.__name__ in lines:
             cls.__line__ = lines[cls.__name__]  # `class` statements are top-level code objects
     models_ = [c for c in classes if all(callable(getattr(c, m, None)) for m in PROTOCOL)]
+    models_ = [c for c in models_ if not any(o is not c and issubclass(o, c) for o in models_)]  # not bases
     features = namespace.get("features")
     if len(models_) > 1:
         names = ", ".join(c.__name__ for c in models_)
