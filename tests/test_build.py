@@ -1,5 +1,6 @@
 """build.py: dist/ layout, pinned hashes, refusal of tampered files, and `serve`."""
 
+import base64
 import hashlib
 import importlib.util
 import re
@@ -192,3 +193,51 @@ def test_serve_mime_types_and_cache_headers(server, built):
     with pytest.raises(urllib.error.HTTPError) as err:
         fetch(server + "no-such-file.js")
     assert err.value.code == 404
+
+
+def test_wheel_is_the_package_and_installs_with_its_command(built, tmp_path):
+    from venvs import fresh_venv, pip
+    meta = build.wheel_metadata(build.PYPROJECT)
+    assert (meta["name"], meta["dependencies"], meta["scripts"]) == \
+        ("regression-painter", ["numpy", "Pillow"], {"regression-painter": "painting.cli:main"})
+    wheels = sorted((built / "py").glob("*.whl"))
+    assert [w.name for w in wheels] == [f"regression_painter-{meta['version']}-py3-none-any.whl"]
+    wheel = wheels[0]
+    info = f"regression_painter-{meta['version']}.dist-info/"
+    sources = sorted("painting/" + p.relative_to(ROOT / "py" / "painting").as_posix()
+                     for p in (ROOT / "py" / "painting").rglob("*.py") if "__pycache__" not in p.parts)
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        assert names == sources + [info + n for n in ("METADATA", "WHEEL", "entry_points.txt", "RECORD")]
+        assert {i.date_time for i in zf.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+        for n in sources:
+            assert zf.read(n) == (ROOT / "py" / n).read_bytes(), n
+        record = zf.read(info + "RECORD").decode().splitlines()
+        assert record[-1] == info + "RECORD,,"
+        for line in record[:-1]:  # path,sha256=<urlsafe base64, no padding>,size of every other entry
+            path, digest, size = line.split(",")
+            data = zf.read(path)
+            expected = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            assert digest == "sha256=" + expected and int(size) == len(data), path
+        assert len(record) == len(names)
+        assert "Requires-Dist: numpy\nRequires-Dist: Pillow\n" in zf.read(info + "METADATA").decode()
+        assert zf.read(info + "entry_points.txt") == b"[console_scripts]\nregression-painter = painting.cli:main\n"
+    again = build.build_wheel(ROOT / "py" / "painting", build.PYPROJECT, tmp_path / "again")
+    assert again.read_bytes() == wheel.read_bytes()  # deterministic
+
+    python = fresh_venv(tmp_path / "venv")
+    proc = pip(python, "--no-deps", "--no-index", wheel)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    site = Path(subprocess.run([str(python), "-c", "import painting, os; print(os.path.dirname(painting.__file__))"],
+                               capture_output=True, text=True, check=True, cwd=tmp_path).stdout.strip())
+    assert site.parent.name == "site-packages" and site.parent.parent.parent.parent == tmp_path / "venv"
+    for n in sources:
+        assert (site.parent / n).read_bytes() == (ROOT / "py" / n).read_bytes(), n
+    command = tmp_path / "venv" / "bin" / "regression-painter"
+    out = tmp_path / "coffee.png"
+    proc = subprocess.run([str(command), str(ROOT / "site" / "images" / "coffee.jpg"), "--size", "24",
+                           "--model", "dct", "--frames", "2", "--out", str(out)],
+                          capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    psnr = float(re.search(r"psnr=(\S+)", proc.stdout.splitlines()[-1]).group(1))
+    assert psnr > 60.0 and out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # dct (k=64) fits 24 x 24 exactly: 100 dB

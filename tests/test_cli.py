@@ -148,3 +148,87 @@ def test_a_knob_of_another_model_is_refused(picture):
     p = run(picture, "--model", "siren", "--sigma", 3, "--frames", 1)
     assert p.returncode == 1
     assert p.stderr.strip() == "error: --sigma is not a setting of model 'siren' (it belongs to rff, mlp)"
+PHOTO = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "site", "images", "coffee.jpg")
+
+
+def last_line(p):
+    m = LAST_LINE.match(p.stdout.strip().splitlines()[-1])
+    assert m, p.stdout + p.stderr
+    return int(m[1]), float(m[3])
+
+
+@pytest.mark.cpython_only
+@pytest.mark.parametrize("template, floor", [("features", 17.5), ("scratch", 18.0)])  # measured 18.4, 19.0 dB
+def test_model_file_paints_a_bundled_photo(tmp_path, template, floor):
+    from painting.custom import TEMPLATES
+    source, out = tmp_path / "my_model.py", tmp_path / "learned.png"
+    source.write_text(TEMPLATES[template])
+    p = run(PHOTO, "--model-file", source, "--size", 64, "--epochs-per-frame", 50, "--frames", 4, "--out", out)
+    assert p.returncode == 0, p.stderr
+    epochs, reported = last_line(p)
+    target = to_uint8(load_image(PHOTO, max_side=64))
+    learned = np.asarray(Image.open(out).convert("RGB"))
+    assert epochs == 200 and reported == pytest.approx(psnr(learned, target), abs=1e-4)
+    assert psnr(np.zeros_like(target), target) + 8 < floor < reported
+
+
+@pytest.mark.cpython_only
+def test_model_file_knobs_are_options(tmp_path):
+    from painting.custom import SCRATCH_TEMPLATE
+    source, saved = tmp_path / "mosaic.py", tmp_path / "saved.json"
+    source.write_text(SCRATCH_TEMPLATE)
+    fine = run(PHOTO, "--model-file", source, "--frames", 1, "--epochs-per-frame", 100)
+    coarse = run(PHOTO, "--model-file", source, "--frames", 1, "--epochs-per-frame", 100, "--tile", 16,
+                 "--save-params", saved)
+    assert fine.returncode == 0 and coarse.returncode == 0, fine.stderr + coarse.stderr
+    assert last_line(coarse)[1] < last_line(fine)[1] - 2  # 4 x 4 tiles paint worse than 16 x 16
+    params = json.loads(saved.read_text())
+    assert params["model"] == "custom" and params["knobs"] == {"tile": 16}
+    again = run(PHOTO, "--model-file", source, "--load-params", saved, "--frames", 1, "--epochs-per-frame", 1)
+    assert again.returncode == 0 and last_line(again) == (101, pytest.approx(last_line(coarse)[1], abs=0.05))
+    p = run(PHOTO, "--tile", 16)
+    assert p.returncode == 1 and "unrecognized arguments: --tile 16" in p.stderr
+
+
+@pytest.mark.cpython_only
+@pytest.mark.parametrize("code, message", [
+    ("def features(x, y):\n    return np.stack([x, y])\n",
+     "error: {file}, line 1: features(x, y) returned shape (2, 4096); expected (4096, D)"),
+    ("class M:\n    def __init__(self, target, learning_rate, seed):\n        self.t = target\n"
+     "    def step(self, n):\n        pass\n    def predict(self):\n        return self.t[:10, 0]\n",
+     "error: {file}, line 6: predict() returned shape (10, 3); expected (64, 64, 3)"),
+    ("class M:\n    def step(self, n):\n        pass\n", "error: {file}, line 1: your model M has no predict() method"),
+    ("def features(x, y)\n    return x\n", "error: {file}, line 1: SyntaxError: expected ':'"),
+])
+def test_model_file_errors_are_one_line_with_status_1(tmp_path, code, message):
+    source = tmp_path / "my_model.py"
+    source.write_text(code)
+    p = run(PHOTO, "--model-file", source, "--frames", 1)
+    errors = [line for line in p.stderr.splitlines() if line.startswith("error:")]
+    assert p.returncode == 1 and errors == p.stderr.strip().splitlines(), p.stderr
+    assert len(errors) == 1 and errors[0].startswith(message.format(file=source)), p.stderr
+    p = run(PHOTO, "--model-file", tmp_path / "none.py")
+    assert p.returncode == 1 and p.stderr.strip() == f"error: model file not found: {tmp_path / 'none.py'}"
+
+
+@pytest.mark.cpython_only
+def test_pip_install_gives_the_console_command(tmp_path):
+    """`pip install ./py` into a fresh venv (numpy and Pillow visible from the test environment; the build
+    backend comes from the package index), then `regression-painter --model-file` paints a bundled photo."""
+    import shutil
+    from venvs import fresh_venv, pip
+    copy = tmp_path / "py"  # pip builds in the source tree: a copy keeps build/ and *.egg-info out of the repo
+    shutil.copytree(PY, copy, ignore=shutil.ignore_patterns("__pycache__", "build", "*.egg-info"))
+    python = fresh_venv(tmp_path / "venv")
+    proc = pip(python, copy)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    from painting.custom import SCRATCH_TEMPLATE
+    (tmp_path / "mosaic.py").write_text(SCRATCH_TEMPLATE)
+    command = tmp_path / "venv" / "bin" / "regression-painter"
+    p = subprocess.run([str(command), PHOTO, "--model-file", "mosaic.py", "--frames", "2", "--epochs-per-frame", "20"],
+                       capture_output=True, text=True, timeout=300, cwd=tmp_path, env=dict(os.environ, PYTHONPATH=""))
+    assert p.returncode == 0, p.stderr
+    epochs, reported = last_line(p)
+    assert epochs == 40 and reported > 18.0  # measured 19.0 dB
+    help_text = subprocess.run([str(command), "--help"], capture_output=True, text=True, timeout=60).stdout
+    assert help_text.startswith("usage: regression-painter ") and "--model-file" in help_text

@@ -1,18 +1,22 @@
 """python -m painting IMAGE [--size 64] [--mode rgb|2017] [--model onehot] [--lr LR]
 [--epochs-per-frame N] [--frames N] [--out learned.png] [--scale N] [--gif timelapse.gif]
-[--save-params FILE.json] [--load-params FILE.json] [--<knob> VALUE ...]
+[--save-params FILE.json] [--load-params FILE.json] [--model-file my_model.py] [--<knob> VALUE ...]
 
 Paints IMAGE with a model, shows a progress bar on stderr and prints, as the last line on stdout,
 `epochs=<int> cost=<float> psnr=<float> seconds=<float>`. Errors: one line on stderr, exit status 1.
 With --load-params the painting continues from saved parameters: model, mode, size, knobs and seed come
 from the file (an explicit --model/--mode/--size must agree with it; --lr overrides its rate).
+With --model-file the model is your own code (painting.custom), registered as model "custom" before the
+options are read (so its KNOBS are options too) and checked by one training step on the image first.
 """
 import argparse
+import os
 import sys
 import time
 
 from .images import MAX_SCALE, ImageError, load_image
 from .linreg import CostExplodedError
+from .metrics import to_uint8
 from .models import MODELS
 from .params import params_from_json, params_to_json
 from .session import MODES, Session
@@ -55,7 +59,9 @@ def _knob_help(models):
 
 
 def build_parser():
-    p = _Parser(prog="python -m painting", description="Learn a picture by linear regression.")
+    command = os.path.basename(sys.argv[0] or "")
+    prog = "python -m painting" if command in ("", "__main__.py", "-c") else command  # or regression-painter
+    p = _Parser(prog=prog, description="Learn a picture by linear regression.")
     p.add_argument("image", help="PNG, JPEG, GIF, WebP or BMP file")
     p.add_argument("--size", type=int, default=None, help="longest side in pixels (default 64)")
     p.add_argument("--mode", choices=MODES, default=None, help="rgb labels (default) or the 2017 packed colour")
@@ -70,6 +76,8 @@ def build_parser():
     p.add_argument("--gif-ms", type=int, default=80, help="milliseconds per GIF frame")
     p.add_argument("--save-params", default=None, metavar="FILE.json", help="write the learned parameters")
     p.add_argument("--load-params", default=None, metavar="FILE.json", help="start from saved parameters")
+    p.add_argument("--model-file", default=None, metavar="my_model.py",  # read first: _register_model_file
+                   help="your own model: def features(x, y) or a class with step() and predict()")
     for name, models in _knob_table().items():
         knobs = list(models.values())
         if any(knob.names for knob in knobs):  # a choice: its name or its number
@@ -97,12 +105,39 @@ def _read_params(path):
         raise _UsageError(f"{path}: {e}") from None
 
 
+def _register_model_file(argv):
+    """If argv has --model-file FILE: compile FILE's code and register it as model "custom"; -> the class."""
+    pre = argparse.ArgumentParser(add_help=False, allow_abbrev=False)  # --mode is not --model-file
+    pre.add_argument("--model-file", default=None)
+    path = pre.parse_known_args(argv)[0].model_file
+    if path is None:
+        return None
+    from .custom import compile_model, register_model
+    try:
+        with open(path, encoding="utf-8") as f:
+            source = f.read()
+    except FileNotFoundError:
+        raise _UsageError(f"model file not found: {path}") from None
+    except UnicodeDecodeError:
+        raise _UsageError(f"{path}: the model file is not UTF-8 text") from None
+    return register_model(compile_model(source, filename=path))
+
+
+def _check_model_file(cls, rgb, mode):
+    """One training step of a fresh instance on the labels of `mode`: a protocol violation ends the run."""
+    from .custom import check_model
+    from .packed import encode_packed
+    labels = encode_packed(to_uint8(rgb)) if mode == "2017" else rgb
+    check_model(cls(labels), labels.shape)
+
+
 def _write(path, data):
     with open(path, "wb") as f:
         f.write(data)
 
 
 def run(argv=None):
+    custom = _register_model_file(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
     for name in ("size", "epochs_per_frame", "frames", "scale", "gif_ms"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
@@ -110,7 +145,11 @@ def run(argv=None):
     if args.scale > MAX_SCALE:
         raise _UsageError(f"--scale must be at most {MAX_SCALE}")
     saved = _read_params(args.load_params) if args.load_params else None
-    model = args.model or (saved or {}).get("model") or "onehot"  # only to check the knob options
+    if args.model_file and custom is None:
+        raise _UsageError("write --model-file in full")  # an abbreviation the first pass did not read
+    if args.model_file and args.model not in (None, "custom"):
+        raise _UsageError(f"--model {args.model} and --model-file are two models; give one")
+    model = "custom" if args.model_file else args.model or (saved or {}).get("model") or "onehot"
     knobs = {}
     for name, models in _knob_table().items():
         value, flag = getattr(args, "knob_" + name), "--" + name.replace("_", "-")
@@ -129,6 +168,8 @@ def run(argv=None):
     start = time.perf_counter()
     if saved is None:
         rgb = load_image(args.image, max_side=args.size or 64)
+        if custom is not None:
+            _check_model_file(custom, rgb, args.mode or "rgb")
         session = Session(rgb, model=model, mode=args.mode or "rgb", learning_rate=args.lr, seed=args.seed,
                           timelapse=120 if args.gif else 0, **knobs)
     else:
@@ -136,6 +177,8 @@ def run(argv=None):
         if size is None and isinstance(saved.get("height"), int) and isinstance(saved.get("width"), int):
             size = max(saved["height"], saved["width"], 1)
         rgb = load_image(args.image, max_side=size or 64)
+        if custom is not None:
+            _check_model_file(custom, rgb, saved.get("mode"))
         try:
             for flag in ("model", "mode"):
                 given = getattr(args, flag)
