@@ -13,7 +13,8 @@
 import { Event } from '../protocol.js';
 
 const TRAIN_SECONDS = 0.008;        // one training slice (a mini-batch or epoch may take longer)
-const RENDER_SECONDS_TRAINING = 0.004; // frame work per loop while training (networks draw a few rows)
+const RENDER_SECONDS_TRAINING = 0.004; // frame work per loop while training (networks draw a few rows) ...
+const RENDER_SHARE = 0.35;          // ... or this much of the last slice's time, when that was longer
 const RENDER_SECONDS_IDLE = 0.04;   // frame work per loop while nothing trains
 const MAX_LEAD_SECONDS = 0.25;      // a session that fell behind its pace catches up by at most this
 const TICK_MS = 100;                // live epoch counters at most this often
@@ -42,6 +43,7 @@ export class Engine {
   #turn = 0;
   #looping = false;
   #lastTick = 0;
+  #lastSlice = 0;    // seconds the last training slice took (a network's mini-batch may take 100 ms)
 
   // sessions: the worker's Map; post(message, transfer); framePixels(proxy) -> RGBA ArrayBuffer;
   // toJs(proxy) -> plain object (the proxy destroyed); errorOf(err) -> {name, message, stack};
@@ -102,8 +104,11 @@ export class Engine {
     this.#looping = true;
     try {
       for (;;) {
+        const t0 = performance.now();
         const trained = this.running && this.#trainSlice();
-        const drew = this.#renderSlice(this.running ? RENDER_SECONDS_TRAINING : RENDER_SECONDS_IDLE);
+        if (trained) this.#lastSlice = (performance.now() - t0) / 1000;
+        const drew = this.#renderSlice(this.running
+          ? Math.max(RENDER_SECONDS_TRAINING, RENDER_SHARE * this.#lastSlice) : RENDER_SECONDS_IDLE);
         this.#tick();
         if (trained || drew) {
           await yieldToMessages();
