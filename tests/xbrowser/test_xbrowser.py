@@ -17,7 +17,8 @@ from PIL import Image
 
 from drivers import wait_for
 
-pytestmark = pytest.mark.cpython_only
+pytestmark = [pytest.mark.cpython_only,  # Selenium's own deprecation, not ours:
+              pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")]
 READY_S = 240  # WebKitGTK compiles Pyodide's wasm slowly; this is the limit, not the expectation
 
 STATUS_IS = "s => document.body.dataset.status === s"
