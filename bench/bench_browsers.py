@@ -1,0 +1,96 @@
+"""Per-browser timings of the page: Chromium, Firefox ESR and WebKitGTK (the drivers of tests/xbrowser/).
+
+    .venv/bin/python bench/bench_browsers.py [--browsers chromium,firefox,webkit] [--seconds 8] [--query ?..]
+
+For each browser, a fresh profile: build dist/ into a temporary directory, serve it, open the page and
+report
+  ready s     navigation start -> the `painter:ready` mark (Python booted, epoch-0 frame drawn)
+  epochs/s    epochs trained per second on the default photo and model while training
+  frames/s    trained frames drawn per second (`painter:frame` events)
+  paints/s    requestAnimationFrame callbacks per second: how often the browser could paint the page
+Numbers only, no asserts; the machine's load changes them.
+"""
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "xbrowser"))
+sys.path.insert(0, str(ROOT))
+import drivers  # noqa: E402
+from conftest import Server  # noqa: E402
+
+COUNTERS = """() => {
+    window.__bench = {frames: 0, paints: 0, t0: performance.now(), e0: null};
+    document.addEventListener('painter:frame', () => { window.__bench.frames += 1; });
+    const tick = () => { window.__bench.paints += 1; requestAnimationFrame(tick); };
+    requestAnimationFrame(tick);
+}"""
+READ = """() => ({epoch: parseFloat(document.getElementById('epoch').textContent) || 0,
+                 now: performance.now(), frames: window.__bench.frames, paints: window.__bench.paints,
+                 status: document.body.dataset.status})"""
+
+
+def measure(name: str, url: str, seconds: float) -> dict:
+    d = drivers.launch(name, 1280, 800)
+    try:
+        d.goto(url)
+        drivers.wait_for(d, "() => ['ready', 'error'].includes(document.body.dataset.status)", timeout=300)
+        ready = d.eval("() => { const m = performance.getEntriesByName('painter:ready')[0];"
+                       " return m ? m.startTime : null; }")
+        if ready is None:
+            return {"browser": f"{name} {d.version}",
+                    "error": d.eval("() => document.getElementById('message-text').textContent")}
+        d.eval(COUNTERS)
+        d.click("#start")
+        drivers.wait_for(d, "() => parseFloat(document.getElementById('epoch').textContent) > 0", timeout=60)
+        a = b = d.eval(READ)
+        while (b["now"] - a["now"]) / 1000 < seconds:  # the window ends early if training stops (done)
+            time.sleep(0.25)
+            r = d.eval(READ)
+            if r["status"] != "training":
+                break
+            b = r
+        dt = (b["now"] - a["now"]) / 1000
+        return {"browser": f"{name} {d.version}", "ready_s": ready / 1000,
+                "epochs_s": (b["epoch"] - a["epoch"]) / dt, "frames_s": (b["frames"] - a["frames"]) / dt,
+                "paints_s": (b["paints"] - a["paints"]) / dt,
+                "note": f"over {dt:.1f} s"}
+    finally:
+        d.close()
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--browsers", default=",".join(drivers.BROWSERS))
+    ap.add_argument("--seconds", type=float, default=8.0, help="training window measured (default 8)")
+    ap.add_argument("--query", default="", help="appended to the page URL, e.g. '#model=rff'")
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "dist"
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
+                       stdout=subprocess.DEVNULL)
+        server = Server(out)
+        rows = []
+        for name in args.browsers.split(","):
+            try:
+                rows.append(measure(name, server.url + args.query, args.seconds))
+            except Exception as e:  # a browser that cannot run here is reported, the others still measured
+                rows.append({"browser": name, "error": str(e).splitlines()[0][:100]})
+        server.close()
+    print(f"{'browser':<24} {'ready s':>8} {'epochs/s':>9} {'frames/s':>9} {'paints/s':>9}")
+    for r in rows:
+        if "error" in r:
+            print(f"{r['browser']:<24} error: {r['error']}")
+        else:
+            print(f"{r['browser']:<24} {r['ready_s']:>8.1f} {r['epochs_s']:>9.0f} {r['frames_s']:>9.1f} "
+                  f"{r['paints_s']:>9.1f} {r['note']}")
+
+
+if __name__ == "__main__":
+    main()
