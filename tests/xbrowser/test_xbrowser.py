@@ -151,6 +151,21 @@ def test_rff_trains(driver, xserver):
     assert_no_errors(d)
 
 
+def test_no_text_under_12_px(driver, xserver):
+    """Every browser sizes MathML scripts its own way: with every <details> open, no visible text < 12 px."""
+    d = driver
+    tiny = d.eval("""() => {
+        document.querySelectorAll('details').forEach((el) => { el.open = true; });
+        const tiny = [...document.querySelectorAll('body *')]
+            .filter((el) => el.getClientRects().length
+                    && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+            .map((el) => `${el.tagName} "${el.textContent.trim().slice(0, 20)}" ${getComputedStyle(el).fontSize}`)
+            .filter((row) => parseFloat(row.split(' ').pop()) < 12);
+        document.querySelectorAll('details').forEach((el) => { el.open = false; });
+        return tiny; }""")
+    assert tiny == []
+
+
 def quadrants_png(w: int = 48, h: int = 32) -> bytes:
     """Four flat colours (red, green / blue, white): easy to find again after resampling."""
     a = np.zeros((h, w, 3), np.uint8)
