@@ -8,6 +8,10 @@ report
   epochs/s    epochs trained per second on the default photo and model while training
   frames/s    trained frames drawn per second (`painter:frame` events)
   paints/s    requestAnimationFrame callbacks per second: how often the browser could paint the page
+  redraw/s    paint cost alone, Python idle: a requestAnimationFrame loop that puts new pixels into
+              #learned and #target and new text into the readout every frame, as training does
+--blurred adds a row per browser with the earlier look (two blurred shadows, no `contain`) applied to
+the same page, so the CSS is compared under the same machine load.
 Numbers only, no asserts; the machine's load changes them.
 """
 from __future__ import annotations
@@ -43,6 +47,29 @@ BLURRED = """() => {
 }"""
 
 
+REDRAW = """async (ms) => {
+    const canvases = ['learned', 'target'].map((id) => document.getElementById(id));
+    const epoch = document.getElementById('epoch');
+    let n = 0;
+    const t0 = performance.now();
+    await new Promise((done) => {
+        const frame = () => {
+            n += 1;
+            for (const c of canvases) {
+                const ctx = c.getContext('2d');
+                const img = ctx.createImageData(c.width, c.height);
+                img.data.fill(n * 37 % 256);
+                ctx.putImageData(img, 0, 0);
+            }
+            epoch.textContent = String(n);
+            if (performance.now() - t0 < ms) requestAnimationFrame(frame); else done();
+        };
+        requestAnimationFrame(frame);
+    });
+    return n / ((performance.now() - t0) / 1000);
+}"""
+
+
 def window(d, seconds: float) -> dict:
     """Rates over `seconds` of training (ends early if training stops, e.g. done)."""
     a = b = d.eval(READ)
@@ -70,13 +97,18 @@ def measure(name: str, url: str, seconds: float, blurred: bool = False) -> dict:
         if ready is None:
             return {"browser": f"{name} {d.version}",
                     "error": d.eval("() => document.getElementById('message-text').textContent")}
+        redraw = d.eval(REDRAW, 3000)
         d.eval(COUNTERS)
         d.click("#start")
         drivers.wait_for(d, "() => parseFloat(document.getElementById('epoch').textContent) > 0", timeout=60)
-        row = {"browser": f"{name} {d.version}", "ready_s": ready / 1000, **window(d, seconds)}
+        row = {"browser": f"{name} {d.version}", "ready_s": ready / 1000, **window(d, seconds), "redraw_s": redraw}
         if blurred:  # the same page with the earlier blurred shadows and no containment, for comparison
             d.eval(BLURRED)
-            row["blurred"] = window(d, seconds)
+            row["blurred"] = {**window(d, seconds)}
+            pause = d.eval("() => document.body.dataset.status === 'training'")
+            if pause:
+                d.click("#start")
+            row["blurred"]["redraw_s"] = d.eval(REDRAW, 3000)
         return row
     finally:
         d.close()
@@ -102,17 +134,17 @@ def main() -> None:
             except Exception as e:  # a browser that cannot run here is reported, the others still measured
                 rows.append({"browser": name, "error": str(e).splitlines()[0][:100]})
         server.close()
-    print(f"{'browser':<24} {'ready s':>8} {'epochs/s':>9} {'frames/s':>9} {'paints/s':>9}")
+    print(f"{'browser':<24} {'ready s':>8} {'epochs/s':>9} {'frames/s':>9} {'paints/s':>9} {'redraw/s':>9}")
     for r in rows:
         if "error" in r:
             print(f"{r['browser']:<24} error: {r['error']}")
         else:
             print(f"{r['browser']:<24} {r['ready_s']:>8.1f} {r['epochs_s']:>9.0f} {r['frames_s']:>9.1f} "
-                  f"{r['paints_s']:>9.1f} {r['note']}")
+                  f"{r['paints_s']:>9.1f} {r['redraw_s']:>9.1f} {r['note']}")
             if "blurred" in r:
                 b = r["blurred"]
                 print(f"{'  blurred shadows':<24} {'':>8} {b['epochs_s']:>9.0f} {b['frames_s']:>9.1f} "
-                      f"{b['paints_s']:>9.1f} {b['note']}")
+                      f"{b['paints_s']:>9.1f} {b['redraw_s']:>9.1f} {b['note']}")
 
 
 if __name__ == "__main__":

@@ -90,7 +90,7 @@ def test_loads_and_trains_past_30_db(driver, xserver):
     d.click("#start")
     wait_for(d, STATUS_IS, "training", timeout=30)
     # the default photo and model: PSNR rises past 30 dB
-    wait_for(d, "() => parseFloat(document.getElementById('psnr').textContent) > 30", timeout=90,
+    wait_for(d, "() => parseFloat(document.getElementById('psnr').textContent) > 30", timeout=180,
              what="PSNR past 30 dB")
     pause(d)
     r = readout(d)
