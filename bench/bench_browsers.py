@@ -24,10 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests" / "xbrowser"))
+sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT))
-import drivers  # noqa: E402
-from conftest import Server  # noqa: E402
+from xbrowser import drivers  # noqa: E402
+from xbrowser.conftest import Server  # noqa: E402
 
 COUNTERS = """() => {
     window.__bench = {frames: 0, paints: 0, t0: performance.now(), e0: null};

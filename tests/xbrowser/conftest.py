@@ -17,9 +17,9 @@ import pytest
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(HERE))
 import build  # noqa: E402
-import drivers  # noqa: E402
+
+from . import drivers  # noqa: E402
 
 WANTED = [b.strip() for b in os.environ.get("XBROWSERS", ",".join(drivers.BROWSERS)).split(",") if b.strip()]
 for _name in WANTED:

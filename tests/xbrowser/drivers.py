@@ -1,7 +1,8 @@
 """One small interface over three browsers, so each cross-browser test is written once.
 
-    chromium  /usr/bin/chromium through Playwright (as tests/e2e/)
-    firefox   /usr/bin/firefox-esr through puppeteer-core over WebDriver BiDi (firefox-bridge.mjs, Node)
+    chromium  /usr/bin/chromium through puppeteer-core over CDP (browser-bridge.mjs, Node; not Playwright,
+              whose sync API allows one instance per thread and tests/e2e/ holds it for the session)
+    firefox   /usr/bin/firefox-esr through puppeteer-core over WebDriver BiDi (browser-bridge.mjs)
     webkit    WebKitGTK's MiniBrowser through Debian's WebKitWebDriver (W3C WebDriver) and Selenium,
               on an Xvfb display
 
@@ -37,7 +38,8 @@ class DriverError(Exception):
 def missing(name: str) -> str | None:
     """None if `name` can run here, else what to install."""
     need = {
-        "chromium": [(CHROMIUM, "apt-get install chromium")],
+        "chromium": [(CHROMIUM, "apt-get install chromium"), (shutil.which("node") or "node", "apt-get install nodejs"),
+                     (str(HERE / "node_modules" / "puppeteer-core"), "cd tests/xbrowser && npm ci")],
         "firefox": [(FIREFOX, "apt-get install firefox-esr"), (shutil.which("node") or "node", "apt-get install nodejs"),
                     (str(HERE / "node_modules" / "puppeteer-core"), "cd tests/xbrowser && npm ci")],
         "webkit": [(WEBKIT_DRIVER, "apt-get install webkit2gtk-driver"), (MINIBROWSER, "apt-get install webkit2gtk-driver"),
@@ -49,61 +51,25 @@ def missing(name: str) -> str | None:
     return None
 
 
-class Chromium:
-    name = "chromium"
-
-    def __init__(self, width: int, height: int, download_dir: Path):
-        from playwright.sync_api import sync_playwright
-        self._pw = sync_playwright().start()
-        self._browser = self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        self.version = self._browser.version
-        self._context = self._browser.new_context(viewport={"width": width, "height": height},
-                                                  accept_downloads=True)
-        self.page = self._context.new_page()
-        self._errors: list[str] = []
-        self.page.on("console", lambda m: m.type == "error" and self._errors.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self._errors.append(f"pageerror: {e}"))
-
-    def goto(self, url):
-        self.page.goto(url)
-
-    def reload(self):
-        self.page.reload()
-
-    def eval(self, fn, arg=None):
-        return self.page.evaluate(fn, arg)
-
-    def click(self, selector):
-        self.page.click(selector)
-
-    def upload(self, selector, path):
-        self.page.set_input_files(selector, str(path))
-
-    def console_errors(self):
-        return list(self._errors)
-
-    def close(self):
-        self._context.close()
-        self._browser.close()
-        self._pw.stop()
-
-
-class Firefox:
-    name = "firefox"
+class Bridge:
+    """A browser driven by browser-bridge.mjs (puppeteer-core), one JSON line per command."""
+    name = kind = path = ""
+    args: list[str] = []
 
     def __init__(self, width: int, height: int, download_dir: Path):
         self._proc = subprocess.Popen(
-            ["node", str(HERE / "firefox-bridge.mjs"), FIREFOX, str(width), str(height), str(download_dir)],
+            ["node", str(HERE / "browser-bridge.mjs"), self.kind, self.path, str(width), str(height),
+             str(download_dir), *self.args],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=HERE)
-        self.version = self._reply("starting Firefox")
+        self.version = self._reply(f"starting {self.path}")
 
     def _reply(self, what):
         line = self._proc.stdout.readline()
         if not line:
-            raise DriverError(f"firefox bridge died while {what}: {self._proc.stderr.read()[-2000:]}")
+            raise DriverError(f"{self.name} bridge died while {what}: {self._proc.stderr.read()[-2000:]}")
         reply = json.loads(line)
         if not reply["ok"]:
-            raise DriverError(f"firefox: {what}: {reply['error']}")
+            raise DriverError(f"{self.name}: {what}: {reply['error']}")
         return reply["value"]
 
     def _send(self, **msg):
@@ -138,6 +104,14 @@ class Firefox:
             self._proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             self._proc.kill()
+
+
+class Chromium(Bridge):
+    name, kind, path, args = "chromium", "chrome", CHROMIUM, CHROMIUM_ARGS
+
+
+class Firefox(Bridge):
+    name, kind, path = "firefox", "firefox", FIREFOX
 
 
 class WebKit:

@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from drivers import wait_for
+from .drivers import wait_for
 
 pytestmark = [pytest.mark.cpython_only,  # Selenium's own deprecation, not ours:
               pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")]

@@ -1,17 +1,22 @@
-// Drives the system Firefox (/usr/bin/firefox-esr) with puppeteer-core over WebDriver BiDi, for the
-// Python tests in this directory. One JSON command per line on stdin, one JSON reply per line on stdout:
+// Drives the system Firefox (/usr/bin/firefox-esr, over WebDriver BiDi) or Chromium (/usr/bin/chromium,
+// over CDP) with puppeteer-core, for the Python tests in this directory. One JSON command per line on stdin, one JSON reply per line on stdout:
 //   {"cmd": "goto", "url": ...}            {"cmd": "eval", "fn": "(arg) => ...", "arg": ...}
 //   {"cmd": "click", "selector": ...}      {"cmd": "upload", "selector": ..., "path": ...}
 //   {"cmd": "reload"}   {"cmd": "console"} (errors seen so far)   {"cmd": "close"}
 // Replies: {"ok": true, "value": ...} or {"ok": false, "error": "..."}.
-// Usage: node firefox-bridge.mjs FIREFOX_PATH WIDTH HEIGHT DOWNLOAD_DIR
+// Usage: node browser-bridge.mjs firefox|chrome BROWSER_PATH WIDTH HEIGHT DOWNLOAD_DIR [browser args...]
 
 import readline from 'node:readline';
 import puppeteer from 'puppeteer-core';
 
-const [executablePath, width, height, downloadDir] = process.argv.slice(2);
+const [kind, executablePath, width, height, downloadDir, ...args] = process.argv.slice(2);
 
-const browser = await puppeteer.launch({
+const browser = await puppeteer.launch(kind === 'chrome' ? {
+  browser: 'chrome',
+  executablePath,
+  headless: true,
+  args,
+} : {
   browser: 'firefox',
   executablePath,
   headless: true,
