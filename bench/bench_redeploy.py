@@ -19,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -27,51 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import build  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from counting_server import CountingServer  # noqa: E402
+
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-class CountingServer:
-    """build.py's handler, recording (path, status, body bytes) of every response."""
-
-    def __init__(self, directory: Path):
-        import http.server
-        log = self.log = []
-        lock = threading.Lock()
-        base = build.make_handler(directory, False)
-
-        class Handler(base):
-            def send_response(self, code, message=None):
-                self._code = code
-                super().send_response(code, message)
-
-            def copyfile(self, source, outputfile):
-                n = 0
-                while chunk := source.read(1 << 16):
-                    outputfile.write(chunk)
-                    n += len(chunk)
-                self._sent = n
-
-            def handle_one_request(self):
-                self._code, self._sent = None, 0
-                super().handle_one_request()
-                if self._code is not None:
-                    with lock:
-                        log.append((self.path.split("?")[0], self._code, self._sent))
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def take(self) -> list:
-        time.sleep(0.5)
-        out, self.log[:] = list(self.log), []
-        return out
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def summary(log: list) -> str:
@@ -120,16 +79,16 @@ def run_case(browser, out: Path, server: CountingServer, rel: str, cold: bool) -
         if time.monotonic() > deadline:
             raise TimeoutError("the first visit never installed the service worker")
         time.sleep(0.25)
-    first = server.take()
+    first = server.take(0.5)
     redeploy(out, rel)
     if cold:
         cdp = context.new_cdp_session(page)
         cdp.send("Network.clearBrowserCache")
     page.goto("about:blank")
-    server.take()
+    server.take(0.5)
     page.goto(server.url)
     new_worker_installed(page, version_of(out))
-    second = server.take()
+    second = server.take(0.5)
     context.close()
     return [f"first visit        {summary(first)}", f"one-file redeploy  {summary(second)}"]
 

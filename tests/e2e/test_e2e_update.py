@@ -4,10 +4,8 @@ and offline its start_url is served by the service worker and trains.
 """
 from __future__ import annotations
 
-import http.server
 import json
 import shutil
-import threading
 import time
 from pathlib import Path
 
@@ -15,49 +13,12 @@ import pytest
 from PIL import Image
 
 import build
-from conftest import READY_TIMEOUT_MS, PageRecorder, Server
+from conftest import READY_TIMEOUT_MS, PageRecorder
+from counting_server import CountingServer
 from pagehelpers import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.cpython_only
-
-
-class CountingServer:
-    """build.py's handler on 127.0.0.1, recording (path, status, body bytes) of every response."""
-
-    def __init__(self, directory: Path):
-        log = self.log = []
-        lock = threading.Lock()
-
-        class Handler(build.make_handler(directory, False)):
-            def send_response(self, code, message=None):
-                self._code = code
-                super().send_response(code, message)
-
-            def copyfile(self, source, outputfile):
-                data = source.read()
-                outputfile.write(data)
-                self._sent = len(data)
-
-            def handle_one_request(self):
-                self._code, self._sent = None, 0
-                super().handle_one_request()
-                if self._code is not None:
-                    with lock:
-                        log.append((self.path.split("?")[0], self._code, self._sent))
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def take(self) -> list:
-        out, self.log[:] = list(self.log), []
-        return out
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 def stamped_files(out: Path) -> dict:
@@ -104,7 +65,7 @@ def test_one_file_redeploy_downloads_that_file_and_offers_a_reload(browser, site
         # the new worker waits: no reload on its own while the painting goes on
         time.sleep(2)
         assert page.evaluate("window.__sameDocument === true && document.body.dataset.status") == "training"
-        assert page.evaluate(f"fetch('js/chart.js').then(r => r.text())").find(marker) == -1
+        assert page.evaluate("fetch('js/chart.js').then(r => r.text())").find(marker) == -1
 
         # one press: the new version takes over and the page reloads once
         with page.expect_navigation():
