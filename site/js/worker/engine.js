@@ -3,7 +3,7 @@
 // the screen and the page never receives a stale frame. Between slices the worker's message handler
 // runs, so Pause, Reset or a new model act after at most one slice.
 //
-//   loop:  train one slice (sessions in turn, at their pace)  ->  work on a pulled frame  ->  yield
+//   loop:  work on a pulled frame  ->  train one slice (sessions in turn, at their pace)  ->  yield
 //
 // Pace: a session trains at most `pace` epochs a second (the page's epochs per frame x 60), so a cheap
 // model is *shown* painting over a few seconds; a costly one simply trains as fast as it can. The pace is
@@ -104,11 +104,12 @@ export class Engine {
     this.#looping = true;
     try {
       for (;;) {
+        // a pulled frame first: the page is waiting for it
+        const drew = this.#renderSlice(this.running
+          ? Math.max(RENDER_SECONDS_TRAINING, RENDER_SHARE * this.#lastSlice) : RENDER_SECONDS_IDLE);
         const t0 = performance.now();
         const trained = this.running && this.#trainSlice();
         if (trained) this.#lastSlice = (performance.now() - t0) / 1000;
-        const drew = this.#renderSlice(this.running
-          ? Math.max(RENDER_SECONDS_TRAINING, RENDER_SHARE * this.#lastSlice) : RENDER_SECONDS_IDLE);
         this.#tick();
         if (trained || drew) {
           await yieldToMessages();
