@@ -12,7 +12,7 @@
 
 import { Event } from '../protocol.js';
 
-const TRAIN_SECONDS = 0.008;        // one training slice (a mini-batch or epoch may take longer)
+const TRAIN_SECONDS = 0.015;        // one training slice (a mini-batch or epoch may take longer)
 const RENDER_SECONDS_TRAINING = 0.004; // frame work per loop while training (networks draw a few rows) ...
 const RENDER_SHARE = 0.35;          // ... or this much of the last slice's time, when that was longer
 const RENDER_SECONDS_IDLE = 0.04;   // frame work per loop while nothing trains
