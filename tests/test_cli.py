@@ -124,7 +124,7 @@ def test_help_shows_each_models_own_range_for_a_shared_knob_name():
     assert "--sigma X rff: frequency scale sigma, 0.5..128, default 16; " \
            "mlp: Fourier frequency scale sigma, 0.5..64, default 10" in text
     assert "plane, poly, rff, dct: SGD batch (pixels), 16..65536, default 1024; " \
-           "mlp, siren: batch (pixels), 64..65536, default 1024" in text
+           "mlp, siren: batch (pixels), 64..65536, default 256" in text
     assert "--solver {gd,sgd} plane, poly, rff, dct: solver, gd = gradient descent, sgd = mini-batch SGD, " \
            "default gd" in text
 

@@ -31,8 +31,8 @@ export const Request = Object.freeze({
   //   cost <= stopCost ("done"), learned what it can ("plateau"), finished its epochs ("step"), or a
   //   slice failed ("error"; a diverging one restores the last good state and is CostExplodedError).
   PLAY: 'play',
-  // {} -> {sessions: {id: stats}}. Stops training before it replies (the slice in progress, a few ms,
-  //   is the most that runs after the request arrives).
+  // {} -> {sessions: {id: stats}} (without pixels: the final frame follows as a FRAME). Stops training
+  //   before it replies (the slice in progress, a few ms, is the most that runs after it arrives).
   PAUSE: 'pause',
   // {session} -> stats. Back to epoch 0 with the initial weights; training of it stops.
   RESET: 'reset',

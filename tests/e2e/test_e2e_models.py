@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from conftest import PageRecorder
-from pagehelpers import canvas_rgba, psnr, read_int, read_psnr, set_log_slider, wait_for
+from pagehelpers import canvas_rgba, psnr, read_epoch, read_int, read_psnr, set_log_slider, wait_for
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "py"))
 from painting.session import Session, rgba_to_rgb  # noqa: E402  (the oracle for the 2017 preset)
@@ -109,7 +109,7 @@ def test_each_model_trains(painter, model):
     set_log_slider(page, "epochs-per-frame", per_frame)
     before = psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target"))
     seconds = train_until(page, min_epoch, seconds_cap=60)
-    epoch = read_int(page, "#epoch")
+    epoch = read_epoch(page)
     measured = psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target"))
     print(f"{model}: epoch {epoch} in {seconds:.1f} s, PSNR {before:.1f} -> {measured:.1f} dB")
     assert epoch >= min_epoch or painter.status() == "done"  # done: the cost fell below the threshold
@@ -155,7 +155,7 @@ def test_compare_mode_trains_two_models_side_by_side(painter):
     page.click("#start")
     wait_for(page, "() => Number(document.getElementById('epoch').textContent) >= 100"
              " && Number(document.getElementById('epoch-b').textContent) >= 200", timeout=60_000)
-    first = (read_int(page, "#epoch"), read_int(page, "#epoch-b"))
+    first = (read_epoch(page), read_epoch(page, "#epoch-b"))
     wait_for(page, "f => Number(document.getElementById('epoch').textContent) > f[0]"
              " && Number(document.getElementById('epoch-b').textContent) > f[1]", list(first), timeout=30_000)
     page.click("#start")

@@ -107,6 +107,7 @@ export class Engine {
         // a pulled frame first: the page is waiting for it
         const drew = this.#renderSlice(this.running
           ? Math.max(RENDER_SECONDS_TRAINING, RENDER_SHARE * this.#lastSlice) : RENDER_SECONDS_IDLE);
+        if (drew) await yieldToMessages(); // a Pause that came meanwhile waits for one piece of work, not two
         const t0 = performance.now();
         const trained = this.running && this.#trainSlice();
         if (trained) this.#lastSlice = (performance.now() - t0) / 1000;

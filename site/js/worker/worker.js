@@ -73,17 +73,18 @@ function dropSession(id) {
 
 // A session's settings and numbers; gen tells the page which frames belong to this session as it now
 // is. With its frame (pixels) if that is quick to render; a network's follows when the page pulls it.
-function describe(entry) {
+function describe(entry, withFrame = true) {
   const { session } = entry;
-  if (session.renders_quickly) session.render(0);
-  const pixels = session.renders_quickly ? framePixels(session.learned_rgb()) : undefined;
+  const frame = withFrame && session.renders_quickly;
+  if (frame) session.render(0);
+  const pixels = frame ? framePixels(session.learned_rgb()) : undefined;
   const result = { ...toJsObject(session.info()), learningRate: session.learning_rate, gen: entry.gen, pixels };
   return { result, transfer: pixels ? [pixels] : [] };
 }
 
 // Several sessions' describe() in one reply.
-function describeAll(ids) {
-  const described = ids.map((id) => [id, describe(sessions.get(id))]);
+function describeAll(ids, withFrames = true) {
+  const described = ids.map((id) => [id, describe(sessions.get(id), withFrames)]);
   return {
     result: Object.fromEntries(described.map(([id, d]) => [id, d.result])),
     transfer: described.flatMap(([, d]) => d.transfer),
@@ -168,9 +169,11 @@ const handlers = {
     return {};
   },
 
+  // The numbers at once; the final frame follows as a pulled FRAME (rendering it here, up to tens of
+  // ms at 512 x 512, would delay the reply).
   async [Request.PAUSE]() {
     engine.pause();
-    const { result, transfer } = describeAll([...sessions.keys()]);
+    const { result, transfer } = describeAll([...sessions.keys()], false);
     return { result: { sessions: result }, transfer };
   },
 
