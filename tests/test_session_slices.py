@@ -107,3 +107,15 @@ def test_explosion_mid_run_restores_the_checkpoint():
     assert s.model.epoch == 100 and s.model.get_params() == good
     s.learning_rate = 0.5
     assert s.train(10, seconds=10.0) == 10 and s.model.epoch == 110, "the restored model trains on"
+
+
+def test_a_network_that_explodes_mid_run_is_restored():
+    s = Session(photo(16, 16), model="mlp", batch_size=64)
+    s.train(1.0, seconds=10.0)
+    s.checkpoint()
+    good = [p.copy() for p in s.model.parameters()]
+    s.learning_rate = 1e38  # Adam steps of 1e38: float32 overflows within a few batches
+    with pytest.raises(CostExplodedError, match=r"last good state \(epoch 1\)"), np.errstate(all="ignore"):
+        for _ in range(50):
+            s.train(1.0, seconds=10.0)
+    assert all(np.array_equal(a, b) for a, b in zip(s.model.parameters(), good))
