@@ -1,6 +1,7 @@
-// A light code editor on a plain <textarea>: line numbers in a gutter, Tab indents (Shift+Tab
-// dedents), Enter keeps the indentation, and one line can be marked (an error). The text is always the
-// textarea's .value, so setting it and dispatching `input` works like typing. No dependencies.
+// A light code editor on a plain <textarea>: line numbers in a gutter, Tab indents (Shift+Tab dedents;
+// after Escape, Tab leaves the editor as usual), Enter keeps the indentation, and one line can be marked
+// (an error). The text is always the textarea's .value, so setting it and dispatching `input` works like
+// typing. No dependencies.
 
 const INDENT = '    ';
 
@@ -10,6 +11,7 @@ export class CodeEditor {
   #mark;
   #lines = 0;
   #marked = null;
+  #tabLeaves = false; // Escape was pressed: the next Tab moves the focus instead of indenting
 
   // el: {text (textarea), gutter (element for the line numbers), mark (element drawn over a line)};
   // onChange(value) after every edit
@@ -24,6 +26,7 @@ export class CodeEditor {
     });
     text.addEventListener('scroll', () => this.#follow());
     text.addEventListener('keydown', (event) => this.#key(event));
+    text.addEventListener('focus', () => { this.#tabLeaves = false; });
     this.#number();
   }
 
@@ -94,6 +97,14 @@ export class CodeEditor {
 
   #key(event) {
     const text = this.#text;
+    if (event.key === 'Escape') {
+      this.#tabLeaves = true;
+      return;
+    }
+    if (this.#tabLeaves) {
+      if (event.key === 'Tab' || event.key === 'Shift') return;
+      this.#tabLeaves = false;
+    }
     if (event.key === 'Tab' && !event.ctrlKey && !event.altKey && !event.metaKey) {
       event.preventDefault();
       const { selectionStart: start, selectionEnd: end, value } = text;

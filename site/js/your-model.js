@@ -65,6 +65,7 @@ export class YourModel {
       if (file) await this.loadFile(file);
     });
     el.recipePanel.addEventListener('toggle', () => this.showRecipe());
+    window.addEventListener('pagehide', () => { if (this.#saveTimer) this.#store(); }); // a save still pending
   }
 
   get source() { return this.#editor.value; }
@@ -178,6 +179,7 @@ export class YourModel {
 
   #store() {
     clearTimeout(this.#saveTimer);
+    this.#saveTimer = 0;
     try {
       window.localStorage.setItem(STORAGE_KEY, this.#editor.value);
     } catch {
