@@ -74,6 +74,9 @@ export const Request = Object.freeze({
   //   its describe_models() entry. A problem raises ModelCodeError ("my_model.py, line 3: ...") or
   //   ValueError and changes nothing: every session, and any earlier "custom" model, stays as it was.
   COMPILE_CODE: 'compileCode',
+  // {} -> {sessions: {id: {model, text}}}: the parameter file (painting.params JSON) of every session on a
+  //   built-in model, kept by the page before it runs a visitor's code, so that Stop can restore them.
+  SAVE_BUILT_INS: 'saveBuiltIns',
 });
 
 // Page -> worker messages that have no reply and do not wait behind requests.

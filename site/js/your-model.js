@@ -42,8 +42,8 @@ export class YourModel {
   #ctx;
 
   // el: {pane (<details>), code (textarea#code), gutter, mark, run, templates (container of
-  // [data-template] buttons), save, load (file input), recipePanel (<details>), recipe, recipeImage}; ctx: {client(), state, readout, settings, models (ModelChoice), sessions,
-  // compare, knobs (session a's KnobPanel)}
+  // [data-template] buttons), save, load (file input), recipePanel (<details>), recipe, recipeImage};
+  // ctx: {client(), state, readout, settings, models (ModelChoice), compare, knobs (session a's KnobPanel)}
   constructor(el, ctx) {
     this.#el = el;
     this.#ctx = ctx;
@@ -162,19 +162,11 @@ export class YourModel {
 
   // The parameters of every session running a built-in model, so Stop can bring them back.
   async #saveBuiltIns() {
-    const { client, sessions } = this.#ctx;
-    const saved = {};
-    for (const pane of sessions.panes()) {
-      const model = pane.model();
-      if (model === CUSTOM) continue;
-      try {
-        const r = await client().request(Request.SAVE_PARAMS, { session: pane.id });
-        if (r.model === model) saved[pane.id] = { model, text: r.text };
-      } catch {
-        // not saved: Stop restarts that session at epoch 0
-      }
+    try {
+      this.saved = (await this.#ctx.client().request(Request.SAVE_BUILT_INS)).sessions;
+    } catch {
+      this.saved = {}; // not saved: Stop restarts the sessions at epoch 0
     }
-    this.saved = saved;
   }
 
   #store() {

@@ -240,6 +240,26 @@ const handlers = {
     }
   },
 
+  async [Request.SAVE_BUILT_INS]() {
+    const py = await loaded();
+    const params = py.pyodide.pyimport('painting.params'); // plain json: no Pillow needed
+    try {
+      const saved = {};
+      for (const [id, { session }] of sessions) {
+        if (session.model_name === 'custom') continue;
+        const own = session.get_params();
+        try {
+          saved[id] = { model: session.model_name, text: params.params_to_json(own) };
+        } finally {
+          own.destroy();
+        }
+      }
+      return { sessions: saved };
+    } finally {
+      params.destroy();
+    }
+  },
+
   async [Request.DROP](msg) {
     dropSession(msg.session);
     return {};
