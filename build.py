@@ -379,22 +379,26 @@ def prepare_out(out: Path) -> None:
 # site/sw.js holds this line; the build replaces it with every file of dist/ and a content hash, so the
 # service worker precaches exactly this build and each new build is a byte change the browser notices.
 SW_FILE = "sw.js"
-SW_PLACEHOLDER = "const BUILD = { version: 'dev', files: [] }; // build.py fills this in"
+SW_PLACEHOLDER = "const BUILD = { version: 'dev', files: {} }; // build.py fills this in"
 
 
 def stamp_service_worker(out: Path) -> tuple[str, int]:
-    """Write the precache list (paths relative to sw.js) and version into out/sw.js."""
+    """Write the precache list {path relative to sw.js: sha256} and the version into out/sw.js.
+
+    The per-file hashes let a new service worker copy unchanged files from the previous version's cache
+    instead of downloading them again (site/sw.js)."""
     sw = out / SW_FILE
     text = sw.read_text(encoding="utf-8")
     if text.count(SW_PLACEHOLDER) != 1:
         raise BuildError(f"site/{SW_FILE} must contain this line exactly once: {SW_PLACEHOLDER}")
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                    if p.is_file() and p.name not in (BUILD_MARKER, SW_FILE))
+    hashes = {rel: sha256_file(out / rel) for rel in files}
     h = hashlib.sha256()
     for rel in files:
-        h.update(rel.encode() + b"\0" + bytes.fromhex(sha256_file(out / rel)))
+        h.update(rel.encode() + b"\0" + bytes.fromhex(hashes[rel]))
     version = h.hexdigest()[:16]
-    build_line = f"const BUILD = {json.dumps({'version': version, 'files': files})};"
+    build_line = f"const BUILD = {json.dumps({'version': version, 'files': hashes})};"
     sw.write_text(text.replace(SW_PLACEHOLDER, build_line), encoding="utf-8")
     return version, len(files)
 

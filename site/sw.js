@@ -1,21 +1,31 @@
 // Service worker: a versioned, cache-first copy of every file the page needs, so a second visit works
-// with the network off. build.py replaces the BUILD line below with the list of every file in dist/
-// and a version (a hash of their contents), so each new build is a byte change the browser notices.
-// Install completes only once every file is cached; activate deletes this site's older caches.
+// with the network off, and a redeploy downloads only the files that changed.
+//
+// build.py replaces the BUILD line below with every file of dist/ and its sha256, and a version (a hash
+// of them all), so each new build is a byte change the browser notices. Update protocol:
+//  1. install: a new version copies each file whose path and hash are unchanged from an older complete
+//     cache of this scope; only the others are fetched (and checked against their hash). The file list
+//     is stored last (FILES_KEY), which marks the cache complete and says what it holds.
+//  2. the new worker then waits: the open page keeps the version it started with. The page shows
+//     "New version — reload" (update-notice.js); its button posts SKIP_WAITING, the worker activates,
+//     the page sees `controllerchange` and reloads. A first install (no page controlled yet) activates
+//     at once.
+//  3. activate deletes this scope's older caches.
 
-const BUILD = { version: 'dev', files: [] }; // build.py fills this in
+const BUILD = { version: 'dev', files: {} }; // build.py fills this in
 
 const SCOPE = self.registration.scope;            // e.g. https://USER.github.io/REPO/
 const PREFIX = `regression-painter ${SCOPE} `;     // scope in the name: two copies on one origin coexist
 const CACHE = PREFIX + BUILD.version;
+const FILES_KEY = '.sw-files.json';               // {path: sha256} of a complete cache (never a real file)
+const SKIP_WAITING = 'SKIP_WAITING';                // the page's message (update-notice.js)
 
 self.addEventListener('install', (event) => {
-  event.waitUntil((async () => {
-    const cache = await caches.open(CACHE);
-    // revalidate with the server, so a stale HTTP-cache entry cannot end up in a new version's cache
-    await cache.addAll(BUILD.files.map((file) => new Request(file, { cache: 'no-cache' })));
-    await self.skipWaiting(); // each version's cache is complete, so the new one can take over at once
-  })());
+  event.waitUntil(fill(BUILD.files));
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data === SKIP_WAITING) self.skipWaiting();
 });
 
 self.addEventListener('activate', (event) => {
@@ -32,6 +42,43 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
   event.respondWith(cacheFirst(request));
 });
+
+// files: {path: sha256}. Copies what an older complete cache holds with the same hash, fetches the rest.
+async function fill(files) {
+  const cache = await caches.open(CACHE);
+  const older = await olderCopies();
+  await Promise.all(Object.entries(files).map(async ([path, hash]) => {
+    const old = older.get(`${path} ${hash}`);
+    const copy = old && await old.match(path);
+    if (copy) return cache.put(path, copy);
+    // revalidate with the server, so a stale HTTP-cache entry cannot end up in this version's cache
+    const response = await fetch(new Request(path, { cache: 'no-cache' }));
+    if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+    const got = await sha256(await response.clone().arrayBuffer());
+    // a half-deployed site (new sw.js, old file) must not be cached under the new hash
+    if (got !== hash) throw new Error(`${path}: sha256 ${got}, expected ${hash}`);
+    return cache.put(path, response);
+  }));
+  await cache.put(FILES_KEY, new Response(JSON.stringify(files), { headers: { 'Content-Type': 'application/json' } }));
+}
+
+// "path hash" -> the older cache of this scope holding it (only complete caches: they have FILES_KEY)
+async function olderCopies() {
+  const found = new Map();
+  for (const name of await caches.keys()) {
+    if (!name.startsWith(PREFIX) || name === CACHE) continue;
+    const cache = await caches.open(name);
+    const list = await cache.match(FILES_KEY);
+    if (!list) continue;
+    for (const [path, hash] of Object.entries(await list.json())) found.set(`${path} ${hash}`, cache);
+  }
+  return found;
+}
+
+async function sha256(buffer) {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
+  return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
 
 async function cacheFirst(request) {
   const cache = await caches.open(CACHE);

@@ -76,7 +76,10 @@ def test_service_worker_precaches_every_file_with_a_content_version(built, tmp_p
     stamped = json.loads(line.removeprefix("const BUILD = ").removesuffix(";"))
     every = sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
                    if p.is_file() and p.name not in (build.BUILD_MARKER, "sw.js"))
-    assert stamped["files"] == every and "index.html" in every and "pyodide/pyodide.asm.wasm" in every
+    assert sorted(stamped["files"]) == every and "index.html" in every and "pyodide/pyodide.asm.wasm" in every
+    # each file's sha256: a new service worker copies unchanged files from the old cache by path + hash
+    for rel in every:
+        assert stamped["files"][rel] == sha256(built / rel), rel
     assert re.fullmatch(r"[0-9a-f]{16}", stamped["version"])
     # the same files give the same version; one changed byte gives another
     again = tmp_path / "again"
@@ -86,6 +89,9 @@ def test_service_worker_precaches_every_file_with_a_content_version(built, tmp_p
     shutil.copy(ROOT / "site" / "sw.js", again / "sw.js")
     (again / "images" / "CREDITS.md").write_text("changed")
     assert build.stamp_service_worker(again)[0] != stamped["version"]
+    line = next(ln for ln in (again / "sw.js").read_text().splitlines() if ln.startswith("const BUILD = "))
+    restamped = json.loads(line.removeprefix("const BUILD = ").removesuffix(";"))["files"]
+    assert [rel for rel in every if restamped[rel] != stamped["files"][rel]] == ["images/CREDITS.md"]
 
 
 def test_painting_zip_is_the_package_and_deterministic(built, tmp_path):

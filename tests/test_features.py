@@ -308,30 +308,15 @@ def test_rff_closed_form_steps_equal_gradient_descent_with_the_dense_phi():
     np.testing.assert_allclose(masked.predict(), model.predict(), atol=1e-3)
 
 
-def test_rff_sgd_batches_through_the_fft_equal_dense_sgd():
+@pytest.mark.parametrize("make", [
+    lambda target, **kw: FourierFeatureModel(target, sigma=2.0, features=30, **kw),  # batches through the FFT
+    lambda target, **kw: CosineBasisModel(target, k=5, **kw),  # through the separable basis
+], ids=["rff", "dct"])
+def test_sgd_batches_equal_dense_sgd(make):
     target = tiny_target(8, 10)
     mask = np.random.default_rng(8).random((8, 10)) < 0.8
-    model = FourierFeatureModel(target, dtype=np.float64, sigma=2.0, features=30, solver=1,
-                                batch_size=16, learning_rate=0.5, train_mask=mask)
-    phi, y = model.feature_matrix(), model.labels
-    rng = copy.deepcopy(model.rng)  # the batches the model will draw
-    train = np.flatnonzero(mask)
-    weights = np.zeros_like(model.weights)
-    step = 0.5 / model.curvature
-    for _ in range(3):
-        for batch in minibatches(len(train), 16, rng):
-            rows = train[batch]
-            weights -= step / len(rows) * phi[rows].T @ (phi[rows] @ weights - y[rows])
-    model.step(3)
-    np.testing.assert_allclose(model.weights, weights, atol=1e-12)
-
-
-def test_dct_sgd_through_the_separable_basis_equals_dense_sgd():
-    target = tiny_target(8, 10)
-    mask = np.random.default_rng(8).random((8, 10)) < 0.8
-    model = CosineBasisModel(target, dtype=np.float64, k=5, solver=1, batch_size=16, learning_rate=0.5,
-                             train_mask=mask)
-    phi, y = model.feature_matrix(), model.labels  # (80, 25)
+    model = make(target, dtype=np.float64, solver=1, batch_size=16, learning_rate=0.5, train_mask=mask)
+    phi, y = model.feature_matrix(), model.labels  # (80, F)
     rng = copy.deepcopy(model.rng)  # the batches the model will draw
     train = np.flatnonzero(mask)
     weights = np.zeros_like(model.weights)

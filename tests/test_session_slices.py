@@ -69,6 +69,8 @@ def test_network_frame_is_rendered_in_rows_from_a_frozen_copy():
 def test_stop_reason_done_at_the_threshold():
     s = Session(photo(), learning_rate=1.0)
     s.train(50, seconds=10.0)
+    assert s.info()["cost"] is None, "cost and PSNR are the frame's: none drawn yet"
+    assert s.render(0.0)
     cost = s.info()["cost"]
     assert s.stop_reason(cost * 0.5) is None
     assert s.stop_reason(cost) == "done"

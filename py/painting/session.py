@@ -80,7 +80,8 @@ class Session:
         """A new model (or new parameters): nothing drawn yet, a fresh checkpoint, plateau history and
         timelapse. The first frame is rendered when it is asked for (render(), frame(), stats())."""
         self.model = model
-        self._cost, self._psnr, self._frame_epoch = cost, None, None  # of the frame last rendered
+        self._cost, self._psnr, self._frame_epoch = None, None, None  # of the frame last rendered
+        self._live_cost = cost  # the model's exact cost as it is now, when known (None: not computed)
         self._stale, self._job = True, None  # the model changed since that frame; a frame in progress
         self._clock = 0.0  # seconds spent training since _start (the plateau rule's time axis)
         self._history = []  # [(clock, cost)]: exact costs seen while training
@@ -183,8 +184,8 @@ class Session:
             raise CostExplodedError(
                 f"the cost exploded (learning rate {lr:g} is too large for this model); "
                 f"the last good state (epoch {_format_epoch(saved)}) was restored")
+        self._live_cost = cost
         if cost is not None:
-            self._cost = cost
             self._note_cost(cost)
         if self._clock - self._checkpoint_clock >= CHECKPOINT_SECONDS:
             self._checkpoint, self._checkpoint_clock = snapshot(model), self._clock
@@ -201,7 +202,8 @@ class Session:
     def stop_reason(self, stop_cost=None):
         """"done" if the cost is at or under stop_cost, "plateau" if the best cost improved by less than
         PLATEAU_GAIN (relative) over the last PLATEAU_SECONDS of training, else None."""
-        if stop_cost is not None and self._cost is not None and self._cost <= stop_cost:
+        cost = self._live_cost if self._live_cost is not None else self._cost
+        if stop_cost is not None and cost is not None and cost <= stop_cost:
             return "done"
         history = self._history
         if not history or history[-1][0] - history[0][0] < PLATEAU_SECONDS:
@@ -270,8 +272,9 @@ class Session:
     def _render_now(self):
         """The frame of the model as it is, at once (whole-image predict)."""
         self._job, self._stale = None, False
-        cost = self._cost if self._cost is not None and self._frame_epoch is None else None
-        self._show(self.model.predict(), float(self.model.cost()) if cost is None else cost, self.epoch)
+        if self._live_cost is None:
+            self._live_cost = float(self.model.cost())
+        self._show(self.model.predict(), self._live_cost, self.epoch)
 
     def _show(self, prediction, cost, epoch):
         """A rendered prediction (H, W, C) becomes the displayed frame, its cost, PSNR and epoch."""
@@ -303,7 +306,7 @@ class Session:
             raise ValueError("the exact answer came out non-finite; the state before was kept")
         self._job, self._history = None, []
         self._checkpoint, self._checkpoint_clock = snapshot(self.model), self._clock
-        self._cost = float(cost)
+        self._live_cost = float(cost)
         self._render_now()
         return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
 

@@ -29,7 +29,7 @@ export const SETTINGS = [
   { id: 'image', kind: 'select', label: 'Image', default: property('image').default,
     options: IMAGES.map((img) => [img.id, img.name]), group: 'target' },
   { id: 'size', kind: 'select', label: 'Resolution', default: property('size').default, group: 'target',
-    options: [28, 32, 64, 96, 128, 256, 512].map((n) => [String(n), `${n} × ${n}`]) },
+    options: property('size').values.map((n) => [n, `${n} × ${n}`]) },
   { id: 'mode', kind: 'select', label: 'Labels', default: property('mode').default, group: 'target',
     options: [['rgb', 'RGB channels in [0, 1]'], ['2017', '2017: one packed number per pixel']] },
   { id: 'model', kind: 'select', label: 'Model', default: property('model').default, group: 'model', options: MODEL_OPTIONS },

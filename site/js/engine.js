@@ -118,10 +118,10 @@ export class Engine {
       } finally {
         const start = state.queuedStart;
         state.update({ rebuilding: false, queuedStart: false });
+        if (state.pythonUp) this.pull(); // frames dropped above spent their credit
         if (ok && state.pythonUp) {
           this.#readout.clearMessage();
           state.update({ status: after });
-          this.pull();
           if (start) this.#play(null);
         }
       }
@@ -240,11 +240,12 @@ export class Engine {
     const drawn = [];
     for (const [id, msg] of this.#latest) {
       const pane = this.#sessions.pane(id);
-      if (!pane || msg.gen !== pane.gen) continue;
+      if (!pane) continue;
+      drawn.push(pane); // drawn or dropped, the worker may send this pane's next frame
+      if (msg.gen !== pane.gen) continue;
       pane.draw(msg.pixels);
       pane.show(msg);
       pane.plot(msg);
-      drawn.push(pane);
       if (id === this.#sessions.panes()[0].id) {
         // per-frame timings for bench/bench_page.py (timestamps only; the bench does the arithmetic)
         document.dispatchEvent(new CustomEvent('painter:frame', {
@@ -258,14 +259,15 @@ export class Engine {
   };
 
   // The sessions as the worker stopped them (stats, with the frame if it renders quickly): shown at
-  // once, and any older frame still waiting for an animation frame is dropped.
+  // once, and any older frame still waiting for an animation frame is dropped (and pulled again).
   #adopt(byId) {
     for (const [id, stats] of Object.entries(byId)) {
       const pane = this.#sessions.pane(id);
       if (!pane || stats.gen !== pane.gen) continue;
-      this.#latest.delete(id);
-      pane.confirm(stats);
-      if (stats.pixels) pane.plot(stats);
+      if (this.#latest.delete(id)) this.pull([pane]); // its credit was spent on the frame dropped here
+      pane.showEpoch(stats.epoch);
+      if (stats.pixels) pane.draw(stats.pixels);
+      pane.show(stats);
     }
   }
 

@@ -12,6 +12,7 @@
 //                     when Python stops answering (code that never returns)
 // No maths here, nor in any of them: cost, PSNR and "done" come from Python in the worker.
 
+import './errors.js'; // first: records page and worker errors in the DOM (before any Worker exists)
 import { Request, LoadState, Stage } from './protocol.js';
 import { WorkerClient } from './worker-client.js';
 import { CostChart } from './chart.js';

@@ -181,3 +181,23 @@ def test_status_and_buttons_agree_through_a_storm_of_clicks(browser, server):
         assert rec.errors == []
     finally:
         rec.close()
+
+
+def test_frames_keep_coming_after_pause_and_continue(browser, server):
+    """Each Pause adopts the final state (dropping a frame that was waiting to be drawn): the page must
+    ask for the next one, or the picture would freeze while training goes on."""
+    rec = open_page(browser, server, "#size=64&model=onehot&lr=0.01&stop-cost=0")
+    page = rec.page
+    try:
+        page.evaluate("window.__frames = 0; document.addEventListener('painter:frame', () => window.__frames++)")
+        for _ in range(4):
+            page.click("#start")
+            time.sleep(0.3)
+            before = page.evaluate("window.__frames")
+            time.sleep(0.7)
+            assert page.evaluate("window.__frames") > before + 3, "no frames drawn while training"
+            page.click("#start")
+            wait_for(page, "() => document.body.dataset.status === 'paused'")
+        assert rec.errors == []
+    finally:
+        rec.close()

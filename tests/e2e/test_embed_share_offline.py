@@ -435,6 +435,24 @@ def test_labels_touch_targets_and_phone_layout(browser, server, tmp_path):
         settings = page.locator("#settings").bounding_box()
         assert settings["y"] >= stage["y"] + stage["height"]
         assert page.get_attribute("#status-text", "role") == "status"
+        # Start above the fold; while training, the learned image and the cost chart are both on screen
+        assert page.locator("#start").bounding_box()["y"] + 44 <= 844
+        page.click("#start")
+        wait_for(page, "() => document.body.dataset.status === 'training'", timeout=30_000)
+        for selector in ("#learned", "#chart"):
+            box = page.locator(selector).bounding_box()
+            assert box["y"] >= 0 and box["y"] + box["height"] <= 844 and box["height"] >= 100, (selector, box)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        page.click("#start")
+        # no visible text under 12 px, the explanation's maths and the keys included
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        tiny = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter((el) => el.getClientRects().length
+                    && [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim()))
+            .map((el) => [el.tagName, el.textContent.trim().slice(0, 20), parseFloat(getComputedStyle(el).fontSize)])
+            .filter(([, , size]) => size < 12)""")
+        assert tiny == []
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = false; })")
         shot(page, "phone-390x844", tmp_path)
         page.set_viewport_size({"width": 1280, "height": 800})
         shot(page, "desktop-1280x800", tmp_path)

@@ -3,7 +3,7 @@
 // the screen and the page never receives a stale frame. Between slices the worker's message handler
 // runs, so Pause, Reset or a new model act after at most one slice.
 //
-//   loop:  train one slice (sessions in turn, at their pace)  ->  work on a pulled frame  ->  yield
+//   loop:  work on a pulled frame  ->  train one slice (sessions in turn, at their pace)  ->  yield
 //
 // Pace: a session trains at most `pace` epochs a second (the page's epochs per frame x 60), so a cheap
 // model is *shown* painting over a few seconds; a costly one simply trains as fast as it can. The pace is
@@ -12,8 +12,9 @@
 
 import { Event } from '../protocol.js';
 
-const TRAIN_SECONDS = 0.008;        // one training slice (a mini-batch or epoch may take longer)
-const RENDER_SECONDS_TRAINING = 0.004; // frame work per loop while training (networks draw a few rows)
+const TRAIN_SECONDS = 0.015;        // one training slice (a mini-batch or epoch may take longer)
+const RENDER_SECONDS_TRAINING = 0.004; // frame work per loop while training (networks draw a few rows) ...
+const RENDER_SHARE = 0.35;          // ... or this much of the last slice's time, when that was longer
 const RENDER_SECONDS_IDLE = 0.04;   // frame work per loop while nothing trains
 const MAX_LEAD_SECONDS = 0.25;      // a session that fell behind its pace catches up by at most this
 const TICK_MS = 100;                // live epoch counters at most this often
@@ -42,6 +43,7 @@ export class Engine {
   #turn = 0;
   #looping = false;
   #lastTick = 0;
+  #lastSlice = 0;    // seconds the last training slice took (a network's mini-batch may take 100 ms)
 
   // sessions: the worker's Map; post(message, transfer); framePixels(proxy) -> RGBA ArrayBuffer;
   // toJs(proxy) -> plain object (the proxy destroyed); errorOf(err) -> {name, message, stack};
@@ -102,8 +104,12 @@ export class Engine {
     this.#looping = true;
     try {
       for (;;) {
+        // a pulled frame first: the page is waiting for it
+        const drew = this.#renderSlice(this.running
+          ? Math.max(RENDER_SECONDS_TRAINING, RENDER_SHARE * this.#lastSlice) : RENDER_SECONDS_IDLE);
+        const t0 = performance.now();
         const trained = this.running && this.#trainSlice();
-        const drew = this.#renderSlice(this.running ? RENDER_SECONDS_TRAINING : RENDER_SECONDS_IDLE);
+        if (trained) this.#lastSlice = (performance.now() - t0) / 1000;
         this.#tick();
         if (trained || drew) {
           await yieldToMessages();
