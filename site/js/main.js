@@ -103,7 +103,7 @@ const yourModel = new YourModel(byId({
   pane: 'your-model', code: 'code', gutter: 'code-lines', mark: 'code-mark', run: 'run-code',
   templates: 'code-templates', save: 'save-code', load: 'load-code', recipePanel: 'run-in-python',
   recipe: 'python-recipe', recipeImage: 'recipe-image',
-}), { client: getClient, state, readout, settings, models, compare, knobs });
+}), { client: getClient, state, readout, settings, models, compare, knobs, target });
 engine.onError = (err) => yourModel.noticeError(err);
 new Watchdog({ client: getClient, state, button: $('stop-python'), readout, onStop: () => restart() });
 

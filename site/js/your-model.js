@@ -43,7 +43,8 @@ export class YourModel {
 
   // el: {pane (<details>), code (textarea#code), gutter, mark, run, templates (container of
   // [data-template] buttons), save, load (file input), recipePanel (<details>), recipe, recipeImage};
-  // ctx: {client(), state, readout, settings, models (ModelChoice), compare, knobs (session a's KnobPanel)}
+  // ctx: {client(), state, readout, settings, models (ModelChoice), compare, knobs (session a's KnobPanel),
+  // target (Target: a person's own image is named in the recipe)}
   constructor(el, ctx) {
     this.#el = el;
     this.#ctx = ctx;
@@ -186,7 +187,8 @@ export class YourModel {
     const { settings, knobs } = this.#ctx;
     const wheel = new URL(`py/${WHEEL_FILE}`, document.baseURI).href;
     const image = IMAGES.find((img) => img.id === settings.get('image')) ?? IMAGES[0];
-    const file = image.file.split('/').pop();
+    const upload = this.#ctx.target.upload?.name;
+    const file = upload ? upload.replace(/[^\w.-]+/g, '_') : image.file.split('/').pop();
     const model = settings.get('model');
     const args = [file, '--size', String(settings.get('size'))];
     if (settings.get('mode') !== 'rgb') args.push('--mode', settings.get('mode'));
@@ -198,7 +200,7 @@ export class YourModel {
     args.push('--out', 'learned.png');
     this.#el.recipe.textContent = `pip install ${wheel}\nregression-painter ${args.join(' ')}`;
     this.#el.recipeImage.href = image.file;
-    this.#el.recipeImage.download = file;
-    this.#el.recipeImage.textContent = file;
+    this.#el.recipeImage.download = image.file.split('/').pop();
+    this.#el.recipeImage.textContent = upload ? `your ${file}, or ${image.file.split('/').pop()}` : file;
   }
 }
