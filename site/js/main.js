@@ -105,7 +105,9 @@ const yourModel = new YourModel(byId({
   recipe: 'python-recipe', recipeImage: 'recipe-image',
 }), { client: getClient, state, readout, settings, models, compare, knobs, target });
 engine.onError = (err) => yourModel.noticeError(err);
-new Watchdog({ client: getClient, state, button: $('stop-python'), readout, onStop: () => restart() });
+new Watchdog({
+  client: getClient, state, button: $('stop-python'), readout, armed: () => yourModel.inUse(), onStop: () => restart(),
+});
 
 // ------------------------------------------------------------------------------ loading
 async function boot() {

@@ -1,7 +1,7 @@
 // Python in a worker cannot be interrupted (no SharedArrayBuffer on a static host), so a model whose
 // code never returns (an endless loop in step) would hang the worker for good. The page notices: while
 // a request awaits its reply or training runs, the worker speaks at least every TICK (0.1 s); if it has
-// been silent for STALL_MS, #stop-python is offered. Stop ends the worker (main.js restarts Python).
+// been silent for STALL_MS while the visitor's code may be running, #stop-python is offered. Stop ends the worker (main.js restarts Python).
 // A check twice a second, nothing per frame.
 
 import { LoadState } from './protocol.js';
@@ -15,10 +15,12 @@ export class Watchdog {
   #state;
   #button;
   #readout;
+  #armed;
 
   // client() -> the WorkerClient; state: PageState; button: #stop-python; readout: Readout;
-  // onStop() when Stop is pressed
-  constructor({ client, state, button, readout, onStop }) {
+  // armed() -> whether the visitor's code may be running; onStop() when Stop is pressed
+  constructor({ client, state, button, readout, armed, onStop }) {
+    this.#armed = armed;
     this.#client = client;
     this.#state = state;
     this.#button = button;
@@ -32,7 +34,8 @@ export class Watchdog {
 
   check() {
     const client = this.#client();
-    const waiting = client && client.state === LoadState.READY && (client.outstanding > 0 || this.#state.running);
+    const waiting = client && client.state === LoadState.READY && (client.outstanding > 0 || this.#state.running)
+      && this.#armed();
     const silent = waiting ? performance.now() - client.lastHeard : 0;
     this.#show(silent > STALL_MS);
   }

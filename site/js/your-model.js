@@ -35,6 +35,7 @@ export class YourModel {
   compiled = false;          // the worker has the editor's model registered as "custom"
   previousModel = 'onehot';  // session a's built-in model before "custom": what Stop goes back to
   saved = {};                // session id -> {model, text}: built-in sessions' parameters at the last Run
+  #compiling = false;
   #el;
   #editor;
   #templates = null;
@@ -114,6 +115,7 @@ export class YourModel {
     if (this.compiled) return true;
     this.#editor.clearMark();
     await this.#saveBuiltIns();
+    this.#compiling = true;
     try {
       const { model } = await client().request(Request.COMPILE_CODE, { source: this.#editor.value, filename: CODE_FILE, session: SESSION_A });
       this.#ctx.models.adoptCustom(model);
@@ -122,7 +124,16 @@ export class YourModel {
     } catch (err) {
       this.showError(err);
       return false;
+    } finally {
+      this.#compiling = false;
     }
+  }
+
+  // The visitor's code may be running: it is being compiled, or a session paints with it (the watchdog
+  // offers Stop only then; a built-in model's long request always ends).
+  inUse() {
+    const { settings, compare } = this.#ctx;
+    return this.#compiling || settings.get('model') === CUSTOM || (compare.enabled && compare.model === CUSTOM);
   }
 
   // Run: compile, then session a trains the model "custom" (from epoch 0) like any built-in model.
