@@ -3,6 +3,7 @@ The module is imported by Node, so this reads exactly what the browser reads."""
 import json
 import shutil
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -28,5 +29,7 @@ def test_the_page_copies_python_values_exactly():
     default = MODELS[page["DEFAULT_MODEL"]]
     assert page["DEFAULT_LEARNING_RATE"] == default.DEFAULT_LEARNING_RATE
     assert page["DEFAULT_EPOCHS_PER_FRAME"] == default.EPOCHS_PER_FRAME
+    project = tomllib.loads((MODULE.parents[2] / "py/pyproject.toml").read_text())["project"]
+    assert page["WHEEL_FILE"] == f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
     assert set(page) == {"MODEL_NAMES", "KNOB_NAMES", "MODES", "DEFAULT_MODEL", "DEFAULT_LEARNING_RATE",
-                         "DEFAULT_EPOCHS_PER_FRAME"}, "a new value needs its check here"
+                         "DEFAULT_EPOCHS_PER_FRAME", "WHEEL_FILE"}, "a new value needs its check here"

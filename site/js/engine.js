@@ -150,6 +150,8 @@ export class Engine {
     this.#state.update({ status: Status.ERROR });
   }
 
+  onError = () => {}; // (err) for every failure said in #message (your-model.js marks the code's line)
+
   failed(err, sessionId = null, prefix = 'Training stopped') {
     if (this.#client()?.state === LoadState.FAILED) {
       this.fail(err);
@@ -168,6 +170,7 @@ export class Engine {
     } else {
       this.#readout.showMessage(`${prefix}: ${err.message}`, 'error');
     }
+    this.onError(err);
   }
 
   // ------------------------------------------------------------------------------ the worker's events

@@ -8,6 +8,8 @@
 //                     (training runs in the worker: worker/engine.js)
 //   model-choice.js   models, knobs, compare mode, presets
 //   image-files.js    uploads, exports and parameter files
+//   your-model.js     the visitor's own model code (the "Your model" pane); watchdog.js offers Stop
+//                     when Python stops answering (code that never returns)
 // No maths here, nor in any of them: cost, PSNR and "done" come from Python in the worker.
 
 import './errors.js'; // first: records page and worker errors in the DOM (before any Worker exists)
@@ -34,6 +36,8 @@ import { Sessions, SESSION_A } from './sessions.js';
 import { Engine } from './engine.js';
 import { ModelChoice, PRESETS } from './model-choice.js';
 import { ImageFiles } from './image-files.js';
+import { YourModel, CUSTOM } from './your-model.js';
+import { Watchdog } from './watchdog.js';
 
 const LOAD_TIMEOUT_MS = 60000;
 const START_LABEL = {
@@ -73,7 +77,7 @@ const compare = new ComparePane(byId({
   pane: 'pane-b', canvas: 'learned-b', select: 'model-b', epoch: 'epoch-b', cost: 'cost-b', psnr: 'psnr-b',
   rate: 'lr-b', knobs: 'knobs-b',
 }), {
-  onModel: (name) => models.switchModelB(name),
+  onModel: (name) => chooseModelB(name),
   onKnob: (name, value) => models.onKnob(compare.id, name, value),
 });
 const chart = new CostChart($('chart'));
@@ -93,6 +97,16 @@ const exportButtons = installExports(byId({
   onSaveParams: () => files.saveParams(),
   onLoadParams: (file) => files.loadParams(file),
   onRefused: (text) => readout.showMessage(text, 'error'),
+});
+
+const yourModel = new YourModel(byId({
+  pane: 'your-model', code: 'code', gutter: 'code-lines', mark: 'code-mark', run: 'run-code',
+  templates: 'code-templates', save: 'save-code', load: 'load-code', recipePanel: 'run-in-python',
+  recipe: 'python-recipe', recipeImage: 'recipe-image',
+}), { client: getClient, state, readout, settings, models, compare, knobs, target });
+engine.onError = (err) => yourModel.noticeError(err);
+new Watchdog({
+  client: getClient, state, button: $('stop-python'), readout, armed: () => yourModel.inUse(), onStop: () => restart(),
 });
 
 // ------------------------------------------------------------------------------ loading
@@ -120,12 +134,42 @@ async function boot() {
     state.update({ status: Status.READY });
     engine.pull();
     if (settings.urlNotes.length) readout.showMessage(settings.urlNotes.join(' '), 'info');
+    yourModel.fetchTemplates().catch((err) => readout.showMessage(`The code templates did not load: ${err.message}`, 'error'));
   } catch (err) {
     if (attempt !== client) return; // a retry replaced this attempt
     attempt.terminate();
     engine.fail(err);
   }
 }
+// Stop (watchdog.js): Python is stuck in the visitor's code. End the worker and start a fresh one on the
+// same image and settings; the code stays in the editor; a session that ran the visitor's model goes
+// back to the model before it, and built-in sessions get back the parameters saved at the last Run.
+async function restart() {
+  client?.terminate(); // pending requests fail now, not when the endless loop ends
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const saved = yourModel.saved;
+  yourModel.forget();
+  state.update({ status: Status.LOADING, running: false });
+  if (settings.get('model') === CUSTOM) {
+    controls.set('model', yourModel.previousModel);
+    settings.remember('model', yourModel.previousModel);
+    await models.switchModel(yourModel.previousModel); // Python is not up: only the controls change
+  }
+  if (compare.model === CUSTOM) compare.model = defaultModelB(settings.get('model'));
+  await boot();
+  if (!state.usable) return;
+  for (const [id, { model, text }] of Object.entries(saved)) {
+    const pane = sessions.pane(id);
+    if (!pane || pane.model() !== model) continue;
+    const bytes = new TextEncoder().encode(text).buffer;
+    await engine.rebuild(async () => {
+      pane.confirm(await client.request(Request.LOAD_PARAMS, { session: id, bytes }, [bytes]));
+      pane.clearPlot();
+    }, Status.PAUSED);
+  }
+  readout.showMessage('Python was restarted. Your code is kept in the editor; fix it and press Run.', 'info', { kind: 'restarted' });
+}
+
 // the epoch-0 frame from Python, drawn: the page is ready to train (bench/bench_page.py reads this mark)
 document.addEventListener('painter:frame', function once() {
   document.removeEventListener('painter:frame', once);
@@ -155,8 +199,26 @@ async function onSetting(id, value) {
   } else if (id === 'image' || id === 'size' || id === 'mode') {
     await retarget(id, value);
   } else if (id === 'model') {
-    await models.switchModel(value);
+    if (value !== CUSTOM) {
+      await models.switchModel(value);
+    } else if (!(await yourModel.run())) { // refused: the model in effect stays, and so does the picker
+      const current = document.body.dataset.model ?? yourModel.previousModel;
+      controls.set('model', current);
+      settings.remember('model', current);
+    }
   }
+}
+
+// Model B: the visitor's model is compiled first (a refusal leaves B as it was).
+let modelB = null; // model B in effect
+async function chooseModelB(name) {
+  if (name === CUSTOM && !(await yourModel.compile())) {
+    compare.model = modelB ?? defaultModelB(settings.get('model'));
+    settings.remember('model-b', compare.model);
+    return;
+  }
+  modelB = name;
+  await models.switchModelB(name);
 }
 
 function pickImage(id) {

@@ -66,6 +66,12 @@ export class ModelChoice {
     }
   }
 
+  // The visitor's model, compiled and registered in the worker (your-model.js): its describe_models() entry.
+  adoptCustom(entry) {
+    this.#models.set(entry.name, entry);
+    this.#compare.setModels([...this.#models.values()]);
+  }
+
   // Session a's knob controls for its model, with the knobs the URL (or a preset) chose, clamped to the
   // model's ranges; knobs of other models are dropped from the URL, with a note.
   showKnobs() {

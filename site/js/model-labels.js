@@ -11,11 +11,13 @@ export const MODEL_LABELS = Object.freeze({
   dct: 'Cosine basis (DCT)',
   mlp: 'MLP (ReLU)',
   siren: 'SIREN (sine network)',
+  custom: 'Your model (Python)',
 });
 
-export const MODEL_OPTIONS = MODEL_NAMES.map((name) => [name, MODEL_LABELS[name] ?? name]);
+// the built-in models, then the visitor's own (your-model.js; compiled when chosen)
+export const MODEL_OPTIONS = [...MODEL_NAMES, 'custom'].map((name) => [name, MODEL_LABELS[name] ?? name]);
 
 // Short names for tight spots (the captions in compare mode).
 export const MODEL_SHORT = Object.freeze({
-  onehot: 'one-hot', plane: 'plane', poly: 'polynomial', rff: 'Fourier', dct: 'DCT', mlp: 'MLP', siren: 'SIREN',
+  onehot: 'one-hot', plane: 'plane', poly: 'polynomial', rff: 'Fourier', dct: 'DCT', mlp: 'MLP', siren: 'SIREN', custom: 'yours',
 });

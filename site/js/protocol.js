@@ -67,6 +67,16 @@ export const Request = Object.freeze({
   // {session} -> stats. Jumps to the model's closed-form answer (Session.solve()); a model without one
   //   (the networks) answers with a ValueError and keeps its state.
   SOLVE: 'solve',
+  // {} -> {templates: {features, scratch}}: painting.custom.TEMPLATES, the "Your model" pane's starting code.
+  CODE_TEMPLATES: 'codeTemplates',
+  // {source, filename, session} -> {model}: compiles a visitor's model code (painting.custom), checks it
+  //   with one training step on that session's target, and registers it as the model "custom"; model is
+  //   its describe_models() entry. A problem raises ModelCodeError ("my_model.py, line 3: ...") or
+  //   ValueError and changes nothing: every session, and any earlier "custom" model, stays as it was.
+  COMPILE_CODE: 'compileCode',
+  // {} -> {sessions: {id: {model, text}}}: the parameter file (painting.params JSON) of every session on a
+  //   built-in model, kept by the page before it runs a visitor's code, so that Stop can restore them.
+  SAVE_BUILT_INS: 'saveBuiltIns',
 });
 
 // Page -> worker messages that have no reply and do not wait behind requests.

@@ -15,3 +15,5 @@ export const MODES = Object.freeze(['rgb', '2017']);
 export const DEFAULT_MODEL = 'onehot';
 export const DEFAULT_LEARNING_RATE = 1;
 export const DEFAULT_EPOCHS_PER_FRAME = 100;
+// the wheel build.py puts in dist/py/ (py/pyproject.toml's name and version), for "Run it in Python"
+export const WHEEL_FILE = 'regression_painter-0.1.0-py3-none-any.whl';

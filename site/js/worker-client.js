@@ -23,6 +23,7 @@ export class WorkerClient {
   #onEngine;
   state = LoadState.IDLE;
   failure = null;
+  lastHeard = performance.now(); // when the worker last sent anything (watchdog.js: a slice that never ends)
 
   // onState(state, error?) after each transition; onProgress(stage, fraction, allStages);
   // onEngine(message) for the training engine's events (FRAME, TICK, STOPPED)
@@ -70,6 +71,7 @@ export class WorkerClient {
     if (this.state === LoadState.FAILED) return Promise.reject(this.failure);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
+      if (this.#pending.size === 0) this.lastHeard = performance.now(); // the wait starts now
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage({ ...fields, id, type }, transfer);
     });
@@ -85,7 +87,11 @@ export class WorkerClient {
     this.#rejectAll(new Error('the Python worker was stopped'));
   }
 
+  // how many requests await their reply
+  get outstanding() { return this.#pending.size; }
+
   #receive(msg) {
+    this.lastHeard = performance.now();
     if (msg.type === Event.FRAME || msg.type === Event.TICK || msg.type === Event.STOPPED) {
       if (msg.type === Event.STOPPED && msg.error) msg.error = new WorkerError(msg.error);
       this.#onEngine(msg);

@@ -203,6 +203,66 @@ const handlers = {
     return describe(entry);
   },
 
+  async [Request.CODE_TEMPLATES]() {
+    const py = await loaded();
+    const custom = py.pyodide.pyimport('painting.custom');
+    try {
+      return { templates: toJsObject(custom.TEMPLATES) };
+    } finally {
+      custom.destroy();
+    }
+  },
+
+  // The visitor's code: compiled, checked on a fresh instance (one step on the session's target), and
+  // only then registered, so an error leaves every session and the previous custom model as they were.
+  async [Request.COMPILE_CODE](msg) {
+    const py = await loaded();
+    const custom = py.pyodide.pyimport('painting.custom');
+    const models = py.pyodide.pyimport('painting.models');
+    let cls = null;
+    try {
+      cls = custom.compile_model(msg.source, msg.filename ?? 'my_model.py');
+      const entry = sessions.get(msg.session ?? 'a');
+      if (entry) {
+        const model = cls(entry.target);
+        const shape = entry.target.shape;
+        try {
+          custom.check_model(model, shape);
+        } finally {
+          model.destroy();
+          shape.destroy();
+        }
+      }
+      custom.register_model(cls, 'custom');
+      const described = toJsObject(models.describe_models());
+      return { model: described.find((m) => m.name === 'custom') };
+    } finally {
+      cls?.destroy();
+      custom.destroy();
+      models.destroy();
+    }
+  },
+
+  async [Request.SAVE_BUILT_INS]() {
+    const py = await loaded();
+    const params = py.pyodide.pyimport('painting.params'); // plain json: no Pillow needed
+    try {
+      const saved = {};
+      for (const [id, { session }] of sessions) {
+        if (session.model_name === 'custom') continue;
+        const own = session.get_params();
+        try {
+          saved[id] = { model: session.model_name, text: params.params_to_json(own) };
+        } finally {
+          own.destroy();
+        }
+      }
+      return { sessions: saved };
+    } finally {
+      params.destroy();
+    }
+  },
+
   async [Request.DROP](msg) {
     dropSession(msg.session);
     return {};
