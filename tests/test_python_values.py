@@ -7,8 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from painting.grid import ZOOMS
+from painting.holdout import HOLDOUTS
 from painting.models import MODELS
 from painting.session import MODES
+from painting.views import VIEWS
 
 MODULE = Path(__file__).resolve().parents[1] / "site/js/python-values.js"
 
@@ -28,5 +31,6 @@ def test_the_page_copies_python_values_exactly():
     default = MODELS[page["DEFAULT_MODEL"]]
     assert page["DEFAULT_LEARNING_RATE"] == default.DEFAULT_LEARNING_RATE
     assert page["DEFAULT_EPOCHS_PER_FRAME"] == default.EPOCHS_PER_FRAME
+    assert page["HOLDOUTS"] == list(HOLDOUTS) and page["ZOOMS"] == list(ZOOMS) and page["VIEWS"] == list(VIEWS)
     assert set(page) == {"MODEL_NAMES", "KNOB_NAMES", "MODES", "DEFAULT_MODEL", "DEFAULT_LEARNING_RATE",
-                         "DEFAULT_EPOCHS_PER_FRAME"}, "a new value needs its check here"
+                         "DEFAULT_EPOCHS_PER_FRAME", "HOLDOUTS", "ZOOMS", "VIEWS"}, "a new value needs its check here"

@@ -238,7 +238,7 @@ export class Engine {
     for (const [id, msg] of this.#latest) {
       const pane = this.#sessions.pane(id);
       if (!pane || msg.gen !== pane.gen) continue;
-      pane.draw(msg.pixels);
+      pane.draw(msg.pixels, msg.shown);
       pane.show(msg);
       pane.plot(msg);
       drawn.push(pane);

@@ -15,3 +15,7 @@ export const MODES = Object.freeze(['rgb', '2017']);
 export const DEFAULT_MODEL = 'onehot';
 export const DEFAULT_LEARNING_RATE = 1;
 export const DEFAULT_EPOCHS_PER_FRAME = 100;
+// painting.holdout.HOLDOUTS (shares of pixels hidden), painting.grid.ZOOMS, painting.views.VIEWS
+export const HOLDOUTS = Object.freeze([0, 0.25, 0.5, 0.75, 0.9]);
+export const ZOOMS = Object.freeze([1, 2, 4]);
+export const VIEWS = Object.freeze(['learned', 'error', 'spectrum', 'inside']);
