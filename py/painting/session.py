@@ -99,6 +99,7 @@ class Session:
         self.model = model
         self._cost, self._psnr, self._frame_epoch = cost, None, None  # of the frame last rendered
         self._psnr_hidden, self._frame_model, self._zoomed, self._shown = None, None, None, None
+        self._cost_hidden = None
         self._stale, self._job = True, None  # the model changed since that frame; a frame in progress
         self._clock = 0.0  # seconds spent training since _start (the plateau rule's time axis)
         self._history = []  # [(clock, cost)]: exact costs seen while training
@@ -326,10 +327,12 @@ class Session:
         self._to_rgb(prediction, out=self._rgb)
         seen = self.train_mask
         if seen is None:
-            self._psnr, self._psnr_hidden = psnr(self._rgb, self._target_u8), None
+            self._psnr, self._psnr_hidden, self._cost_hidden = psnr(self._rgb, self._target_u8), None, None
         else:  # (N, 3) gathers: the seen and the hidden pixels scored apart
             self._psnr = psnr(self._rgb[seen], self._target_u8[seen])
             self._psnr_hidden = psnr(self._rgb[~seen], self._target_u8[~seen])
+            residual = prediction[~seen] - self._labels[~seen]  # (M_hidden, C)
+            self._cost_hidden = float(np.sum(np.square(residual, dtype=np.float64)) / (2 * len(residual)))
         self._cost, self._frame_epoch = cost, epoch
         self._frame_model, self._zoomed, self._shown = model, None, None
         self._frame_stale = True
@@ -429,6 +432,7 @@ class Session:
         """stats() without rendering: the live epoch (float) and the last frame's cost, PSNR and epoch
         (None before the first frame). What the page's worker reports between frames."""
         return {"epoch": self.epoch, "cost": self._cost, "psnr": self._psnr, "psnr_hidden": self._psnr_hidden,
+                "cost_hidden": self._cost_hidden,
                 "holdout": self.holdout, "zoom": self._zoom, "view": self._view, "frame_epoch": self._frame_epoch,
                 "learning_rate": self.model.learning_rate, "mode": self.mode, "model": self.model_name,
                 "height": self.height, "width": self.width, "seed": self.seed, "knobs": dict(self.knobs),
@@ -451,6 +455,16 @@ class Session:
     def target_frame(self):
         """(H, W, 4) uint8 RGBA of the target."""
         return self._target_frame
+
+    def holdout_overlay(self):
+        """(H, W, 4) uint8 RGBA to lay over the target: a grey checkerboard (2-pixel squares), half
+        transparent, on the hidden pixels; clear elsewhere (and everywhere without holdout)."""
+        overlay = np.zeros((self.height, self.width, 4), dtype=np.uint8)  # (H, W, 4)
+        if self.train_mask is not None:
+            rows, cols = np.indices((self.height, self.width))  # (H, W) each
+            light = ((rows // 2 + cols // 2) % 2 == 0)[~self.train_mask]  # (M_hidden,)
+            overlay[~self.train_mask] = np.where(light[:, None], (235, 235, 235, 200), (60, 60, 60, 200))
+        return overlay
 
     # --- what the learned canvas shows ---------------------------------------------------------------
     @property
