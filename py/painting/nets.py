@@ -175,15 +175,20 @@ class Network:
         zoom = check_zoom(zoom)
         r0, r1 = check_rows(zoom * self.height, r0, r1)
         w = zoom * self.width
+        scale = float(zoom * max(self.height, self.width))
+        xs = (np.arange(w) + 0.5) / scale  # (zW,) sub-pixel centres across
         out = np.empty(((r1 - r0) * w, self.channels), dtype=self.dtype)  # (P, C)
         step = max(1, CHUNK // w)
         for first in range(r0, r1, step):
             last = min(first + step, r1)
-            rows, cols = np.meshgrid(np.arange(first, last), np.arange(w), indexing="ij")  # (R, zW) each
-            scale = float(zoom * max(self.height, self.width))
-            v = np.stack([(cols.ravel() + 0.5) / scale, (rows.ravel() + 0.5) / scale], axis=1)  # (R*zW, 2)
-            out[(first - r0) * w:(last - r0) * w] = self.forward(self.encode_points(v))[0]
+            ys = (np.arange(first, last) + 0.5) / scale  # (R,)
+            out[(first - r0) * w:(last - r0) * w] = self.forward(self.encode_grid(xs, ys))[0]
         return out.reshape(r1 - r0, w, self.channels)
+
+    def encode_grid(self, xs, ys):
+        """The inputs on the grid of points (xs[j], ys[i]), row-major: (len(ys) * len(xs), D)."""
+        v = np.stack(np.broadcast_arrays(xs[None, :], ys[:, None]), axis=2).reshape(-1, 2)  # (R*W', 2)
+        return self.encode_points(v)
 
     def predict_zoomed(self, zoom):
         """The net at the sub-pixel centres of every pixel: (zoom H, zoom W, C)."""
@@ -333,6 +338,18 @@ class MLPModel(Network):
             return super().encode_points(v)
         angles = 2.0 * np.pi * (v @ self.frequencies.T)  # (P, m)
         return np.concatenate([np.sin(angles), np.cos(angles)], axis=1).astype(self.dtype)  # (P, 2m)
+
+    def encode_grid(self, xs, ys):
+        """As encode(): sines and cosines tabulated per column and per row, then combined (no sin/cos per
+        point), for zoomed predictions."""
+        if self.frequencies is None:
+            return super().encode_grid(xs, ys)
+        a = 2.0 * np.pi * np.outer(xs, self.frequencies[:, 0])  # (W', m)
+        b = 2.0 * np.pi * np.outer(ys, self.frequencies[:, 1])  # (R, m)
+        sa, ca, sb, cb = (np.asarray(t, dtype=self.dtype) for t in (np.sin(a), np.cos(a), np.sin(b), np.cos(b)))
+        out = np.concatenate([sa, ca], axis=1)[None] * np.concatenate([cb, cb], axis=1)[:, None]  # (R, W', 2m)
+        out += np.concatenate([ca, sa], axis=1)[None] * np.concatenate([sb, -sb], axis=1)[:, None]
+        return out.reshape(-1, out.shape[2])  # (R*W', 2m): [sin(a + b), cos(a + b)]
 
     def activation(self, z):
         positive = z > 0  # (B, width) bool
