@@ -295,6 +295,16 @@ class PlaneModel(LinearFeatureModel):
         """[1, x, y] at points v (P, 2): (P, 3)."""
         return np.concatenate([np.ones((len(v), 1)), v], axis=1).astype(self.dtype)  # (P, 3)
 
+    def predict_zoomed(self, zoom):
+        """w_0 + w_1 x + w_2 y at the sub-pixel centres, by broadcasting a column and a row: (zH, zW, C)."""
+        zoom = check_zoom(zoom)
+        scale = float(zoom * max(self.height, self.width))
+        xs = ((np.arange(zoom * self.width) + 0.5) / scale).astype(self.dtype)  # (zW,)
+        ys = ((np.arange(zoom * self.height) + 0.5) / scale).astype(self.dtype)  # (zH,)
+        w0, w1, w2 = self.weights  # (C,) each
+        across = w0 + xs[:, None] * w1  # (zW, C)
+        return (across[None] + (ys[:, None] * w2[None])[:, None]).astype(self.dtype)  # (zH, zW, C)
+
 
 def legendre_columns(s, degree):
     """Orthonormal Legendre polynomials sqrt(2n+1) P_n(s), n = 0..degree: (N,) -> (N, degree+1).
