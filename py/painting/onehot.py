@@ -71,6 +71,7 @@ class OneHotImageModel:
     EPOCHS_PER_FRAME = 100  # the page's suggestion: the 64 x 64 photo paints over ~3 s, slow enough to watch
     KNOBS = {"init_noise": Knob(0.0, 0.0, 1.0, label="initial weights uniform in [0, x)")}
     EXPLODES_ON_INF = True  # float32 state overflows long before JS doubles would give NaN
+    ZOOM_IS_BLOCKS = True  # predict_zoomed repeats pixels: a session may repeat its displayed bytes instead
 
     def __init__(self, target, learning_rate=None, seed=0, init_noise=0.0, *, train_mask=None,
                  dtype=np.float32):

@@ -526,6 +526,9 @@ class Session:
                 return self._rgb, "learned", {"note": str(error)}, 1
         if zoom == 1:
             return self._rgb, "learned", {}, 1
+        if getattr(self._frame_model, "ZOOM_IS_BLOCKS", False):  # onehot: repeat the displayed bytes
+            rgb = np.repeat(np.repeat(self._rgb, zoom, axis=0), zoom, axis=1)  # (zH, zW, 3)
+            return rgb, "learned", {"blocks": True}, zoom
         if self._zoomed is not None and self._zoomed[0] == zoom:
             zoomed = self._zoomed[1]
         elif callable(getattr(self._frame_model, "predict_zoomed", None)) and self.renders_quickly:
@@ -540,6 +543,7 @@ class Session:
         from .images import png_bytes
         saved = self._view, self._zoom, self._shown, self._zoomed
         try:
+            self.learned_rgb()  # a frame (and the model it shows) to zoom
             self._view, self._zoom, self._shown = "learned", check_zoom(zoom), None
             if not self.renders_quickly and callable(getattr(self.model, "predict_zoomed", None)):
                 self._zoomed = (self._zoom, self._frame_model.predict_zoomed(self._zoom))
