@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Page benchmark in headless Chromium: load times against a bare Pyodide boot, and frame times.
 
-    python3 bench/bench_page.py [--runs 3] [--frames 120] [--chromium /usr/bin/chromium]
+    python3 bench/bench_page.py [--runs 3] [--frames 120] [--chromium /usr/bin/chromium] [--views-only]
 
 Builds the site into a temporary directory (build.py --out), adds a bare page there (bare.html +
 bare.js + bare-worker.js: a module worker that only boots Pyodide with numpy, nothing else), serves it
@@ -16,7 +16,10 @@ Printed (milliseconds from navigation start, median of the runs):
 Frame time = PULL sent -> frame drawn (the worker finishes its slice, renders the frame, copies and
 transfers it; the page waits for an animation frame, putImageData, readout, chart), from the page's
 `painter:frame` events, averaged over --frames frames, at 256^2 and 512^2. Training goes on meanwhile.
-Targets: UI visible <= 300 ms; first frame <= 1.3 x bare boot; 512^2 frame <= 16.7 ms. No asserts.
+Views: the same frame time at 256^2 (onehot, 1 epoch per frame) with each #view and with #zoom 4, and
+what each adds to the learned view's frame (goal: no more than that frame itself costs). --views-only
+prints only that table. Targets: UI visible <= 300 ms; first frame <= 1.3 x bare boot; 512^2 frame <=
+16.7 ms. No asserts.
 """
 from __future__ import annotations
 
@@ -121,10 +124,14 @@ def load_bare(browser, url: str) -> float:
     return ready
 
 
-def frame_times(browser, url: str, size: int, epochs: int, frames: int) -> dict:
+VIEWS = {"learned": "", "error": "view=error", "spectrum": "view=spectrum", "inside": "view=inside",
+         "zoom 4": "zoom=4"}
+
+
+def frame_times(browser, url: str, size: int, epochs: int, frames: int, hash_: str = "") -> dict:
     ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
     page = ctx.new_page()
-    page.goto(url)
+    page.goto(url + (f"#{hash_}" if hash_ else ""))
     wait_js(page, "() => document.body.dataset.status === 'ready'")
     page.select_option("#size", str(size))
     wait_js(page, "s => document.body.dataset.status === 'ready' && document.getElementById('learned').width === s",
@@ -158,6 +165,7 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--frames", type=int, default=120)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--views-only", action="store_true", help="only the views table")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -171,14 +179,26 @@ def main() -> int:
         httpd, url = serve(out)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            pages, bares = [], []
-            for _ in range(args.runs):
-                pages.append(load_page(browser, url))
-                bares.append(load_bare(browser, url + "bare.html"))
-            frames = {(size, epochs): frame_times(browser, url, size, epochs, args.frames)
-                      for size in (256, 512) for epochs in (1, 1000)}
+            pages, bares, frames = [], [], {}
+            if not args.views_only:
+                for _ in range(args.runs):
+                    pages.append(load_page(browser, url))
+                    bares.append(load_bare(browser, url + "bare.html"))
+                frames = {(size, epochs): frame_times(browser, url, size, epochs, args.frames)
+                          for size in (256, 512) for epochs in (1, 1000)}
+            views = {name: frame_times(browser, url, 256, 1, args.frames, hash_) for name, hash_ in VIEWS.items()}
             browser.close()
         httpd.shutdown()
+
+    print(f"Views at 256² (onehot, 1 epoch per frame, mean over {args.frames} frames; extra = frame - learned's)")
+    print(f"  {'view':<10} {'frame':>8} {'p95':>8} {'train':>8} {'draw':>8} {'extra':>8}")
+    base = views["learned"]["frame"]
+    for name, r in views.items():
+        print(f"  {name:<10} {r['frame']:8.2f} {r['p95']:8.2f} {r['train']:8.2f} {r['draw']:8.2f} "
+              f"{r['frame'] - base:8.2f}")
+    print(f"  goal: extra <= the learned frame ({base:.2f} ms)")
+    if args.views_only:
+        return 0
 
     def med(key):
         values = [r[key] for r in pages if r[key] is not None]

@@ -232,3 +232,28 @@ def test_pip_install_gives_the_console_command(tmp_path):
     assert epochs == 40 and reported > 18.0  # measured 19.0 dB
     help_text = subprocess.run([str(command), "--help"], capture_output=True, text=True, timeout=60).stdout
     assert help_text.startswith("usage: regression-painter ") and "--model-file" in help_text
+
+
+def test_holdout_adds_psnr_hidden_and_zoom_enlarges_the_png(picture, tmp_path):
+    out = tmp_path / "zoomed.png"
+    p = run(picture, "--size", 30, "--model", "rff", "--sigma", 4, "--holdout", 0.5, "--frames", 2,
+            "--out", out, "--zoom", 2)
+    assert p.returncode == 0, p.stderr
+    last = p.stdout.strip().splitlines()[-1]
+    m = re.match(r"^epochs=(\d+) cost=(\S+) psnr=(\S+) psnr_hidden=(\d+\.\d{4}) seconds=(\S+)$", last)
+    assert m, last
+    assert 0 < float(m[4]) < 100
+    assert np.asarray(Image.open(out)).shape[:2] == (40, 60)
+    plain = run(picture, "--size", 30, "--frames", 1, "--holdout", 0)
+    assert LAST_LINE.match(plain.stdout.strip().splitlines()[-1])  # no psnr_hidden without hidden pixels
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--holdout", "1"], "error: --holdout must be a fraction with 0 <= FRACTION < 1, got 1"),
+    (["--holdout", "-0.25"], "error: --holdout must be a fraction with 0 <= FRACTION < 1, got -0.25"),
+    (["--holdout", "half"], "error: argument --holdout: invalid float value"),
+    (["--zoom", "16"], "error: --zoom must be from 1 to 8, got 16"),
+])
+def test_bad_holdout_and_zoom_are_refused(picture, args, message):
+    p = run(picture, "--frames", 1, *args)
+    assert p.returncode == 1 and p.stderr.strip().splitlines()[-1].startswith(message), p.stderr

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from painting.grid import ZOOMS
+from painting.holdout import HOLDOUTS
 from painting.models import MODELS
 from painting.session import MODES
+from painting.views import VIEWS
 
 MODULE = Path(__file__).resolve().parents[1] / "site/js/python-values.js"
 
@@ -31,5 +34,7 @@ def test_the_page_copies_python_values_exactly():
     assert page["DEFAULT_EPOCHS_PER_FRAME"] == default.EPOCHS_PER_FRAME
     project = tomllib.loads((MODULE.parents[2] / "py/pyproject.toml").read_text())["project"]
     assert page["WHEEL_FILE"] == f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
+    assert page["HOLDOUTS"] == list(HOLDOUTS) and page["ZOOMS"] == list(ZOOMS) and page["VIEWS"] == list(VIEWS)
     assert set(page) == {"MODEL_NAMES", "KNOB_NAMES", "MODES", "DEFAULT_MODEL", "DEFAULT_LEARNING_RATE",
-                         "DEFAULT_EPOCHS_PER_FRAME", "WHEEL_FILE"}, "a new value needs its check here"
+                         "DEFAULT_EPOCHS_PER_FRAME", "WHEEL_FILE", "HOLDOUTS", "ZOOMS", "VIEWS"}, \
+        "a new value needs its check here"

@@ -1,9 +1,13 @@
 """python -m painting IMAGE [--size 64] [--mode rgb|2017] [--model onehot] [--lr LR]
 [--epochs-per-frame N] [--frames N] [--out learned.png] [--scale N] [--gif timelapse.gif]
-[--save-params FILE.json] [--load-params FILE.json] [--model-file my_model.py] [--<knob> VALUE ...]
+[--save-params FILE.json] [--load-params FILE.json] [--model-file my_model.py] [--holdout FRACTION]
+[--zoom N] [--<knob> VALUE ...]
 
 Paints IMAGE with a model, shows a progress bar on stderr and prints, as the last line on stdout,
 `epochs=<int> cost=<float> psnr=<float> seconds=<float>`. Errors: one line on stderr, exit status 1.
+--holdout FRACTION hides that share of the pixels from training (holdout.holdout_mask, from --seed); the
+cost and psnr are then the seen pixels', and the last line gains `psnr_hidden=<float>` after `psnr=`.
+--zoom N writes --out at N times the size, the model asked at the sub-pixel centres (one-hot: blocks).
 With --load-params the painting continues from saved parameters: model, mode, size, knobs and seed come
 from the file (an explicit --model/--mode/--size must agree with it; --lr overrides its rate).
 With --model-file the model is your own code (painting.custom), registered as model "custom" before the
@@ -14,6 +18,7 @@ import os
 import sys
 import time
 
+from .grid import MAX_ZOOM
 from .images import MAX_SCALE, ImageError, load_image
 from .linreg import CostExplodedError
 from .metrics import to_uint8
@@ -76,6 +81,10 @@ def build_parser():
     p.add_argument("--gif-ms", type=int, default=80, help="milliseconds per GIF frame")
     p.add_argument("--save-params", default=None, metavar="FILE.json", help="write the learned parameters")
     p.add_argument("--load-params", default=None, metavar="FILE.json", help="start from saved parameters")
+    p.add_argument("--holdout", type=float, default=0.0, metavar="FRACTION",
+                   help="hide this share of the pixels from training, 0 <= FRACTION < 1 (default 0)")
+    p.add_argument("--zoom", type=int, default=1, help=f"--out at N x the size, 1..{MAX_ZOOM}: the model "
+                   "between pixels (one-hot repeats its pixels)")
     p.add_argument("--model-file", default=None, metavar="my_model.py",  # read first: _register_model_file
                    help="your own model: def features(x, y) or a class with step() and predict()")
     for name, models in _knob_table().items():
@@ -144,6 +153,12 @@ def run(argv=None):
             raise _UsageError(f"--{name.replace('_', '-')} must be at least 1")
     if args.scale > MAX_SCALE:
         raise _UsageError(f"--scale must be at most {MAX_SCALE}")
+    if not 0.0 <= args.holdout < 1.0:
+        raise _UsageError(f"--holdout must be a fraction with 0 <= FRACTION < 1, got {args.holdout:g}")
+    if not 1 <= args.zoom <= MAX_ZOOM:
+        raise _UsageError(f"--zoom must be from 1 to {MAX_ZOOM}, got {args.zoom}")
+    if args.zoom > 1 and args.scale > 1:
+        raise _UsageError("--zoom and --scale both enlarge --out; give one")
     saved = _read_params(args.load_params) if args.load_params else None
     if args.model_file and custom is None:
         raise _UsageError("write --model-file in full")  # an abbreviation the first pass did not read
@@ -171,7 +186,7 @@ def run(argv=None):
         if custom is not None:
             _check_model_file(custom, rgb, args.mode or "rgb")
         session = Session(rgb, model=model, mode=args.mode or "rgb", learning_rate=args.lr, seed=args.seed,
-                          timelapse=120 if args.gif else 0, **knobs)
+                          timelapse=120 if args.gif else 0, holdout=args.holdout, **knobs)
     else:
         size = args.size
         if size is None and isinstance(saved.get("height"), int) and isinstance(saved.get("width"), int):
@@ -184,7 +199,7 @@ def run(argv=None):
                 given = getattr(args, flag)
                 if given is not None and given != saved.get(flag):
                     raise ValueError(f"these parameters are for {flag} {saved.get(flag)!r}, --{flag} says {given!r}")
-            session = Session.from_params(rgb, saved, timelapse=120 if args.gif else 0)
+            session = Session.from_params(rgb, saved, timelapse=120 if args.gif else 0, holdout=args.holdout)
         except ValueError as e:
             raise _UsageError(f"{args.load_params}: {e}") from None
         if args.lr is not None:
@@ -198,14 +213,16 @@ def run(argv=None):
             sys.stderr.flush()
     sys.stderr.write("\n")
     if args.out:
-        _write(args.out, session.png_bytes(scale=args.scale))
+        png = session.zoomed_png_bytes(args.zoom) if args.zoom > 1 else session.png_bytes(scale=args.scale)
+        _write(args.out, png)
     if args.gif:
         _write(args.gif, session.timelapse_gif(scale=args.scale, duration_ms=args.gif_ms))
     if args.save_params:
         _write(args.save_params, params_to_json(session.get_params()).encode("utf-8"))
     s = session.stats()
     seconds = time.perf_counter() - start
-    print(f"epochs={s['epoch']} cost={s['cost']:.6g} psnr={s['psnr']:.4f} seconds={seconds:.3f}")
+    hidden = f" psnr_hidden={s['psnr_hidden']:.4f}" if s["psnr_hidden"] is not None else ""
+    print(f"epochs={s['epoch']} cost={s['cost']:.6g} psnr={s['psnr']:.4f}{hidden} seconds={seconds:.3f}")
     return 0
 
 

@@ -23,6 +23,8 @@ measured in units of the classic 1/L step: GD is stable for every feature map an
 solve(ridge) jumps to the closed form W = (Phi^T Phi + ridge*I)^-1 Phi^T Y.
 
 Inputs: pixel centres, x = (col + 0.5)/S, y = (row + 0.5)/S with S = max(H, W) (keeps the aspect).
+predict_zoomed(z) asks the learned function about the centres of the z x z sub-pixels of every pixel,
+x = (c' + 0.5)/(zS) for c' < zW: a (zH, zW, C) image that is genuinely finer (z = 1: predict()).
 A `train_mask` (H, W) bool restricts training and cost() to some pixels; predict() is always the
 full image, so the caller can score the held-out rest.
 
@@ -33,8 +35,8 @@ never builds Phi. Every array but the weights is a read-only constant (grid.froz
 
 import numpy as np
 
-from .grid import (check_array, check_model_header, check_rows, frozen, params_header, pixel_coordinates,
-                   start_model)
+from .grid import (check_array, check_model_header, check_rows, check_zoom, frozen, params_header,
+                   pixel_coordinates, start_model)
 from .knobs import Knob
 from .solvers import BatchSchedule, check_count
 
@@ -222,6 +224,23 @@ class LinearFeatureModel:
         r0, r1 = check_rows(self.height, r0, r1)
         return self.predict()[r0:r1]
 
+    def predict_zoomed(self, zoom):
+        """The learned function at the sub-pixel centres: (zoom H, zoom W, C); zoom 1 is predict().
+        The default evaluates phi at those points (zoom_features), a few thousand rows at a time."""
+        zoom = check_zoom(zoom)
+        h, w = zoom * self.height, zoom * self.width
+        v = pixel_coordinates(self.height, self.width, np.float64, zoom)  # (zH*zW, 2)
+        out = np.empty((h * w, self.channels), dtype=self.dtype)  # (P, C)
+        step = max(1, 16384 // w) * w  # whole rows, ~16k points per block
+        for start in range(0, h * w, step):
+            out[start:start + step] = self.zoom_features(v[start:start + step]) @ self.weights
+        return out.reshape(h, w, self.channels)
+
+    def zoom_features(self, v):
+        """phi at points v (P, 2) (pixel_coordinates' units): (P, F). Subclasses whose features are a
+        formula of (x, y) define it."""
+        raise NotImplementedError(f"the {self.NAME} model cannot be evaluated between pixels")
+
     def cost(self):
         residual = self._residual()  # (M, C), zero off the mask
         return float(np.sum(np.square(residual, dtype=np.float64)) / (2 * self.num_train))
@@ -270,9 +289,21 @@ class PlaneModel(LinearFeatureModel):
     DEFAULT_LEARNING_RATE = 1.0
 
     def build(self):
-        v = pixel_coordinates(self.height, self.width, self.dtype)  # (M, 2)
-        ones = np.ones((self.num_pixels, 1), dtype=self.dtype)  # (M, 1)
-        self._finish_dense(np.concatenate([ones, v], axis=1))  # (M, 3)
+        self._finish_dense(self.zoom_features(pixel_coordinates(self.height, self.width, self.dtype)))  # (M, 3)
+
+    def zoom_features(self, v):
+        """[1, x, y] at points v (P, 2): (P, 3)."""
+        return np.concatenate([np.ones((len(v), 1)), v], axis=1).astype(self.dtype)  # (P, 3)
+
+    def predict_zoomed(self, zoom):
+        """w_0 + w_1 x + w_2 y at the sub-pixel centres, by broadcasting a column and a row: (zH, zW, C)."""
+        zoom = check_zoom(zoom)
+        scale = float(zoom * max(self.height, self.width))
+        xs = ((np.arange(zoom * self.width) + 0.5) / scale).astype(self.dtype)  # (zW,)
+        ys = ((np.arange(zoom * self.height) + 0.5) / scale).astype(self.dtype)  # (zH,)
+        w0, w1, w2 = self.weights  # (C,) each
+        across = w0 + xs[:, None] * w1  # (zW, C)
+        return (across[None] + (ys[:, None] * w2[None])[:, None]).astype(self.dtype)  # (zH, zW, C)
 
 
 def legendre_columns(s, degree):
@@ -314,6 +345,21 @@ class PolynomialModel(LinearFeatureModel):
                           for i in [total - j]]  # x^i y^j, by total degree
         columns = [(py[:, j][:, None] * px[:, i][None, :]).ravel() for i, j in self.exponents]
         self._finish_dense(np.stack(columns, axis=1))  # (M, F)
+
+    def predict_zoomed(self, zoom):
+        """Separable at the sub-pixel centres: h = P_y G P_x^T per channel, G[j, i] = w of x^i y^j."""
+        zoom = check_zoom(zoom)
+        h, w, d = zoom * self.height, zoom * self.width, self.knobs["degree"]
+        sx = 2.0 * (np.arange(w) + 0.5) / w - 1.0  # (zW,) the same [-1, 1] map on the finer grid
+        sy = 2.0 * (np.arange(h) + 0.5) / h - 1.0  # (zH,)
+        px, py = legendre_columns(sx, d), legendre_columns(sy, d)  # (zW, d+1), (zH, d+1)
+        grid = np.zeros((d + 1, d + 1, self.channels))  # (d+1 in y, d+1 in x, C)
+        for f, (i, j) in enumerate(self.exponents):
+            grid[j, i] = self.weights[f]
+        t = (py @ grid.reshape(d + 1, -1)).reshape(h, d + 1, self.channels)  # (zH, d+1, C)
+        t = np.ascontiguousarray(t.transpose(0, 2, 1))  # (zH, C, d+1)
+        out = t @ np.ascontiguousarray(px.T)  # (zH, C, zW)
+        return np.ascontiguousarray(out.transpose(0, 2, 1)).astype(self.dtype)  # (zH, zW, C)
 
 
 class FourierFeatureModel(LinearFeatureModel):
@@ -410,14 +456,30 @@ class FourierFeatureModel(LinearFeatureModel):
 
     def forward(self, weights):
         """Phi W by one inverse rFFT per channel: (F, C) -> (M, C), in the weights' precision."""
-        h, w, c, p = self.height, self.width, weights.shape[1], self.num_pairs
-        twist = self._twist[weights.dtype][1]  # (m', 1)
+        return self._synthesize(weights, self.height, self.width, self._twist[weights.dtype][1], self._slot)
+
+    def _synthesize(self, weights, h, w, twist, slot):
+        """sum_j of the columns times W on an h x w grid of points by one inverse rFFT: (F, C) -> (hw, C)."""
+        c, p = weights.shape[1], self.num_pairs
         sines, cosines = weights[1:1 + p], weights[1 + p:]  # (m', C) each
-        spectrum = np.zeros((c, h * (w // 2 + 1)), dtype=twist.dtype)  # (C, H*(W//2+1))
-        spectrum[:, self._slot] = ((cosines - 1j * sines) * twist).T  # (C, m')
+        spectrum = np.zeros((c, h * (w // 2 + 1)), dtype=twist.dtype)  # (C, h*(w//2+1))
+        spectrum[:, slot] = ((cosines - 1j * sines) * twist).T  # (C, m')
         spectrum[:, 0] = (h * w * self._root0) * weights[0]  # the constant column
-        image = np.fft.irfft2(spectrum.reshape(c, h, w // 2 + 1), s=(h, w))  # (C, H, W)
-        return np.ascontiguousarray(image.reshape(c, self.num_pixels).T)  # (M, C)
+        image = np.fft.irfft2(spectrum.reshape(c, h, w // 2 + 1), s=(h, w))  # (C, h, w)
+        return np.ascontiguousarray(image.reshape(c, h * w).T)  # (hw, C)
+
+    def predict_zoomed(self, zoom):
+        """The same sinusoids at the sub-pixel centres: the integer frequencies k are a zH x zW grid's
+        too, with the half-sub-pixel phase pi (kx / zW + ky / zH); one inverse rFFT. (zH, zW, C)."""
+        zoom = check_zoom(zoom)
+        h, w = zoom * self.height, zoom * self.width
+        kx, ky = self.grid[1:, 0], self.grid[1:, 1]  # (m',) each
+        root = np.sqrt(self.counts[1:].astype(np.float64))  # (m',)
+        twist = root * np.exp(1j * np.pi * (kx / w + ky / h)) * (h * w * np.where(kx == 0, 1.0, 0.5))
+        twist = twist[:, None].astype(np.complex64 if self.dtype == np.float32 else np.complex128)  # (m', 1)
+        slot = (ky % h) * (w // 2 + 1) + kx  # (m',)
+        out = self._synthesize(self.weights, h, w, twist, slot)  # (zH*zW, C)
+        return out.astype(self.dtype).reshape(h, w, self.channels)
 
     def backward(self, residual):
         """Phi^T R by one rFFT per channel: (M, C) -> (F, C)."""
@@ -611,12 +673,24 @@ class CosineBasisModel(LinearFeatureModel):
         self.num_features = self.k_y * self.k_x
 
     def forward(self, weights):
-        c = weights.shape[1]
-        w = weights.reshape(self.k_y, self.k_x * c)  # (ky, kx*C)
-        t = (self.basis_y @ w).reshape(self.height, self.k_x, c)  # (H, kx, C)
-        t = np.ascontiguousarray(t.transpose(0, 2, 1))  # (H, C, kx)
-        out = t @ self.basis_x_t  # (H, C, W)
-        return out.transpose(0, 2, 1).reshape(self.num_pixels, c)  # (M, C)
+        return self._synthesize(weights, self.basis_y, self.basis_x_t)  # (M, C)
+
+    def _synthesize(self, weights, basis_y, basis_x_t):
+        """A_y W A_x^T per channel on the rows of basis_y (h, ky) and columns of basis_x_t (kx, w): (hw, C)."""
+        c, h, w = weights.shape[1], basis_y.shape[0], basis_x_t.shape[1]
+        t = (basis_y @ weights.reshape(self.k_y, self.k_x * c)).reshape(h, self.k_x, c)  # (h, kx, C)
+        t = np.ascontiguousarray(t.transpose(0, 2, 1))  # (h, C, kx)
+        out = t @ basis_x_t  # (h, C, w)
+        return out.transpose(0, 2, 1).reshape(h * w, c)  # (hw, C)
+
+    def predict_zoomed(self, zoom):
+        """The cosines at the sub-pixel centres: a_u at (2i' + 1) / z is the DCT-II basis on z n samples,
+        so the same weights on cosine_columns(zH, ky) and cosine_columns(zW, kx). (zH, zW, C)."""
+        zoom = check_zoom(zoom)
+        h, w = zoom * self.height, zoom * self.width
+        basis_y = cosine_columns(h, self.k_y, self.dtype)  # (zH, ky)
+        basis_x_t = np.ascontiguousarray(cosine_columns(w, self.k_x, self.dtype).T)  # (kx, zW)
+        return self._synthesize(self.weights, basis_y, basis_x_t).reshape(h, w, self.channels)
 
     def backward(self, residual):
         c = residual.shape[1]

@@ -21,13 +21,27 @@ def check_rows(height, r0, r1):
     return int(r0), int(r1)
 
 
-def pixel_coordinates(height, width, dtype=np.float32):
-    """(H*W, 2) pixel centres (x, y) in [0, 1]^2 scaled by the longest side, row-major order."""
+def pixel_coordinates(height, width, dtype=np.float32, zoom=1):
+    """(H*W, 2) pixel centres (x, y) in [0, 1]^2 scaled by the longest side, row-major order.
+    zoom z: the (zH*zW, 2) centres of the z x z sub-pixels of each pixel (z = 1: the pixel centres)."""
+    zoom = check_zoom(zoom)
+    height, width = height * zoom, width * zoom
     scale = float(max(height, width))
     ys, xs = np.meshgrid(np.arange(height, dtype=np.float64), np.arange(width, dtype=np.float64),
-                         indexing="ij")  # (H, W) each
+                         indexing="ij")  # (zH, zW) each
     v = np.stack([(xs.ravel() + 0.5) / scale, (ys.ravel() + 0.5) / scale], axis=1)  # (M, 2)
     return v.astype(dtype)
+
+
+ZOOMS = (1, 2, 4)  # the page's zoom factors; any integer 1..MAX_ZOOM works here
+MAX_ZOOM = 8
+
+
+def check_zoom(zoom):
+    """zoom as an int in 1..MAX_ZOOM (how many sub-pixels per pixel side); ValueError otherwise."""
+    if isinstance(zoom, bool) or not isinstance(zoom, (int, np.integer)) or not 1 <= zoom <= MAX_ZOOM:
+        raise ValueError(f"zoom must be an integer from 1 to {MAX_ZOOM}, got {zoom!r}")
+    return int(zoom)
 
 
 def _as_target(target):

@@ -8,8 +8,9 @@ MODELS = {"onehot": OneHotImageModel, "plane": PlaneModel, "poly": PolynomialMod
           "rff": FourierFeatureModel, "dct": CosineBasisModel, "mlp": MLPModel, "siren": SirenModel}
 
 
-def make_model(name, target, learning_rate=None, seed=0, **knobs):
-    """Build MODELS[name](target, ...) with knobs validated and clamped to their ranges."""
+def make_model(name, target, learning_rate=None, seed=0, train_mask=None, **knobs):
+    """Build MODELS[name](target, ...) with knobs validated and clamped to their ranges; train_mask
+    (H, W) bool, if given, is the pixels it may learn from (a model without that option is refused)."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
     cls = MODELS[name]
@@ -21,7 +22,20 @@ def make_model(name, target, learning_rate=None, seed=0, **knobs):
     values = {k: table[k].clamp(v, k) for k, v in knobs.items() if v is not None}
     if learning_rate is not None:
         learning_rate = check_learning_rate(learning_rate)
-    return cls(target, learning_rate=learning_rate, seed=seed, **values)
+    if train_mask is None:
+        return cls(target, learning_rate=learning_rate, seed=seed, **values)
+    if not accepts_train_mask(cls):
+        raise ValueError(f"the {name} model cannot hide pixels (it takes no train_mask); use holdout 0")
+    return cls(target, learning_rate=learning_rate, seed=seed, train_mask=train_mask, **values)
+
+
+def accepts_train_mask(cls):
+    """True if cls(target, ..., train_mask=...) is part of its signature."""
+    import inspect
+    try:
+        return "train_mask" in inspect.signature(cls).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def describe_models():

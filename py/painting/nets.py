@@ -35,8 +35,8 @@ The Adam moments are not part of get_params(): set_params() restarts the optimis
 
 import numpy as np
 
-from .grid import (check_array, check_model_header, check_rows, frozen, params_header, pixel_coordinates,
-                   start_model)
+from .grid import (check_array, check_model_header, check_rows, check_zoom, frozen, params_header,
+                   pixel_coordinates, start_model)
 from .knobs import Knob
 from .solvers import Adam, BatchSchedule, check_count
 
@@ -77,6 +77,10 @@ class Network:
     def encode(self, index):
         """The network's inputs for pixels `index` (an index array or a slice): (B, D)."""
         return self.coordinates[index].astype(self.dtype)  # (B, 2)
+
+    def encode_points(self, v):
+        """The inputs at any points v (P, 2) in pixel_coordinates' units (zoomed predictions): (P, D)."""
+        return (2.0 * v - 1.0).astype(self.dtype)  # (P, 2)
 
     def activation(self, z):
         """act(z) and what backward needs to form act'(z): (B, width) -> (B, width), saved."""
@@ -166,6 +170,38 @@ class Network:
         for first in range(r0, r1, step):
             last = min(first + step, r1)
             out[(first - r0) * w:(last - r0) * w] = self.forward(self.encode(slice(first * w, last * w)))[0]
+        return out
+
+    def predict_zoomed_rows(self, zoom, r0, r1):
+        """Rows r0..r1-1 of the (zoom H, zoom W, C) image of the net at the sub-pixel centres."""
+        zoom = check_zoom(zoom)
+        r0, r1 = check_rows(zoom * self.height, r0, r1)
+        w = zoom * self.width
+        scale = float(zoom * max(self.height, self.width))
+        xs = (np.arange(w) + 0.5) / scale  # (zW,) sub-pixel centres across
+        out = np.empty(((r1 - r0) * w, self.channels), dtype=self.dtype)  # (P, C)
+        step = max(1, CHUNK // w)
+        for first in range(r0, r1, step):
+            last = min(first + step, r1)
+            ys = (np.arange(first, last) + 0.5) / scale  # (R,)
+            out[(first - r0) * w:(last - r0) * w] = self.forward(self.encode_grid(xs, ys))[0]
+        return out.reshape(r1 - r0, w, self.channels)
+
+    def encode_grid(self, xs, ys):
+        """The inputs on the grid of points (xs[j], ys[i]), row-major: (len(ys) * len(xs), D)."""
+        v = np.stack(np.broadcast_arrays(xs[None, :], ys[:, None]), axis=2).reshape(-1, 2)  # (R*W', 2)
+        return self.encode_points(v)
+
+    def predict_zoomed(self, zoom):
+        """The net at the sub-pixel centres of every pixel: (zoom H, zoom W, C)."""
+        return self.predict_zoomed_rows(zoom, 0, check_zoom(zoom) * self.height)
+
+    def hidden_activations(self, v):
+        """[a_1, ..., a_depth] at points v (P, 2): each (P, width), for pictures of the neurons."""
+        a, out = self.encode_points(v), []
+        for weight, bias in self.layers[:-1]:
+            a = self.activation(a @ weight + bias)[0]  # (P, width)
+            out.append(a)
         return out
 
     def predict(self):
@@ -297,6 +333,25 @@ class MLPModel(Network):
         second *= self._rows[1][row]
         out += second
         return out
+
+    def encode_points(self, v):
+        """[sin(2 pi B v), cos(2 pi B v)] at points v (P, 2), or u = 2v - 1 without Fourier features."""
+        if self.frequencies is None:
+            return super().encode_points(v)
+        angles = 2.0 * np.pi * (v @ self.frequencies.T)  # (P, m)
+        return np.concatenate([np.sin(angles), np.cos(angles)], axis=1).astype(self.dtype)  # (P, 2m)
+
+    def encode_grid(self, xs, ys):
+        """As encode(): sines and cosines tabulated per column and per row, then combined (no sin/cos per
+        point), for zoomed predictions."""
+        if self.frequencies is None:
+            return super().encode_grid(xs, ys)
+        a = 2.0 * np.pi * np.outer(xs, self.frequencies[:, 0])  # (W', m)
+        b = 2.0 * np.pi * np.outer(ys, self.frequencies[:, 1])  # (R, m)
+        sa, ca, sb, cb = (np.asarray(t, dtype=self.dtype) for t in (np.sin(a), np.cos(a), np.sin(b), np.cos(b)))
+        out = np.concatenate([sa, ca], axis=1)[None] * np.concatenate([cb, cb], axis=1)[:, None]  # (R, W', 2m)
+        out += np.concatenate([ca, sa], axis=1)[None] * np.concatenate([sb, -sb], axis=1)[:, None]
+        return out.reshape(-1, out.shape[2])  # (R*W', 2m): [sin(a + b), cos(a + b)]
 
     def activation(self, z):
         positive = z > 0  # (B, width) bool

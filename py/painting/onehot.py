@@ -20,12 +20,17 @@ State: the residual as scale * q (q float32 (H, W, C), scale a float64 number) s
 `a` happens in float64 on the scalar and an epoch is one in-place pass over q; bias and S in float64.
 The weights are derived: w = y + r - b. The labels y are read-only (snapshots share them); the state
 that training changes is TRAINING_STATE.
+
+With a train_mask (H, W) bool only the M_s seen pixels are training rows: M becomes M_s above, S sums
+the seen residuals, and a hidden pixel's weight never moves, so its prediction is its initial weight
+plus the bias (it is never told anything about itself). The hidden labels are not even kept (zeroed in
+the model's copy); hidden entries of q are never read.
 """
 import math
 
 import numpy as np
 
-from .grid import check_rows
+from .grid import check_rows, frozen
 from .knobs import Knob
 from .linreg import TrainConfig, run_training
 
@@ -66,14 +71,25 @@ class OneHotImageModel:
     EPOCHS_PER_FRAME = 100  # the page's suggestion: the 64 x 64 photo paints over ~3 s, slow enough to watch
     KNOBS = {"init_noise": Knob(0.0, 0.0, 1.0, label="initial weights uniform in [0, x)")}
     EXPLODES_ON_INF = True  # float32 state overflows long before JS doubles would give NaN
+    ZOOM_IS_BLOCKS = True  # predict_zoomed repeats pixels: a session may repeat its displayed bytes instead
 
-    def __init__(self, target, learning_rate=None, seed=0, init_noise=0.0, *, dtype=np.float32):
+    def __init__(self, target, learning_rate=None, seed=0, init_noise=0.0, *, train_mask=None,
+                 dtype=np.float32):
         y = _check_target(target)
         self.dtype = np.dtype(dtype)
         self.target = np.array(y, dtype=self.dtype)  # (H, W, C) labels
-        self.target.flags.writeable = False  # never changes: snapshots share it
         H, W, C = self.target.shape
-        self.M = H * W
+        self.seen = None  # (H, W, 1) bool, or None: every pixel is seen
+        if train_mask is not None:
+            mask = np.asarray(train_mask, dtype=bool)
+            if mask.shape != (H, W):
+                raise ValueError(f"train_mask must have shape {(H, W)}, got {mask.shape}")
+            if not mask.any():
+                raise ValueError("train_mask selects no pixels")
+            self.seen = frozen(mask[:, :, None].copy())  # (H, W, 1)
+            self.target *= self.seen  # the hidden labels are not kept
+        self.target.flags.writeable = False  # never changes: snapshots share it
+        self.M = H * W if self.seen is None else int(self.seen.sum())  # training pixels
         self.seed = seed
         self.learning_rate = self.DEFAULT_LEARNING_RATE if learning_rate is None else float(learning_rate)
         self.epoch = 0
@@ -82,6 +98,7 @@ class OneHotImageModel:
             w = np.random.default_rng(seed).uniform(0.0, init_noise, self.target.shape)  # (H, W, C)
         else:
             w = np.zeros(self.target.shape)
+        self._fixed = None if self.seen is None else frozen(w.astype(self.dtype))  # (H, W, C) hidden w
         self._set_residual(w + self.bias - self.target)
 
     # --- state -------------------------------------------------------------------------------------
@@ -103,7 +120,8 @@ class OneHotImageModel:
         return np.add.reduce(rows, axis=0, dtype=np.float64).reshape(-1, C).sum(axis=0)  # (C,)
 
     def _sync_sum(self):
-        self._S = self._scale * self._row_sums(self._rows)  # (C,) sum of residuals
+        rows = self._rows if self.seen is None else (self._q * self.seen).reshape(self._rows.shape)
+        self._S = self._scale * self._row_sums(rows)  # (C,) sum of the (seen) residuals
 
     def _add_per_channel(self, v):
         """q += v (C,), one pass; the (W*C,) row pattern avoids numpy's slow length-C inner loops."""
@@ -203,18 +221,29 @@ class OneHotImageModel:
 
     # --- reading -----------------------------------------------------------------------------------
     def predict(self):
-        """h = y + r, (H, W, C) in label units."""
-        return self.target + self.residual
+        """h = y + r, (H, W, C) in label units (hidden pixels: their fixed weight + b)."""
+        return self.predict_rows(0, self.target.shape[0])
 
     def predict_rows(self, r0, r1):
         """predict()[r0:r1], (r1 - r0, W, C), from those rows only."""
         r0, r1 = check_rows(self.target.shape[0], r0, r1)
-        return self.target[r0:r1] + self._q[r0:r1] * self.dtype.type(self._scale)
+        h = self.target[r0:r1] + self._q[r0:r1] * self.dtype.type(self._scale)  # (R, W, C)
+        if self.seen is not None:
+            hidden = self._fixed[r0:r1] + self.bias.astype(self.dtype)  # (R, W, C)
+            h = np.where(self.seen[r0:r1], h, hidden)
+        return h
+
+    def predict_zoomed(self, zoom):
+        """(zoom H, zoom W, C): each pixel repeated as a zoom x zoom block. A weight per pixel says
+        nothing about the space between pixels, so this is all one-hot can draw there."""
+        h = self.predict()  # (H, W, C)
+        return h if zoom == 1 else np.repeat(np.repeat(h, zoom, axis=0), zoom, axis=1)
 
     def cost(self):
-        """J = 1/(2M) * sum over pixels and channels of r^2."""
+        """J = 1/(2M) * sum over (seen) pixels and channels of r^2."""
         with np.errstate(over="ignore", invalid="ignore"):
-            sq = self._row_sums(np.square(self._rows)).sum()  # float32 squares, float64 sums
+            rows = self._rows if self.seen is None else (self._q * self.seen).reshape(self._rows.shape)
+            sq = self._row_sums(np.square(rows)).sum()  # float32 squares, float64 sums
             return float(sq) * self._scale ** 2 / (2 * self.M)
 
     def get_params(self):
@@ -235,6 +264,8 @@ class OneHotImageModel:
         if isinstance(epoch, bool) or not isinstance(epoch, (int, np.integer)) or epoch < 0:
             raise ValueError(f"epoch must be an integer >= 0, got {epoch!r}")
         self.bias = b.copy()
+        if self.seen is not None:
+            self._fixed = frozen(np.where(self.seen, 0.0, w).astype(self.dtype))  # (H, W, C)
         self._set_residual(w + b - self.target)  # (H, W, C)
         self.epoch = int(epoch)
 

@@ -19,17 +19,26 @@ The page's worker drives a Session in time slices, so that no call blocks it for
 - stop_reason(stop_cost) says whether training should end: "done" (cost at or under the threshold) or
   "plateau" (the best cost improved by less than PLATEAU_GAIN over the last PLATEAU_SECONDS of training).
 step(epochs) is the blocking form (CLI, tests): train, then render the frame at once.
+
+Hidden pixels (holdout > 0): holdout_mask(H, W, holdout, seed) picks the pixels the model may learn from
+(train_mask); cost, the stop rules and psnr are those of the seen pixels, psnr_hidden that of the rest.
+What the learned canvas shows (shown_rgb): `view` (views.VIEWS) and, for the learned view, `zoom` (the
+model asked at z x z sub-pixel centres: predict_zoomed). Both are made only when a frame is asked for;
+a network's zoomed frame is predicted a few rows at a time like its frame.
 """
 import copy
 import time
 
 import numpy as np
 
+from .grid import check_zoom
+from .holdout import check_holdout, holdout_mask
 from .linreg import CostExplodedError
 from .metrics import psnr, to_uint8
 from .models import MODELS, check_learning_rate, make_model
 from .packed import decode_packed, encode_packed
 from .params import FORMAT, VERSION, check_file_header, check_format
+from .views import check_view, error_view, inside_view, spectrum_view
 
 MODES = ("rgb", "2017")
 TIMELAPSE_FRAMES = 120  # default number of frames a Session keeps (even)
@@ -52,10 +61,11 @@ def _check_rgb(rgb):
 
 class Session:
     """One painting: Session(rgb, model="onehot", mode="rgb", learning_rate=None, seed=0,
-    timelapse=TIMELAPSE_FRAMES, **knobs); timelapse is the most frames to keep (0: none)."""
+    timelapse=TIMELAPSE_FRAMES, holdout=0.0, **knobs); timelapse is the most frames to keep (0: none);
+    holdout the share of pixels hidden from training."""
 
     def __init__(self, rgb, model="onehot", mode="rgb", learning_rate=None, seed=0, *,
-                 timelapse=TIMELAPSE_FRAMES, **knobs):
+                 timelapse=TIMELAPSE_FRAMES, holdout=0.0, **knobs):
         if isinstance(timelapse, bool) or not isinstance(timelapse, (int, np.integer)) or timelapse < 0:
             raise ValueError(f"timelapse must be an integer >= 0 (frames to keep), got {timelapse!r}")
         if mode not in MODES:
@@ -63,6 +73,9 @@ class Session:
         self.rgb = _check_rgb(rgb)  # (H, W, 3) float32
         self.mode, self.model_name, self.seed, self.knobs = mode, model, seed, dict(knobs)
         self.height, self.width = self.rgb.shape[:2]
+        self.holdout = check_holdout(holdout)
+        self.train_mask = holdout_mask(self.height, self.width, self.holdout, seed) if self.holdout else None
+        self._zoom, self._view = 1, "learned"
         self._target_u8 = to_uint8(self.rgb)  # (H, W, 3)
         self._labels = self.rgb if mode == "rgb" else encode_packed(self._target_u8)  # (H, W, C)
         self._rgb = np.empty((self.height, self.width, 3), dtype=np.uint8)  # (H, W, 3) displayed pixels
@@ -74,7 +87,11 @@ class Session:
         per_frame = self.height * self.width * 3
         capacity = min(int(timelapse), max(2, TIMELAPSE_BYTES // per_frame)) if timelapse else 0
         self._timelapse_capacity = capacity - capacity % 2  # even, so thinning keeps the interval aligned
-        self._start(make_model(model, self._labels, learning_rate=learning_rate, seed=seed, **knobs))
+        self._start(self._make(model, learning_rate, seed, knobs))
+
+    def _make(self, name, learning_rate, seed, knobs):
+        return make_model(name, self._labels, learning_rate=learning_rate, seed=seed,
+                          train_mask=self.train_mask, **knobs)
 
     def _start(self, model, cost=None):
         """A new model (or new parameters): nothing drawn yet, a fresh checkpoint, plateau history and
@@ -82,6 +99,8 @@ class Session:
         self.model = model
         self._cost, self._psnr, self._frame_epoch = None, None, None  # of the frame last rendered
         self._live_cost = cost  # the model's exact cost as it is now, when known (None: not computed)
+        self._psnr_hidden, self._frame_model, self._zoomed, self._shown = None, None, None, None
+        self._cost_hidden = None
         self._stale, self._job = True, None  # the model changed since that frame; a frame in progress
         self._clock = 0.0  # seconds spent training since _start (the plateau rule's time axis)
         self._history = []  # [(clock, cost)]: exact costs seen while training
@@ -116,7 +135,7 @@ class Session:
     def reset(self):
         """Back to epoch 0 with fresh parameters; keeps the current learning rate."""
         lr = self.model.learning_rate
-        self._start(make_model(self.model_name, self._labels, learning_rate=lr, seed=self.seed, **self.knobs))
+        self._start(self._make(self.model_name, lr, self.seed, self.knobs))
 
     @property
     def epoch(self):
@@ -134,7 +153,13 @@ class Session:
             self.model.step(int(epochs))
             self._after_training(0.0, force_cost=True)
         self._ensure_frame()
-        return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
+        return self._scores()
+
+    def _scores(self):
+        scores = {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
+        if self.train_mask is not None:
+            scores["psnr_hidden"] = self._psnr_hidden
+        return scores
 
     def train(self, max_epochs, seconds):
         """Train for about `seconds` and at most `max_epochs` epochs (float); -> epochs trained (float).
@@ -228,28 +253,42 @@ class Session:
                 self._render_now()
                 return True
             frozen = snapshot(self.model)  # later training does not change this frame
-            out = np.empty((self.height, self.width, self._labels.shape[2]), dtype=np.float32)  # (H, W, C)
-            self._job = {"model": frozen, "epoch": self.epoch, "out": out, "row": 0, "rows": 1}
+            c, z = self._labels.shape[2], self._zoom
+            out = np.empty((self.height, self.width, c), dtype=np.float32)  # (H, W, C)
+            parts = [(frozen.predict_rows, out)]  # (rows function, output), drawn in turn
+            if z > 1 and self._view == "learned":
+                zoomed = np.empty((z * self.height, z * self.width, c), dtype=np.float32)  # (zH, zW, C)
+                parts.append((lambda r0, r1: frozen.predict_zoomed_rows(z, r0, r1), zoomed))
+            self._job = {"model": frozen, "epoch": self.epoch, "parts": parts, "part": 0, "row": 0, "rows": 1}
             self._stale = False
         job = self._job
         start = time.perf_counter()
-        while job["row"] < self.height:
-            r0, r1 = job["row"], min(self.height, job["row"] + job["rows"])
+        while job["part"] < len(job["parts"]):
+            rows_of, out = job["parts"][job["part"]]
+            r0, r1 = job["row"], min(len(out), job["row"] + job["rows"])
             t0 = time.perf_counter()
-            job["out"][r0:r1] = job["model"].predict_rows(r0, r1)  # (rows, W, C)
+            out[r0:r1] = rows_of(r0, r1)  # (rows, W, C)
             now = time.perf_counter()
             job["row"] = r1
             left = start + seconds - now
+            if r1 == len(out):  # the next part starts again from one row
+                job["part"], job["row"], job["rows"] = job["part"] + 1, 0, 1
+            else:
+                per_row = (now - t0) / (r1 - r0)
+                job["rows"] = max(1, int(0.8 * left / per_row) if per_row > 0 else 2 * (r1 - r0))
             if left <= 0:
                 break
-            per_row = (now - t0) / (r1 - r0)
-            job["rows"] = max(1, int(0.8 * left / per_row) if per_row > 0 else 2 * (r1 - r0))
-        if job["row"] < self.height:
+        if job["part"] < len(job["parts"]):
             return False
         self._job = None
-        residual = job["out"] - self._labels  # (H, W, C)
-        cost = float(np.sum(np.square(residual, dtype=np.float64)) / (2 * self.height * self.width))
-        self._show(job["out"], cost, job["epoch"])
+        out = job["parts"][0][1]
+        residual = out - self._labels  # (H, W, C)
+        if self.train_mask is not None:
+            residual = residual[self.train_mask]  # (M_seen, C): the cost is the seen pixels'
+        cost = float(np.sum(np.square(residual, dtype=np.float64)) / (2 * (residual.size // residual.shape[-1])))
+        self._show(out, cost, job["epoch"], job["model"])
+        if len(job["parts"]) > 1:
+            self._zoomed = (self._zoom, job["parts"][1][1])
         if np.isfinite(cost):
             self._note_cost(cost)
         return True
@@ -274,15 +313,30 @@ class Session:
         self._job, self._stale = None, False
         if self._live_cost is None:
             self._live_cost = float(self.model.cost())
-        self._show(self.model.predict(), self._live_cost, self.epoch)
+        self._show(self.model.predict(), self._live_cost, self.epoch, self.model)
 
-    def _show(self, prediction, cost, epoch):
-        """A rendered prediction (H, W, C) becomes the displayed frame, its cost, PSNR and epoch."""
+    def _to_rgb(self, prediction, out=None):
+        """Label units (h, w, C) -> displayed (h, w, 3) uint8 (clipped RGB, or decoded 2017 labels)."""
         if self.mode == "rgb":
-            to_uint8(prediction, out=self._rgb)
-        else:
-            self._rgb[...] = decode_packed(prediction)
-        self._cost, self._psnr, self._frame_epoch = cost, psnr(self._rgb, self._target_u8), epoch
+            return to_uint8(prediction, out=out)
+        if out is None:
+            return np.ascontiguousarray(decode_packed(prediction))
+        out[...] = decode_packed(prediction)
+        return out
+
+    def _show(self, prediction, cost, epoch, model):
+        """A rendered prediction (H, W, C) of `model` becomes the displayed frame, its cost, PSNR and epoch."""
+        self._to_rgb(prediction, out=self._rgb)
+        seen = self.train_mask
+        if seen is None:
+            self._psnr, self._psnr_hidden, self._cost_hidden = psnr(self._rgb, self._target_u8), None, None
+        else:  # (N, 3) gathers: the seen and the hidden pixels scored apart
+            self._psnr = psnr(self._rgb[seen], self._target_u8[seen])
+            self._psnr_hidden = psnr(self._rgb[~seen], self._target_u8[~seen])
+            residual = prediction[~seen] - self._labels[~seen]  # (M_hidden, C)
+            self._cost_hidden = float(np.sum(np.square(residual, dtype=np.float64)) / (2 * len(residual)))
+        self._cost, self._frame_epoch = cost, epoch
+        self._frame_model, self._zoomed, self._shown = model, None, None
         self._frame_stale = True
         if self._timelapse_capacity:  # the first frame of a start is tick 0, each later one a tick
             self._ticks += bool(self._kept)
@@ -308,7 +362,7 @@ class Session:
         self._checkpoint, self._checkpoint_clock = snapshot(self.model), self._clock
         self._live_cost = float(cost)
         self._render_now()
-        return {"epoch": self.model.epoch, "cost": self._cost, "psnr": self._psnr}
+        return self._scores()
 
     # --- timelapse -------------------------------------------------------------------------------------
     def _record(self):
@@ -356,7 +410,7 @@ class Session:
         ValueError and leaves the session as it was."""
         lr, epoch, seed, knobs, model_params = check_file_header(params, model=self.model_name, mode=self.mode,
                                                                  height=self.height, width=self.width)
-        model = make_model(self.model_name, self._labels, learning_rate=lr, seed=seed, **knobs)
+        model = self._make(self.model_name, lr, seed, knobs)
         try:
             with np.errstate(over="ignore", invalid="ignore"):  # huge values: reported as a non-finite cost
                 model.set_params(model_params)
@@ -379,7 +433,9 @@ class Session:
     def info(self):
         """stats() without rendering: the live epoch (float) and the last frame's cost, PSNR and epoch
         (None before the first frame). What the page's worker reports between frames."""
-        return {"epoch": self.epoch, "cost": self._cost, "psnr": self._psnr, "frame_epoch": self._frame_epoch,
+        return {"epoch": self.epoch, "cost": self._cost, "psnr": self._psnr, "psnr_hidden": self._psnr_hidden,
+                "cost_hidden": self._cost_hidden,
+                "holdout": self.holdout, "zoom": self._zoom, "view": self._view, "frame_epoch": self._frame_epoch,
                 "learning_rate": self.model.learning_rate, "mode": self.mode, "model": self.model_name,
                 "height": self.height, "width": self.width, "seed": self.seed, "knobs": dict(self.knobs),
                 "timelapse_frames": self.timelapse_frames}
@@ -401,6 +457,101 @@ class Session:
     def target_frame(self):
         """(H, W, 4) uint8 RGBA of the target."""
         return self._target_frame
+
+    def holdout_overlay(self):
+        """(H, W, 4) uint8 RGBA to lay over the target: a grey checkerboard (2-pixel squares), half
+        transparent, on the hidden pixels; clear elsewhere (and everywhere without holdout)."""
+        overlay = np.zeros((self.height, self.width, 4), dtype=np.uint8)  # (H, W, 4)
+        if self.train_mask is not None:
+            rows, cols = np.indices((self.height, self.width))  # (H, W) each
+            light = ((rows // 2 + cols // 2) % 2 == 0)[~self.train_mask]  # (M_hidden,)
+            overlay[~self.train_mask] = np.where(light[:, None], (235, 235, 235, 200), (60, 60, 60, 200))
+        return overlay
+
+    # --- what the learned canvas shows ---------------------------------------------------------------
+    @property
+    def zoom(self):
+        return self._zoom
+
+    @zoom.setter
+    def zoom(self, value):
+        """Sub-pixels per side of the learned view (grid.ZOOMS on the page); a network redraws its frame."""
+        value = check_zoom(value)
+        if value != self._zoom:
+            self._zoom, self._shown = value, None
+            self._redraw_if_slow()
+
+    @property
+    def view(self):
+        return self._view
+
+    @view.setter
+    def view(self, value):
+        """What the learned canvas shows: one of views.VIEWS."""
+        value = check_view(value)
+        if value != self._view:
+            self._view, self._shown = value, None
+            if self._zoom > 1:
+                self._redraw_if_slow()
+
+    def _redraw_if_slow(self):
+        if not self.renders_quickly and self._frame_epoch is not None:
+            self._stale, self._job = True, None  # the next render() makes the frame with the new setting
+
+    def shown_rgb(self):
+        """(h, w, 3) uint8, C-contiguous: what the learned canvas shows for the frame last rendered (the
+        learned image, zoomed, or a view); made once per frame, and only when asked for."""
+        self.learned_rgb()
+        if self._shown is None:
+            self._shown = self._make_shown()
+        return self._shown[0]
+
+    def shown_info(self):
+        """{"view", "zoom", "width", "height", "legend"} of shown_rgb() (zoom 1 unless the learned view)."""
+        picture = self.shown_rgb()
+        view, legend, zoom = self._shown[1], self._shown[2], self._shown[3]
+        return {"view": view, "zoom": zoom, "width": picture.shape[1], "height": picture.shape[0],
+                "legend": legend}
+
+    def _make_shown(self):
+        """-> (picture, view, legend, zoom) for the present frame and settings."""
+        view, zoom = self._view, self._zoom
+        if view in ("error", "spectrum"):
+            picture, legend = (error_view if view == "error" else spectrum_view)(self._rgb, self._target_u8)
+            return picture, view, legend, 1
+        if view == "inside":
+            try:
+                zero = 0.5 if self.mode == "rgb" else float(encode_packed(np.full((1, 1, 3), 128, np.uint8))[0, 0, 0])
+                picture, legend = inside_view(self._frame_model, self._to_rgb, zero)
+                return picture, "inside", legend, 1
+            except ValueError as error:  # a model without a picture of its inside: the learned image
+                return self._rgb, "learned", {"note": str(error)}, 1
+        if zoom == 1:
+            return self._rgb, "learned", {}, 1
+        if getattr(self._frame_model, "ZOOM_IS_BLOCKS", False):  # onehot: repeat the displayed bytes
+            rgb = np.repeat(np.repeat(self._rgb, zoom, axis=0), zoom, axis=1)  # (zH, zW, 3)
+            return rgb, "learned", {"blocks": True}, zoom
+        if self._zoomed is not None and self._zoomed[0] == zoom:
+            zoomed = self._zoomed[1]
+        elif callable(getattr(self._frame_model, "predict_zoomed", None)) and self.renders_quickly:
+            zoomed = self._frame_model.predict_zoomed(zoom)  # (zH, zW, C)
+        else:  # a model that cannot be asked between pixels (or a network frame of another zoom): blocks
+            rgb = np.repeat(np.repeat(self._rgb, zoom, axis=0), zoom, axis=1)
+            return np.ascontiguousarray(rgb), "learned", {"blocks": True}, zoom
+        return self._to_rgb(zoomed), "learned", {}, zoom
+
+    def zoomed_png_bytes(self, zoom):
+        """The learned image at zoom x its size (the model asked at sub-pixel centres) as PNG bytes."""
+        from .images import png_bytes
+        saved = self._view, self._zoom, self._shown, self._zoomed
+        try:
+            self.learned_rgb()  # a frame (and the model it shows) to zoom
+            self._view, self._zoom, self._shown = "learned", check_zoom(zoom), None
+            if not self.renders_quickly and callable(getattr(self.model, "predict_zoomed", None)):
+                self._zoomed = (self._zoom, self._frame_model.predict_zoomed(self._zoom))
+            return png_bytes(self.shown_rgb())
+        finally:
+            self._view, self._zoom, self._shown, self._zoomed = saved
 
 
 def snapshot(model):

@@ -6,7 +6,7 @@ const PAD = { left: 56, right: 12, top: 10, bottom: 22 };
 
 export class CostChart {
   #canvas;
-  #points = []; // [epoch, cost]
+  #points = []; // [epoch, cost, cost on hidden pixels or null]
   #maxPoints;
   #stride = 1;  // epochs-chunks per kept point after merging
   #skipped = 0;
@@ -27,14 +27,16 @@ export class CostChart {
     this.draw();
   }
 
-  add(epoch, cost) {
+  // hidden: the cost on the pixels hidden from the model (drawn dashed), or null
+  add(epoch, cost, hidden = null) {
     if (!(cost > 0) || !Number.isFinite(cost)) return; // a log axis cannot show it
+    const point = [epoch, cost, hidden > 0 && Number.isFinite(hidden) ? hidden : null];
     if (++this.#skipped < this.#stride && this.#points.length > 0) {
-      this.#points[this.#points.length - 1] = [epoch, cost]; // keep the latest inside a stride
+      this.#points[this.#points.length - 1] = point; // keep the latest inside a stride
       return;
     }
     this.#skipped = 0;
-    this.#points.push([epoch, cost]);
+    this.#points.push(point);
     if (this.#points.length >= this.#maxPoints) {
       this.#points = this.#points.filter((_, i) => i % 2 === 1 || i === 0);
       this.#stride *= 2;
@@ -73,9 +75,11 @@ export class CostChart {
     const last = pts[pts.length - 1][0];
     let lo = Infinity;
     let hi = -Infinity;
-    for (const [, cost] of pts) {
-      lo = Math.min(lo, Math.log10(cost));
-      hi = Math.max(hi, Math.log10(cost));
+    for (const [, ...costs] of pts) {
+      for (const cost of costs.filter((c) => c != null)) {
+        lo = Math.min(lo, Math.log10(cost));
+        hi = Math.max(hi, Math.log10(cost));
+      }
     }
     lo = Math.floor(lo);
     hi = Math.max(Math.ceil(hi), lo + 1);
@@ -109,5 +113,15 @@ export class CostChart {
     pts.forEach(([epoch, cost], i) => (i ? ctx.lineTo(x(epoch), y(cost)) : ctx.moveTo(x(epoch), y(cost))));
     if (pts.length === 1) ctx.arc(x(first), y(pts[0][1]), 2, 0, 2 * Math.PI);
     ctx.stroke();
+    const hidden = pts.filter((p) => p[2] != null);
+    if (hidden.length) { // the cost on the hidden pixels: dashed, labelled at its end
+      ctx.setLineDash([5, 4]);
+      ctx.beginPath();
+      hidden.forEach(([epoch, , cost], i) => (i ? ctx.lineTo(x(epoch), y(cost)) : ctx.moveTo(x(epoch), y(cost))));
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.textAlign = 'right';
+      ctx.fillText('- - hidden pixels', w - PAD.right, PAD.top + 10);
+    }
   }
 }

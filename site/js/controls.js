@@ -40,6 +40,13 @@ export const SETTINGS = [
   { id: 'epochs-per-frame', kind: 'log', label: 'Epochs per frame', default: property('epochs-per-frame').default,
     low: 1, high: 1e6, step: 0.01, integer: true, snap: snapNice, format: formatCount, group: 'training',
     hint: 'Large counts are fast-forwarded exactly, in closed form.' },
+  { id: 'holdout', kind: 'select', label: 'Hide pixels from the model', default: property('holdout').default,
+    group: 'lesson', options: property('holdout').values.map((v) => [v, v === '0' ? 'none' : `${Number(v) * 100} %`]) },
+  { id: 'zoom', kind: 'select', label: 'Zoom the learned image', default: property('zoom').default, group: 'lesson',
+    options: property('zoom').values.map((v) => [v, `${v}×`]) },
+  { id: 'view', kind: 'select', label: 'Show', default: property('view').default, group: 'lesson',
+    options: [['learned', 'the learned image'], ['error', 'error |target − learned|'],
+      ['spectrum', 'spectrum of the error'], ['inside', 'inside the model']] },
   { id: 'stop-cost', kind: 'number', label: 'Stop when cost ≤', default: property('stop-cost').default, low: 0, group: 'training',
     format: (v) => (v === 0 ? '0' : v.toExponential().replace('.0e', 'e').replace('e+', 'e')) },
 ];

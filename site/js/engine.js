@@ -243,7 +243,7 @@ export class Engine {
       if (!pane) continue;
       drawn.push(pane); // drawn or dropped, the worker may send this pane's next frame
       if (msg.gen !== pane.gen) continue;
-      pane.draw(msg.pixels);
+      pane.draw(msg.pixels, msg.shown);
       pane.show(msg);
       pane.plot(msg);
       if (id === this.#sessions.panes()[0].id) {
@@ -266,7 +266,7 @@ export class Engine {
       if (!pane || stats.gen !== pane.gen) continue;
       if (this.#latest.delete(id)) this.pull([pane]); // its credit was spent on the frame dropped here
       pane.showEpoch(stats.epoch);
-      if (stats.pixels) pane.draw(stats.pixels);
+      if (stats.pixels) pane.draw(stats.pixels, stats.shown);
       pane.show(stats);
     }
   }

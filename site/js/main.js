@@ -69,7 +69,7 @@ const readout = new Readout(byId({
   messageText: 'message-text', retry: 'retry', loading: 'loading', loadingText: 'loading-text',
 }), () => {});
 const controls = buildControls(
-  byId({ target: 'target-settings', training: 'training-settings', model: 'model-picker' }),
+  byId({ target: 'target-settings', training: 'training-settings', model: 'model-picker', lesson: 'lesson-settings' }),
   SETTINGS, (id, value) => { settings.remember(id, value); onSetting(id, value); });
 const settings = new PageSettings(controls);
 const knobs = new KnobPanel($('knobs-a'), 'knob-', (name, value) => models.onKnob(SESSION_A, name, value));
@@ -83,7 +83,12 @@ const compare = new ComparePane(byId({
 const chart = new CostChart($('chart'));
 const gallery = buildGallery($('gallery'), IMAGES, pickImage);
 const target = new Target({ canvas: el.target, learned: el.learned, credit: $('image-credit') }, getClient, gallery);
-const sessions = new Sessions({ client: getClient, target, learned: el.learned, readout, chart, knobs, compare, settings });
+const sessions = new Sessions({ client: getClient, target, learned: el.learned, readout, chart, knobs, compare, settings,
+  lesson: {
+    ...byId({ overlay: 'target-holdout', holdoutLegend: 'holdout-legend', legendA: 'view-legend', legendB: 'view-legend-b' }),
+    hiddenA: byId({ row: 'psnr-hidden-row', value: 'psnr-hidden' }),
+    hiddenB: byId({ row: 'psnr-hidden-b-row', value: 'psnr-hidden-b' }),
+  } });
 const engine = new Engine({ client: getClient, sessions, readout, settings, state, size: () => target.size });
 const models = new ModelChoice(byId({
   solve: 'solve', solveHint: 'solve-hint', explain: 'explain', modelALabel: 'model-a-label',
@@ -196,7 +201,14 @@ async function onSetting(id, value) {
     }
     settings.stopCost = value;
     settings.stopCostEdited = true;
-  } else if (id === 'image' || id === 'size' || id === 'mode') {
+  } else if (id === 'zoom' || id === 'view') {
+    if (!state.pythonUp) return; // the sessions are made with it
+    try {
+      await sessions.display();
+    } catch (err) {
+      readout.showMessage(`The learned image could not be drawn that way: ${err.message}`, 'error');
+    }
+  } else if (id === 'image' || id === 'size' || id === 'mode' || id === 'holdout') {
     await retarget(id, value);
   } else if (id === 'model') {
     if (value !== CUSTOM) {

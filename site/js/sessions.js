@@ -4,6 +4,7 @@
 
 import { Request } from './protocol.js';
 import { drawPixels } from './pixels.js';
+import { showHoldout, showHiddenPsnr, showLegend } from './lesson.js';
 
 export const SESSION_A = 'a';
 
@@ -15,9 +16,17 @@ export class Sessions {
 
   // client() -> the WorkerClient; target: Target; learned: #learned; readout: Readout; chart: CostChart;
   // knobs: session a's KnobPanel; compare: ComparePane (session b); settings: PageSettings
-  constructor({ client, target, learned, readout, chart, knobs, compare, settings }) {
+  // lesson: {overlay, holdoutLegend, legendA, legendB, hiddenA: {row, value}, hiddenB} (lesson.js)
+  constructor({ client, target, learned, readout, chart, knobs, compare, settings, lesson }) {
     this.#client = client;
     this.#compare = compare;
+    // a frame's picture is drawn at its own size (a zoom or a view), else at the target's
+    const drawn = (draw, legend, model) => (pixels, shown) => {
+      draw(pixels, shown?.width ?? target.width, shown?.height ?? target.height);
+      showLegend(legend, shown, model());
+    };
+    const drawA = drawn((pixels, w, h) => drawPixels(learned, pixels, w, h), lesson.legendA, () => settings.get('model'));
+    const drawB = drawn((pixels, w, h) => compare.draw(pixels, w, h), lesson.legendB, () => compare.model);
     // Each pane: {id, gen, model(), knobs(), learningRate(), epochs(), draw, show, showEpoch, confirm, plot,
     // clearPlot}; gen is the worker's generation of the session (frames of older ones are dropped);
     // confirm(stats) adopts a worker reply (and draws its frame, if it has one); the cost chart follows
@@ -29,20 +38,25 @@ export class Sessions {
       knobs: () => knobs.values(),
       learningRate: () => (settings.learningRateEdited ? settings.get('lr') : null),
       epochs: () => settings.get('epochs-per-frame'),
-      draw: (pixels) => drawPixels(learned, pixels, target.width, target.height),
-      show: (result) => readout.showStats(result),
+      draw: drawA,
+      show: (result) => {
+        readout.showStats(result);
+        showHiddenPsnr(lesson.hiddenA, result.psnr_hidden);
+      },
       showEpoch: (epoch) => readout.showEpoch(epoch),
       confirm: (result) => {
         this.#a.gen = result.gen;
         this.acceptRate(result.learningRate);
         knobs.confirm(result.knobs);
         document.body.dataset.model = result.model;
-        if (result.pixels) this.#a.draw(result.pixels);
-        readout.showStats(result);
+        if (result.pixels) this.#a.draw(result.pixels, result.shown);
+        this.#a.show(result);
+        showHoldout({ canvas: lesson.overlay, legend: lesson.holdoutLegend }, result.overlay ?? null,
+          result.width, result.height);
       },
       plot: (result) => {
         if (result.cost == null) return;
-        chart.add(result.frame_epoch, result.cost);
+        chart.add(result.frame_epoch, result.cost, result.cost_hidden);
         chart.draw();
       },
       clearPlot: () => chart.clear(),
@@ -54,13 +68,16 @@ export class Sessions {
       knobs: () => compare.knobs(),
       learningRate: () => null,
       epochs: () => compare.epochsPerFrame(),
-      draw: (pixels) => compare.draw(pixels, target.width, target.height),
-      show: (result) => compare.show(result),
+      draw: drawB,
+      show: (result) => {
+        compare.show(result);
+        showHiddenPsnr(lesson.hiddenB, result.psnr_hidden);
+      },
       showEpoch: (epoch) => compare.showEpoch(epoch),
       confirm: (result) => {
         this.#b.gen = result.gen;
-        if (result.pixels) this.#b.draw(result.pixels);
-        compare.show(result);
+        if (result.pixels) this.#b.draw(result.pixels, result.shown);
+        this.#b.show(result);
       },
       plot: () => {},
       clearPlot: () => {},
@@ -89,7 +106,7 @@ export class Sessions {
       const own = i === panes.length - 1 ? pixels : pixels.slice(0); // each session gets its own copy
       const result = await client.request(Request.INIT, {
         session: pane.id, pixels: own, width: this.target.width, height: this.target.height, mode,
-        model: pane.model(), learningRate: pane.learningRate(), knobs: pane.knobs(),
+        model: pane.model(), learningRate: pane.learningRate(), knobs: pane.knobs(), ...this.lessonSettings(),
       }, [own]);
       pane.confirm(result);
       pane.clearPlot();
@@ -101,6 +118,22 @@ export class Sessions {
     const result = await this.#client().request(Request.CONFIGURE, { session: pane.id, ...fields });
     pane.confirm(result);
     pane.clearPlot();
+  }
+
+  // The lesson's settings as the worker takes them: {holdout, zoom, view}.
+  lessonSettings() {
+    return { holdout: Number(this.settings.get('holdout')), zoom: Number(this.settings.get('zoom')),
+      view: this.settings.get('view') };
+  }
+
+  // Every pane drawn another way (zoom, view): the same sessions, so no rebuild; a network's redrawn
+  // frame follows as a FRAME.
+  async display() {
+    const { zoom, view } = this.lessonSettings();
+    for (const pane of this.panes()) {
+      const result = await this.#client().request(Request.CONFIGURE, { session: pane.id, zoom, view });
+      if (result.gen === pane.gen) pane.confirm(result);
+    }
   }
 
   // The rate the worker confirmed for session a; the slider follows it unless the rate was set by hand.

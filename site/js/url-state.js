@@ -10,6 +10,7 @@
 import { IMAGES, DEFAULT_IMAGE } from './images.js';
 import {
   MODEL_NAMES, KNOB_NAMES, MODES, DEFAULT_MODEL, DEFAULT_LEARNING_RATE, DEFAULT_EPOCHS_PER_FRAME,
+  HOLDOUTS, ZOOMS, VIEWS,
 } from './python-values.js';
 
 export { MODEL_NAMES, KNOB_NAMES };
@@ -28,6 +29,9 @@ export const URL_PROPERTIES = Object.freeze([
   ...KNOB_NAMES.map((key) => ({ key, kind: 'number', low: -1e15, high: 1e15, default: null, knob: true })),
   { key: 'compare', kind: 'flag', default: false },
   { key: 'model-b', kind: 'enum', values: MODEL_NAMES, default: 'rff' },
+  { key: 'holdout', kind: 'enum', values: HOLDOUTS.map(String), default: '0' },
+  { key: 'zoom', kind: 'enum', values: ZOOMS.map(String), default: '1' },
+  { key: 'view', kind: 'enum', values: VIEWS, default: 'learned' },
   { key: 'embed', kind: 'flag', default: false, view: true },
   { key: 'theme', kind: 'enum', values: ['auto', 'light', 'dark'], default: 'auto', view: true },
 ]);

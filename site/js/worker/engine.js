@@ -35,6 +35,7 @@ export class Engine {
   #sessions;   // Map id -> entry {session, gen, credit, plan, ...} (worker.js owns the map)
   #post;       // (message, transfer) -> posts to the page
   #framePixels;
+  #shownFrame;
   #toJs;
   #errorOf;
   #describeAll;
@@ -48,10 +49,11 @@ export class Engine {
   // sessions: the worker's Map; post(message, transfer); framePixels(proxy) -> RGBA ArrayBuffer;
   // toJs(proxy) -> plain object (the proxy destroyed); errorOf(err) -> {name, message, stack};
   // describeAll() -> {result: {id: stats (+ pixels)}, transfer}, every session as it stopped
-  constructor({ sessions, post, framePixels, toJs, errorOf, describeAll }) {
+  constructor({ sessions, post, framePixels, shownFrame, toJs, errorOf, describeAll }) {
     this.#sessions = sessions;
     this.#post = post;
     this.#framePixels = framePixels;
+    this.#shownFrame = shownFrame ?? ((session) => ({ pixels: framePixels(session.learned_rgb()) }));
     this.#toJs = toJs;
     this.#errorOf = errorOf;
     this.#describeAll = describeAll;
@@ -205,8 +207,8 @@ export class Engine {
 
   #sendFrame(entry) {
     const info = this.#toJs(entry.session.info());
-    const pixels = this.#framePixels(entry.session.learned_rgb());
-    this.#post({ type: Event.FRAME, session: entry.id, gen: entry.gen, ...info, pixels }, [pixels]);
+    const { pixels, shown } = this.#shownFrame(entry.session); // the learned image, zoomed, or a view
+    this.#post({ type: Event.FRAME, session: entry.id, gen: entry.gen, ...info, pixels, shown }, [pixels]);
   }
 
   // Live epoch counters (the frame shown may be older, for a network).

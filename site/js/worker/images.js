@@ -108,8 +108,9 @@ export function imageHandlers(worker) {
       await withPillow();
       const { session } = sessionFor(msg.session);
       const { height, width } = stats(session);
-      const scale = msg.large ? Math.max(2, Math.floor(LARGE_PNG_SIDE / Math.max(height, width))) : 1;
-      const bytes = bytesOut(session.png_bytes(scale));
+      const zoom = msg.large ? session.zoom : 1; // zoomed: the model asked between pixels, not blocks
+      const scale = zoom > 1 ? zoom : msg.large ? Math.max(2, Math.floor(LARGE_PNG_SIDE / Math.max(height, width))) : 1;
+      const bytes = bytesOut(zoom > 1 ? session.zoomed_png_bytes(zoom) : session.png_bytes(scale));
       const epoch = stats(session).frame_epoch; // the frame shown, which may be older than the model
       return { result: { bytes, scale, width: width * scale, height: height * scale, epoch }, transfer: [bytes] };
     },

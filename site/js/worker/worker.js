@@ -50,7 +50,32 @@ function framePixels(array) {
 function makeSession({ pyodide, painting }, target, settings) {
   const kwargs = { model: settings.model, mode: settings.mode, seed: 0, ...settings.knobs };
   if (settings.learningRate != null) kwargs.learning_rate = settings.learningRate;
-  return painting.Session.callKwargs(target, kwargs);
+  if (settings.holdout) kwargs.holdout = settings.holdout;
+  const session = painting.Session.callKwargs(target, kwargs);
+  try {
+    showOn(session, settings);
+  } catch (err) {
+    session.destroy();
+    throw err;
+  }
+  return session;
+}
+
+// What the learned canvas shows (Session.zoom, Session.view): set on the session, kept in its settings.
+function showOn(session, { zoom, view }) {
+  if (zoom != null) session.zoom = zoom;
+  if (view != null) session.view = view;
+}
+
+// The picture the learned canvas shows (the learned image, zoomed, or a view) and its size and legend.
+function shownFrame(session) {
+  const shown = toJsObject(session.shown_info());
+  return { pixels: framePixels(session.shown_rgb()), shown };
+}
+
+// Hidden pixels, as an RGBA overlay for the target (transferred), or null without any.
+function holdoutOverlay(session) {
+  return session.holdout ? framePixels(session.holdout_overlay()) : null;
 }
 
 function targetFrom({ pyodide, painting }, { pixels, width, height }) {
@@ -77,9 +102,12 @@ function describe(entry, withFrame = true) {
   const { session } = entry;
   const frame = withFrame && session.renders_quickly;
   if (frame) session.render(0);
-  const pixels = frame ? framePixels(session.learned_rgb()) : undefined;
-  const result = { ...toJsObject(session.info()), learningRate: session.learning_rate, gen: entry.gen, pixels };
-  return { result, transfer: pixels ? [pixels] : [] };
+  const { pixels, shown } = frame ? shownFrame(session) : {};
+  const overlay = holdoutOverlay(session);
+  const result = {
+    ...toJsObject(session.info()), learningRate: session.learning_rate, gen: entry.gen, pixels, shown, overlay,
+  };
+  return { result, transfer: [pixels, overlay].filter(Boolean) };
 }
 
 // Several sessions' describe() in one reply.
@@ -137,6 +165,7 @@ const handlers = {
   async [Request.INIT](msg) {
     const settings = {
       mode: msg.mode, model: msg.model, learningRate: msg.learningRate ?? null, knobs: msg.knobs ?? {},
+      holdout: msg.holdout ?? 0, zoom: msg.zoom ?? 1, view: msg.view ?? 'learned',
     };
     return sessionOnTarget(await loaded(), msg, settings);
   },
@@ -144,14 +173,21 @@ const handlers = {
   async [Request.CONFIGURE](msg) {
     const py = await loaded();
     const entry = sessionFor(msg.session);
-    const rebuild = ['mode', 'model', 'knobs'].some((key) => msg[key] !== undefined);
+    const rebuild = ['mode', 'model', 'knobs', 'holdout'].some((key) => msg[key] !== undefined);
     if (rebuild) {
       const settings = {
         ...entry.settings,
-        ...Object.fromEntries(['mode', 'model', 'knobs', 'learningRate']
+        ...Object.fromEntries(['mode', 'model', 'knobs', 'learningRate', 'holdout', 'zoom', 'view']
           .filter((key) => msg[key] !== undefined).map((key) => [key, msg[key]])),
       };
       return describe(replaceSession(py, msg.session, entry.target, settings));
+    }
+    if (msg.zoom !== undefined || msg.view !== undefined) { // the same session, drawn another way
+      const shown = { zoom: msg.zoom ?? entry.settings.zoom, view: msg.view ?? entry.settings.view };
+      showOn(entry.session, shown);
+      Object.assign(entry.settings, shown);
+      entry.credit = true; // a network redraws its frame: send it when done
+      engine.wake();
     }
     if (msg.learningRate !== undefined) {
       entry.session.learning_rate = msg.learningRate; // validated by Python; applies to the next slice
@@ -275,7 +311,7 @@ Object.assign(handlers, imageHandlers({
 }));
 
 const engine = new Engine({
-  sessions, post: (message, transfer = []) => self.postMessage(message, transfer), framePixels,
+  sessions, post: (message, transfer = []) => self.postMessage(message, transfer), framePixels, shownFrame,
   toJs: toJsObject, errorOf: pythonError, describeAll: () => describeAll([...sessions.keys()]),
 });
 

@@ -1,0 +1,115 @@
+"""Hidden pixels, zoom and views in a real Chromium with the real Pyodide: pixels read back from the
+canvases (getImageData) and scored here, independently of the page's own numbers.
+
+One page (booting Python once), tests in file order; each leaves it ready or paused.
+"""
+import numpy as np
+import pytest
+
+from conftest import PageRecorder
+from pagehelpers import canvas_rgba, psnr, wait_for
+
+
+@pytest.fixture(scope="module")
+def painter(browser, server):
+    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 900}))
+    # rff (sigma 4: smooth enough to fill the gaps) against onehot, with half the pixels hidden
+    status = rec.goto_and_wait(server.url + "#image=astronaut&size=64&model=rff&sigma=4&compare=1"
+                                            "&model-b=onehot&holdout=0.5")
+    assert status == "ready", rec.page.text_content("#message-text")
+    yield rec
+    assert rec.errors == [], rec.errors
+    rec.close()
+
+
+def shown(page, legend_id, view):
+    """Wait until the legend under a learned canvas says it shows `view`."""
+    wait_for(page, "([id, v]) => document.getElementById(id).dataset.view === v", [legend_id, view])
+
+
+def hidden_psnr(page, canvas_id, hidden):
+    """PSNR over the hidden pixels between the target canvas and a learned canvas."""
+    target, learned = canvas_rgba(page, "target"), canvas_rgba(page, canvas_id)
+    return psnr(learned[hidden], target[hidden])
+
+
+def test_hidden_pixels_show_what_each_model_learned(painter):
+    page = painter.page
+    overlay = canvas_rgba(page, "target-holdout")  # (64, 64, 4): a checkerboard on hidden pixels
+    hidden = overlay[..., 3] > 0
+    assert overlay.shape[:2] == (64, 64) and abs(hidden.mean() - 0.5) < 0.01
+    assert page.is_visible("#holdout-legend") and page.is_visible("#psnr-hidden-row")
+    page.click("#solve")  # both panes to their least-squares answer on the seen pixels
+    wait_for(page, "() => document.body.dataset.status === 'paused' && "
+                   "document.getElementById('psnr-b').textContent.startsWith('100')", timeout=60_000)
+    rff, onehot = hidden_psnr(page, "learned", hidden), hidden_psnr(page, "learned-b", hidden)
+    seen_rff = psnr(canvas_rgba(page, "learned")[~hidden], canvas_rgba(page, "target")[~hidden])
+    assert onehot < 13 and rff > onehot + 6, (onehot, rff)  # one-hot knows only the bias there
+    assert seen_rff > rff  # every model fits what it saw better than what it did not
+    assert float(page.text_content("#psnr-hidden")[:-3]) == pytest.approx(rff, abs=0.06)
+    assert float(page.text_content("#psnr-hidden-b")[:-3]) == pytest.approx(onehot, abs=0.06)
+
+
+def test_zoom_4_draws_a_canvas_4_times_wider(painter):
+    page = painter.page
+    before = canvas_rgba(page, "learned")
+    page.select_option("#zoom", "4")
+    wait_for(page, "() => document.getElementById('learned').width === 256 && "
+                   "document.getElementById('learned-b').width === 256")
+    a, b = canvas_rgba(page, "learned"), canvas_rgba(page, "learned-b")
+    assert a.shape == b.shape == (256, 256, 4) and canvas_rgba(page, "target").shape == (64, 64, 4)
+    blocks = b.reshape(64, 4, 64, 4, 4)  # one-hot: each pixel a 4 x 4 block
+    assert np.array_equal(blocks, np.broadcast_to(blocks[:, :1, :, :1], blocks.shape))
+    fine = a.reshape(64, 4, 64, 4, 4).astype(int)  # rff: new values between the pixel centres
+    assert np.abs(fine - fine[:, :1, :, :1]).mean() > 1
+    assert psnr(fine[:, 1:3, :, 1:3].mean(axis=(1, 3)).round(), before) > 25  # and still the same picture
+    assert "4× zoom" in page.text_content("#view-legend") and "block" in page.text_content("#view-legend-b")
+    page.select_option("#zoom", "1")
+    wait_for(page, "() => document.getElementById('learned').width === 64")
+
+
+@pytest.mark.parametrize("view", ["error", "spectrum", "inside"])
+def test_each_view_draws_and_changes_with_the_model(painter, view):
+    page = painter.page
+    learned = canvas_rgba(page, "learned")
+    page.select_option("#view", view)
+    shown(page, "view-legend", view)
+    shown(page, "view-legend-b", view)  # compare mode: both panes
+    first = canvas_rgba(page, "learned")
+    assert first.shape != learned.shape or not np.array_equal(first, learned)
+    assert page.is_visible("#view-legend") and page.text_content("#view-legend").strip()
+    page.click("#reset")  # the model back to epoch 0: its view changes
+    wait_for(page, "() => ['ready', 'paused'].includes(document.body.dataset.status) && "
+                   "document.getElementById('epoch').textContent === '0'", timeout=60_000)
+    wait_for(page, "f => { const c = document.getElementById('learned');"
+                   " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;"
+                   " return c.width !== f.w || d.some((v, i) => v !== f.px[i]); }",
+             {"w": first.shape[1], "px": first.ravel().tolist()}, timeout=30_000)
+    page.select_option("#view", "learned")
+    shown(page, "view-legend", "learned")
+    page.click("#solve")
+    wait_for(page, "() => document.body.dataset.status === 'paused' && "
+                   "document.getElementById('psnr-b').textContent.startsWith('100')", timeout=60_000)
+
+
+def test_lesson_settings_round_trip_through_the_url(painter, browser, server):
+    page = painter.page
+    page.select_option("#view", "spectrum")
+    page.select_option("#zoom", "2")
+    wait_for(page, "() => location.hash.includes('view=spectrum') && location.hash.includes('zoom=2')")
+    assert "holdout=0.5" in page.evaluate("location.hash")
+    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 900}))
+    try:
+        assert rec.goto_and_wait(server.url + "#size=32&holdout=0.25&zoom=4&view=bogus") == "ready"
+        p = rec.page
+        assert p.input_value("#holdout") == "0.25" and p.input_value("#zoom") == "4"
+        assert p.input_value("#view") == "learned"  # not one of the views: the default, and said so
+        assert "view" in p.text_content("#message-text")
+        wait_for(p, "() => document.getElementById('learned').width === 128")
+        assert (~(canvas_rgba(p, "target-holdout")[..., 3] > 0)).sum() == 32 * 32 - 256
+        assert "zoom=4" in p.evaluate("location.hash") and "view=" not in p.evaluate("location.hash")
+        assert rec.errors == [], rec.errors
+    finally:
+        rec.close()
+    page.select_option("#view", "learned")
+    page.select_option("#zoom", "1")
