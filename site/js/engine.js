@@ -19,6 +19,7 @@ export class Engine {
   #run = 0;               // PLAY counter: a STOPPED event from an earlier run is stale
   #latest = new Map();    // session id -> its newest FRAME event, not drawn yet
   #pulled = new Map();    // session id -> when its last PULL was sent (for painter:frame)
+  #epochSeen = new Map(); // session id -> {gen, epoch}: the highest epoch count shown
   #raf = 0;
   #rebuilds = Promise.resolve(); // rebuilds run one after another
 
@@ -244,7 +245,7 @@ export class Engine {
       drawn.push(pane); // drawn or dropped, the worker may send this pane's next frame
       if (msg.gen !== pane.gen) continue;
       pane.draw(msg.pixels, msg.shown);
-      pane.show(msg);
+      pane.show({ ...msg, epoch: this.#noteEpoch(pane, msg.epoch) });
       pane.plot(msg);
       if (id === this.#sessions.panes()[0].id) {
         // per-frame timings for bench/bench_page.py (timestamps only; the bench does the arithmetic)
@@ -264,14 +265,30 @@ export class Engine {
     for (const [id, stats] of Object.entries(byId)) {
       const pane = this.#sessions.pane(id);
       if (!pane || stats.gen !== pane.gen) continue;
+      this.#noteEpoch(pane, stats.epoch);
+      if (!stats.pixels) { // the frame and its numbers come (or came) as a FRAME
+        pane.showEpoch(stats.epoch);
+        continue;
+      }
       if (this.#latest.delete(id)) this.pull([pane]); // its credit was spent on the frame dropped here
-      pane.showEpoch(stats.epoch);
-      if (stats.pixels) pane.draw(stats.pixels, stats.shown);
+      pane.draw(stats.pixels, stats.shown);
       pane.show(stats);
     }
   }
 
+  // The epoch count shown never goes back within a generation: a frame sent just before a Pause may be
+  // drawn after the Pause's reply brought the final count.
+  #noteEpoch(pane, epoch) {
+    const seen = this.#epochSeen.get(pane.id);
+    const latest = seen?.gen === pane.gen ? Math.max(seen.epoch, epoch) : epoch;
+    this.#epochSeen.set(pane.id, { gen: pane.gen, epoch: latest });
+    return latest;
+  }
+
   #showEpochs(byId) {
-    for (const [id, { epoch }] of Object.entries(byId)) this.#sessions.pane(id)?.showEpoch(epoch);
+    for (const [id, { epoch }] of Object.entries(byId)) {
+      const pane = this.#sessions.pane(id);
+      if (pane) pane.showEpoch(this.#noteEpoch(pane, epoch));
+    }
   }
 }

@@ -70,3 +70,10 @@ def wait_for(page, predicate: str, arg=None, timeout: float = 30_000, interval: 
             raise TimeoutError(f"waited {timeout / 1000:.0f} s for {predicate} (arg={arg!r}); "
                                f"status {state[0]!r}, message {state[1]!r}")
         time.sleep(interval)
+
+
+def wait_final_frame(page, timeout: float = 60_000):
+    """After a Pause the status and epoch count are final at once; the frame of that epoch follows as the
+    next one the worker sends (#frame-epoch says "image of epoch N" until it is drawn)."""
+    wait_for(page, "() => document.body.dataset.status !== 'training'"
+             " && document.getElementById('frame-epoch').hidden", timeout=timeout)

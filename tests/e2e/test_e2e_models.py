@@ -12,7 +12,8 @@ import numpy as np
 import pytest
 
 from conftest import PageRecorder
-from pagehelpers import canvas_rgba, psnr, read_epoch, read_int, read_psnr, set_log_slider, wait_for
+from pagehelpers import (canvas_rgba, psnr, read_epoch, read_int, read_psnr, set_log_slider, wait_final_frame,
+                         wait_for)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "py"))
 from painting.session import Session, rgba_to_rgb  # noqa: E402  (the oracle for the 2017 preset)
@@ -64,6 +65,7 @@ def train_until(page, min_epoch, seconds_cap):
     if page.evaluate("document.body.dataset.status") == "training":
         page.click("#start")
     wait_for(page, "() => ['paused', 'done'].includes(document.body.dataset.status)")
+    wait_final_frame(page)
     return time.monotonic() - t0
 
 

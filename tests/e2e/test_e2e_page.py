@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from conftest import PageRecorder
-from pagehelpers import canvas_rgba, psnr, read_cost, read_int, read_psnr, set_log_slider, wait_for
+from pagehelpers import (canvas_rgba, psnr, read_cost, read_int, read_psnr, set_log_slider, wait_final_frame,
+                         wait_for)
 
 PSNR_FLOOR_DB = 25.0  # the default image at 64 x 64 passes 40 dB within ~10,000 epochs
 
@@ -74,6 +75,7 @@ def test_training_raises_psnr_above_floor(painter):
              " || document.body.dataset.status === 'done'", timeout=60_000)
     page.click("#start")  # pause
     wait_status(page, "paused", "done")
+    wait_final_frame(page)
     learned, target = canvas_rgba(page, "learned"), canvas_rgba(page, "target")
     measured = psnr(learned, target)
     assert measured > PSNR_FLOOR_DB
