@@ -38,7 +38,7 @@ export const Request = Object.freeze({
   RESET: 'reset',
   // {session} -> {}. Forgets a session and frees its memory.
   DROP: 'drop',
-  // Images in and out (worker-images.js); Pillow loads on the first of these that needs it.
+  // Images in and out (worker/images.js); Pillow loads on the first of these that needs it.
   // {} -> {pillow}. Loads the image decoder (Pillow) now, so the page can say it is loading.
   LOAD_DECODER: 'loadDecoder',
   // {bytes} -> {width, height, originalWidth, originalHeight, format, notes}. Decodes a file
