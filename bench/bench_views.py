@@ -35,7 +35,7 @@ def median_ms(work, repeat):
 
 
 def frame(session):
-    session._stale = True  # the model "changed": a new frame (as after a training slice)
+    session._frames.stale = True  # the model "changed": a new frame (as after a training slice)
     while not session.render(60.0):
         pass
     session.learned_rgb()

@@ -134,13 +134,13 @@ def test_timelapse_thins_to_span_the_whole_run():
 
 
 def test_timelapse_memory_is_bounded(monkeypatch):
-    import painting.session as session_module
-    monkeypatch.setattr(session_module, "TIMELAPSE_BYTES", 7 * 4 * 4 * 3)  # room for 7 frames of 4x4: keeps 6
+    import painting.timelapse as timelapse_module
+    monkeypatch.setattr(timelapse_module, "TIMELAPSE_BYTES", 7 * 4 * 4 * 3)  # room for 7 frames of 4x4: keeps 6
     s = Session(target(4, 4), learning_rate=0.1)
     for _ in range(100):
         s.step(1)
-    assert len(s._kept) <= 6 and s._interval == 32  # 101 ticks at most 6 frames: 0, 32, 64, 96
-    assert [tick for tick, _ in s._kept] == [0, 32, 64, 96] and s.timelapse_frames == 5
+    assert len(s._timelapse.kept) <= 6 and s._timelapse.interval == 32  # 101 ticks at most 6 frames: 0, 32, 64, 96
+    assert [tick for tick, _ in s._timelapse.kept] == [0, 32, 64, 96] and s.timelapse_frames == 5
     assert Session(target(4, 4), timelapse=0).timelapse_frames == 1  # only the current frame
     with pytest.raises(ValueError, match="timelapse must be an integer >= 0"):
         Session(target(4, 4), timelapse=-1)

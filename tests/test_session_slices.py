@@ -3,7 +3,7 @@ few rows at a time for networks, stop_reason() (done / plateau), and explode-and
 import numpy as np
 import pytest
 
-import painting.session as session_module
+import painting.training as training_module
 from painting.linreg import CostExplodedError
 from painting.session import Session, snapshot
 
@@ -77,10 +77,10 @@ def test_stop_reason_done_at_the_threshold():
 
 
 def test_plateau_when_the_best_cost_stops_falling(monkeypatch):
-    monkeypatch.setattr(session_module, "PLATEAU_SECONDS", 0.02)
+    monkeypatch.setattr(training_module, "PLATEAU_SECONDS", 0.02)
     s = Session(photo(), model="dct", k=4)
     s.solve()  # the exact answer: no epoch can lower the cost any more
-    while s._clock < 0.05:
+    while s._trainer.clock < 0.05:
         s.train(1e9, seconds=0.002)
     assert s.stop_reason() == "plateau"
     s.forget_plateau()
@@ -88,9 +88,9 @@ def test_plateau_when_the_best_cost_stops_falling(monkeypatch):
 
 
 def test_no_plateau_while_the_cost_falls(monkeypatch):
-    monkeypatch.setattr(session_module, "PLATEAU_SECONDS", 0.02)
+    monkeypatch.setattr(training_module, "PLATEAU_SECONDS", 0.02)
     s = Session(photo(64, 64), model="onehot", learning_rate=1e-3)  # slow: falls for a long time
-    while s._clock < 0.05:
+    while s._trainer.clock < 0.05:
         s.train(1, seconds=0.002)
         assert s.stop_reason() is None
 
