@@ -114,7 +114,7 @@ def run_session(name, size, model, mode):
     built = clock() - start
     initial = session.stats()
     remaining = [max(b - built, 0.0) for b in config["budgets"]]
-    results = race(lambda n: session.step(n), remaining)
+    results = race(lambda n: (session.train(n), session.scores())[1], remaining)
     return {"build": built, "lr": session.learning_rate,
             "points": [[(r or initial)["psnr"], (r or initial)["epoch"]] for r in results]}
 

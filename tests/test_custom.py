@@ -74,7 +74,8 @@ def test_scratch_template_trains_with_its_knob_through_session(picture):
     assert described["solvable"] is False and described["knobs"][0]["name"] == "tile"
     session = Session(picture, model="custom", tile=2)
     assert session.stats()["epoch"] == 0 and session.model.inner.colour.shape == (12 * 16, 3)
-    stats = session.step(60)
+    session.train(60)
+    stats = session.scores()
     assert stats["epoch"] == 60 and stats["psnr"] > 32.0  # 2 x 2 tiles of a smooth picture: measured 36.2 dB
     # each tile goes 0.1 of the way to its pixels' mean per epoch, from black
     means = picture.reshape(12, 2, 16, 2, 3).mean(axis=(1, 3))  # (12, 16, 3)
@@ -86,7 +87,7 @@ def test_scratch_template_trains_with_its_knob_through_session(picture):
 def test_scratch_parameters_round_trip_through_a_session(picture):
     register_model(compile_model(SCRATCH_TEMPLATE))
     session = Session(picture, model="custom", tile=4, learning_rate=0.05)
-    session.step(7)
+    session.train(7)
     saved = session.get_params()
     assert saved["params"]["own"]["arrays"].keys() == {"colour"}  # float arrays but not the target
     again = Session.from_params(picture, saved)
@@ -102,7 +103,7 @@ def test_a_diverging_rate_is_restored_like_the_built_in_models(picture):
     register_model(compile_model(SCRATCH_TEMPLATE))
     session = Session(picture, model="custom", learning_rate=5.0)  # the error grows 4x per epoch
     with pytest.raises(CostExplodedError, match="restored"), np.errstate(over="ignore", invalid="ignore"):
-        session.step(1000)
+        session.train(1000)
     assert session.model.epoch == 0
 
 
@@ -216,7 +217,7 @@ def test_a_model_session_cannot_copy_is_named(picture):
               "    def predict(self):\n        return self.t\n")
     register_model(compile_model(source))
     with pytest.raises(ModelCodeError, match=r"^my_model.py, line 1: your model cannot be copied \(TypeError"):
-        Session(picture, model="custom").step(1)  # the Session keeps a copy to go back to from the start
+        Session(picture, model="custom").train(1)  # the Session keeps a copy to go back to from the start
 
 
 def test_check_model_accepts_the_built_in_models(picture):

@@ -16,10 +16,10 @@ def photo(h=16, w=12, seed=0):
     return np.clip(base + 0.05 * rng.standard_normal((h, w, 3)), 0, 1).astype(np.float32)
 
 
-def test_train_stops_at_max_epochs_and_equals_step():
+def test_train_in_slices_equals_blocking_train():
     sliced, whole = Session(photo(), learning_rate=0.5), Session(photo(), learning_rate=0.5)
     assert sliced.train(250, seconds=10.0) == 250 and sliced.model.epoch == 250
-    whole.step(250)
+    whole.train(250)
     assert sliced.render(0.0) is True
     assert np.array_equal(sliced.learned_rgb(), whole.learned_rgb())
     assert sliced.info()["cost"] == pytest.approx(whole.info()["cost"], rel=1e-6)

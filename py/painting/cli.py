@@ -206,7 +206,8 @@ def run(argv=None):
             session.learning_rate = args.lr
     show = sys.stderr.isatty()
     for i in range(args.frames):
-        stats = session.step(args.epochs_per_frame)
+        session.train(args.epochs_per_frame)
+        stats = session.scores()
         if show or i + 1 == args.frames:
             sys.stderr.write(_bar((i + 1) / args.frames,
                                   f"epoch {stats['epoch']} cost {stats['cost']:.4g} psnr {stats['psnr']:.2f} dB"))

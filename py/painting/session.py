@@ -121,11 +121,6 @@ class Session:
             self._ensure_frame()
         return done
 
-    def step(self, epochs):
-        """train(epochs), then scores()."""
-        self.train(epochs)
-        return self.scores()
-
     def checkpoint(self):
         """Keep the present state as the one to go back to if the cost explodes (the worker calls it
         whenever training starts)."""
