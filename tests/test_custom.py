@@ -6,7 +6,7 @@ from painting import models
 from painting.custom import (FEATURES_TEMPLATE, SCRATCH_TEMPLATE, ModelCodeError, check_model, compile_model,
                              register_model)
 from painting.grid import pixel_coordinates
-from painting.linreg import CostExplodedError
+from painting.explosion import CostExplodedError
 from painting.metrics import psnr
 from painting.session import Session
 

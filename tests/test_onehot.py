@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from painting.linreg import CostExplodedError, LinearRegressionModel, TrainConfig, run_training
+from painting.explosion import CostExplodedError
+from painting.linreg import LinearRegressionModel, TrainConfig, run_training
 from painting.knobs import Knob
 from painting.models import MODELS, make_model
 from painting.onehot import OneHotImageModel

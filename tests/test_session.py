@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from painting.images import to_uint8
-from painting.linreg import CostExplodedError
+from painting.explosion import CostExplodedError
 from painting.metrics import PSNR_CAP, cost, psnr
 from painting.onehot import OneHotImageModel
 from painting.packed import decode_packed, encode_packed

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import painting.training as training_module
-from painting.linreg import CostExplodedError
+from painting.explosion import CostExplodedError
 from painting.session import Session, snapshot
 
 

@@ -20,7 +20,7 @@ import time
 
 from .grid import MAX_ZOOM
 from .images import MAX_SCALE, ImageError, load_image
-from .linreg import CostExplodedError
+from .explosion import CostExplodedError
 from .metrics import to_uint8
 from .models import MODELS
 from .params import params_from_json, params_to_json

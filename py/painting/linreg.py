@@ -17,9 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-
-class CostExplodedError(FloatingPointError):
-    """Training produced a non-finite cost: the learning rate is too large."""
+from .explosion import CostExplodedError
 
 
 def _ignore_log(info):

@@ -17,9 +17,9 @@ Hidden pixels (holdout > 0): holdout_mask(H, W, holdout, seed) picks the pixels 
 import numpy as np
 
 from .canvas import check_rgb, rgb_to_rgba, rgba_to_rgb  # noqa: F401 (the worker's canvas pixels)
+from .explosion import CostExplodedError
 from .frames import Frames
 from .holdout import check_holdout, holdout_mask, holdout_overlay
-from .linreg import CostExplodedError
 from .metrics import to_uint8
 from .models import MODELS, check_learning_rate, make_model
 from .packed import encode_packed

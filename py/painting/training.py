@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from .linreg import CostExplodedError
+from .explosion import CostExplodedError
 from .snapshot import snapshot
 
 PLATEAU_SECONDS = 3.0  # seconds of training over which ...
