@@ -5,8 +5,8 @@ import pytest
 from painting import models
 from painting.custom import (FEATURES_TEMPLATE, SCRATCH_TEMPLATE, ModelCodeError, check_model, compile_model,
                              register_model)
-from painting.grid import pixel_coordinates
 from painting.explosion import CostExplodedError
+from painting.grid import pixel_coordinates
 from painting.metrics import psnr
 from painting.session import Session
 
@@ -232,3 +232,70 @@ def test_register_model_refuses_built_in_names():
         register_model(cls, "rff")
     assert register_model(cls) is models.MODELS["custom"]
     assert register_model(compile_model(SCRATCH_TEMPLATE)).__name__ == models.MODELS["custom"].__name__ == "Mosaic"
+
+
+# ---- zoom: the model between pixels --------------------------------------------------------------------
+
+BETWEEN_PIXELS = """\
+def features(x, y):
+    assert len(x) <= 64, "a block larger than the image"
+    return np.stack([np.ones_like(x), x, y, x * y], axis=1)
+"""
+
+
+@pytest.mark.parametrize("zoom", [2, 4])
+def test_features_model_is_asked_between_pixels_in_bounded_blocks(zoom):
+    register_model(compile_model(BETWEEN_PIXELS))  # an 8 x 8 image: blocks of at most M = 64 points
+    rgb = np.random.default_rng(1).random((8, 8, 3)).astype(np.float32)
+    session = Session(rgb, model="custom")
+    session.solve()
+    session.zoom = zoom
+    shown, info = session.shown_rgb(), session.shown_info()
+    assert shown.shape == (8 * zoom, 8 * zoom, 3) and info["zoom"] == zoom and info["legend"] == {}
+    v = pixel_coordinates(8, 8, np.float64, zoom)  # (64 z^2, 2) the sub-pixel centres
+    x, y = v[:, 0], v[:, 1]
+    phi = np.stack([np.ones_like(x), x, y, x * y], axis=1)  # (64 z^2, 4)
+    expected = (phi @ session.model.weights).reshape(8 * zoom, 8 * zoom, 3)  # the bilinear fit, finer
+    np.testing.assert_allclose(session.model.predict_zoomed(zoom), expected, atol=1e-5)
+    assert np.abs(shown.astype(int) - np.clip(np.round(expected * 255), 0, 255)).max() <= 1
+    blocks = np.repeat(np.repeat(session.learned_rgb(), zoom, axis=0), zoom, axis=1)
+    assert (shown != blocks).any(), "the function between pixels, not repeated pixels"
+
+
+def test_an_error_between_pixels_names_the_line_and_shows_blocks():
+    source = ("def features(x, y):\n"
+              "    inside = np.round(x * 8 - 0.5)  # whole pixels only\n"
+              "    assert np.allclose(inside, x * 8 - 0.5), 'not a pixel centre'\n"
+              "    return np.stack([np.ones_like(x), x], axis=1)\n")
+    register_model(compile_model(source))
+    rgb = np.random.default_rng(2).random((8, 8, 3)).astype(np.float32)
+    session = Session(rgb, model="custom")  # the pixel centres are fine
+    with pytest.raises(ModelCodeError, match="not a pixel centre") as info:
+        session.model.predict_zoomed(2)
+    assert info.value.line == 3 and "in features: AssertionError" in str(info.value)
+    session.zoom = 2
+    blocks = np.repeat(np.repeat(session.learned_rgb(), 2, axis=0), 2, axis=1)
+    np.testing.assert_array_equal(session.shown_rgb(), blocks)
+    legend = session.shown_info()["legend"]
+    assert legend["blocks"] is True and legend["note"].startswith("my_model.py, line 3: in features")
+
+
+def test_features_must_keep_their_column_count_between_pixels():
+    source = ("def features(x, y):\n"
+              "    return np.stack([np.ones_like(x)] * (2 if x.min() > 0.05 else 3), axis=1)\n")
+    model = compile_model(source)(np.zeros((8, 8, 3)))
+    with pytest.raises(ModelCodeError, match="3 columns between pixels but 2 at the pixel centres") as info:
+        model.predict_zoomed(2)
+    assert info.value.line == 1
+
+
+def test_scratch_model_zooms_as_blocks_and_says_so(picture):
+    register_model(compile_model(SCRATCH_TEMPLATE))
+    session = Session(picture, model="custom", tile=2)
+    session.train(5)
+    session.zoom = 4
+    shown, info = session.shown_rgb(), session.shown_info()
+    np.testing.assert_array_equal(shown, np.repeat(np.repeat(session.learned_rgb(), 4, axis=0), 4, axis=1))
+    assert info == {"view": "learned", "zoom": 4, "width": 128, "height": 96, "legend": {"blocks": True}}
+    png = session.zoomed_png_bytes(2)  # the export at 2x: blocks too
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

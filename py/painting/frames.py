@@ -181,14 +181,17 @@ class Frames:
         if getattr(model, "ZOOM_IS_BLOCKS", False):  # onehot: repeat the displayed bytes
             rgb = np.repeat(np.repeat(self.rgb, zoom, axis=0), zoom, axis=1)  # (zH, zW, 3)
             return rgb, "learned", {"blocks": True}, zoom
+        legend = {"blocks": True}
         if self._zoomed is not None and self._zoomed[0] == zoom:
-            zoomed = self._zoomed[1]
-        elif callable(getattr(model, "predict_zoomed", None)) and not renders_in_rows(model):
-            zoomed = model.predict_zoomed(zoom)  # (zH, zW, C)
-        else:  # a model that cannot be asked between pixels (or a network frame of another zoom): blocks
-            rgb = np.repeat(np.repeat(self.rgb, zoom, axis=0), zoom, axis=1)
-            return np.ascontiguousarray(rgb), "learned", {"blocks": True}, zoom
-        return self.to_rgb(zoomed), "learned", {}, zoom
+            return self.to_rgb(self._zoomed[1]), "learned", {}, zoom
+        if callable(getattr(model, "predict_zoomed", None)) and not renders_in_rows(model):
+            try:
+                return self.to_rgb(model.predict_zoomed(zoom)), "learned", {}, zoom  # (zH, zW, C) asked
+            except ValueError as error:  # a visitor's features(x, y) failing between pixels (ModelCodeError)
+                legend["note"] = str(error)
+        # a model without a function between pixels (a scratch model; a network frame of another zoom): blocks
+        rgb = np.repeat(np.repeat(self.rgb, zoom, axis=0), zoom, axis=1)  # (zH, zW, 3)
+        return np.ascontiguousarray(rgb), "learned", legend, zoom
 
     def zoomed(self, zoom):
         """(zH, zW, 3) uint8: the learned image at zoom x its size (the model asked at sub-pixel centres),
