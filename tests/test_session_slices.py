@@ -95,6 +95,23 @@ def test_no_plateau_while_the_cost_falls(monkeypatch):
         assert s.stop_reason() is None
 
 
+def test_after_an_explosion_the_next_frame_shows_the_restored_state(monkeypatch):
+    monkeypatch.setattr(training_module, "CHECKPOINT_SECONDS", 1e9)  # only the explicit checkpoint
+    s = Session(photo(), learning_rate=0.5)
+    s.train(100, seconds=10.0)
+    s.checkpoint()
+    assert s.render(0.0)
+    good = s.learned_rgb().copy()
+    s.learning_rate = 2.5  # diverges over a few hundred epochs: frames of a growing mess first
+    with pytest.raises(CostExplodedError):
+        for _ in range(10_000):
+            s.train(1, seconds=10.0)
+            s.render(0.0)
+    assert not np.array_equal(s.learned_rgb(), good), "a diverging frame was drawn before the explosion"
+    assert s.render(0.0) is True and s.info()["frame_epoch"] == 100
+    np.testing.assert_array_equal(s.learned_rgb(), good)
+
+
 def test_explosion_mid_run_restores_the_checkpoint():
     s = Session(photo(), learning_rate=0.5)
     s.train(100, seconds=10.0)

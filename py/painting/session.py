@@ -114,6 +114,7 @@ class Session:
             done = self._trainer.train(max_epochs, seconds)
         except CostExplodedError:
             self._frames.cancel()  # a restored model: a frame in progress is of a model that is gone
+            self._frames.stale = True  # the next frame shows the restored state
             raise
         if done:
             self._frames.stale = True
