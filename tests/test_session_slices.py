@@ -5,6 +5,7 @@ import pytest
 
 import painting.training as training_module
 from painting.explosion import CostExplodedError
+from painting.models import make_model
 from painting.session import Session, snapshot
 
 
@@ -136,3 +137,35 @@ def test_a_network_that_explodes_mid_run_is_restored():
         for _ in range(50):
             s.train(1.0, seconds=10.0)
     assert all(np.array_equal(a, b) for a, b in zip(s.model.parameters(), good))
+
+
+def noisy_costs(trend, seconds=60.0, every=0.5, wobble=0.02, seed=0):
+    """[(clock, cost)]: a network's frame costs, the exact cost of a model trained by noisy mini-batch steps:
+    trend(t) times a wobble of +-2 % from frame to frame."""
+    rng = np.random.default_rng(seed)
+    clocks = np.arange(every, seconds + every / 2, every)
+    return [(t, trend(t) * (1.0 + wobble * rng.uniform(-1, 1))) for t in clocks]
+
+
+def first_plateau(trainer, costs):
+    """The training clock at which stop_reason() first says "plateau" as these costs arrive, or None."""
+    for clock, cost in costs:
+        trainer.clock = clock
+        trainer.note_cost(cost)
+        if trainer.stop_reason() == "plateau":
+            return clock
+    return None
+
+
+def test_a_network_is_judged_on_its_median_cost_not_its_luckiest_frame():
+    network = training_module.Trainer(make_model("mlp", photo(), width=8, depth=1))
+    linear = training_module.Trainer(make_model("dct", photo(), k=4))
+    assert network.noisy and not linear.noisy
+    falling = noisy_costs(lambda t: 0.01 * np.exp(-t / 150))  # -0.7 % per second of training
+    # the best-cost rule, fit for exact costs that fall smoothly, takes the wobble for a plateau ...
+    assert first_plateau(linear, falling) is not None
+    # ... while the median over 10 s sees the trend
+    assert first_plateau(network, falling) is None
+    network.forget_plateau()
+    flat = noisy_costs(lambda t: 0.01, seed=1)
+    assert 10.0 < first_plateau(network, flat) <= 15.0, "a real plateau stops it after about one window"

@@ -6,8 +6,12 @@
 - A non-finite cost restores the last good state (kept by checkpoint() and every CHECKPOINT_SECONDS of
   training; the blocking form keeps the state before the call) and raises CostExplodedError.
 - stop_reason(stop_cost, frame_cost) says whether training should end: "done" (cost at or under the
-  threshold) or "plateau" (the best cost improved by less than PLATEAU_GAIN over the last PLATEAU_SECONDS
-  of training). Its clock counts seconds spent training, not wall time.
+  threshold) or "plateau" (the cost improved by less than PLATEAU_GAIN over the last window of training).
+  Its clock counts seconds spent training, not wall time. A model whose exact cost comes only with its
+  frames (a network: renders_in_rows) learns by noisy mini-batch steps, so its exact cost wobbles from
+  frame to frame while the trend still falls: it is judged on the median cost of the last
+  NETWORK_PLATEAU_SECONDS against the median of the window before. The others (an exact cost after every
+  slice, falling smoothly) on the best cost of the last PLATEAU_SECONDS against the best before.
 """
 import time
 
@@ -18,6 +22,8 @@ from .snapshot import snapshot
 
 PLATEAU_SECONDS = 3.0  # seconds of training over which ...
 PLATEAU_GAIN = 1e-4  # ... the best cost must improve by at least this fraction (0.01 %), or training ends
+NETWORK_PLATEAU_SECONDS = 10.0  # a network: the median cost of this many seconds against the window before
+NETWORK_PLATEAU_FRAMES = 3  # ... each window holding at least this many frames' costs
 CHECKPOINT_SECONDS = 0.25  # a good state to go back to if the cost explodes is kept at least this often
 
 
@@ -36,6 +42,7 @@ class Trainer:
         self.live_cost = cost  # the model's exact cost as it is now, when known (None: not computed)
         self.clock = 0.0  # seconds spent training (the plateau rule's time axis)
         self.history = []  # [(clock, cost)]: exact costs seen while training
+        self.noisy = renders_in_rows(model)  # costs come with frames of mini-batch training: use medians
         self.checkpoint()
 
     @property
@@ -134,26 +141,35 @@ class Trainer:
     def note_cost(self, cost):
         """An exact cost of the model at the present clock, for the plateau rule."""
         history = self.history
-        if history and self.clock - history[-1][0] < 0.02:
+        if history and self.clock - history[-1][0] < 0.02 and not self.noisy:
             history[-1] = (history[-1][0], min(history[-1][1], cost))
         else:
             history.append((self.clock, cost))
-        while len(history) > 2 and history[1][0] < self.clock - 2 * PLATEAU_SECONDS:
+        while len(history) > 2 and history[1][0] < self.clock - 2 * self._window():
             history.pop(0)
+
+    def _window(self):
+        return NETWORK_PLATEAU_SECONDS if self.noisy else PLATEAU_SECONDS
 
     def stop_reason(self, stop_cost=None, frame_cost=None):
         """"done" if the cost (the live one, else the last frame's) is at or under stop_cost, "plateau" if
-        the best cost improved by less than PLATEAU_GAIN (relative) over the last PLATEAU_SECONDS of
-        training, else None."""
+        the cost improved by less than PLATEAU_GAIN (relative) over the last window of training (the best
+        cost; a network's median, see the module docstring), else None."""
         cost = self.live_cost if self.live_cost is not None else frame_cost
         if stop_cost is not None and cost is not None and cost <= stop_cost:
             return "done"
-        history = self.history
-        if not history or history[-1][0] - history[0][0] < PLATEAU_SECONDS:
+        history, window = self.history, self._window()
+        if not history or history[-1][0] - history[0][0] < window:
             return None
-        cut = history[-1][0] - PLATEAU_SECONDS
-        before = min(c for t, c in history if t <= cut)
-        recent = min(c for t, c in history if t > cut)
+        cut = history[-1][0] - window
+        before = [c for t, c in history if t <= cut]
+        recent = [c for t, c in history if t > cut]
+        if self.noisy:
+            if min(len(before), len(recent)) < NETWORK_PLATEAU_FRAMES:
+                return None
+            before, recent = float(np.median(before)), float(np.median(recent))
+        else:
+            before, recent = min(before), min(recent)
         return "plateau" if recent > before * (1.0 - PLATEAU_GAIN) else None
 
     def forget_plateau(self):
