@@ -2,7 +2,7 @@
 
     python3 bench/bench_custom.py [--sizes 64 128] [--epochs 100]
 
-Per template, photo and size: compile + build time, ms per epoch (Session.step, as the page drives it),
+Per template, photo and size: compile + build time, ms per epoch (Session.train(epochs), as the page drives it),
 PSNR after --epochs epochs with the default learning rate, and for the features template the PSNR of
 solve() (the least-squares limit). CPython, one BLAS thread (like Pyodide, which has no BLAS at all).
 """
