@@ -2,9 +2,9 @@
 
 1. one epoch, fast O(n) OneHotImageModel vs the dense one-hot matrix maths of linreg.py (2017 mode, C=1)
 2. one honest epoch at 256^2..1024^2 RGB float32 next to one np.add pass over the same data
-3. advance(k): k epochs in closed form, should be flat in k
+3. step(k): k epochs in closed form, should be flat in k
 In Pyodide (WebAssembly, no BLAS): node bench/run_in_pyodide.mjs bench/bench_core.py
-Targets: >= 1e4x over dense at 64^2; 512^2 epoch within 2x of np.add; advance flat in k.
+Targets: >= 1e4x over dense at 64^2; 512^2 epoch within 2x of np.add; step(k) flat in k.
 """
 import os
 import sys
@@ -34,7 +34,7 @@ def image(side, channels, seed=0):
 
 def dense_vs_fast():
     print("1. one epoch: dense one-hot matrix vs fast (C=1, lr 1)")
-    print("   (fast: one honest epoch; fast-forward: advance(10^4) per epoch)")
+    print("   (fast: one honest epoch; fast-forward: step(10^4) per epoch)")
     print(f"{'image':>8} {'matrix':>12} {'dense ms':>10} {'fast us':>9} {'speed-up':>10} "
           f"{'ff ns':>8} {'ff speed-up':>12}")
     for side in (16, 32, 64):
@@ -52,8 +52,8 @@ def dense_vs_fast():
 
         dense = best_time(dense_epoch, 3 if side == 64 else 10, min_seconds=0.05)
         m = OneHotImageModel(y, learning_rate=1.0)
-        fast = best_time(lambda: m.iterate(1), 200)
-        ff = best_time(lambda: m.advance(10**4), 50) / 10**4
+        fast = best_time(lambda: m.step(1, closed_form=False), 200)
+        ff = best_time(lambda: m.step(10**4), 50) / 10**4
         del X1
         print(f"{side:>5}^2 {M:>5}x{M + 1:<6} {dense * 1e3:>10.3f} {fast * 1e6:>9.1f} {dense / fast:>9.0f}x "
               f"{ff * 1e9:>8.1f} {dense / ff:>11.0f}x")
@@ -66,21 +66,21 @@ def epoch_vs_add():
         y = image(side, 3)
         m = OneHotImageModel(y, learning_rate=1.0)
         other, out = np.ones_like(y), np.empty_like(y)
-        epoch = best_time(lambda: m.iterate(1), 20)
+        epoch = best_time(lambda: m.step(1, closed_form=False), 20)
         add = best_time(lambda: np.add(y, other, out=out), 20)
         print(f"{side:>5}^2 {y.nbytes / 1e6:>6.1f} {epoch * 1e3:>9.3f} {add * 1e3:>10.3f} {epoch / add:>6.2f}")
 
 
-def advance_flat():
-    print("\n3. advance(k) at 512^2 RGB float32 (closed form)")
+def step_flat():
+    print("\n3. step(k) at 512^2 RGB float32 (closed form)")
     print(f"{'k':>9} {'ms':>8}")
     m = OneHotImageModel(image(512, 3), learning_rate=1.0)
     for k in (1, 10**3, 10**6):
-        print(f"{k:>9} {best_time(lambda: m.advance(k), 10) * 1e3:>8.3f}")
+        print(f"{k:>9} {best_time(lambda: m.step(k), 10) * 1e3:>8.3f}")
 
 
 if __name__ == "__main__":
     print(f"numpy {np.__version__}, python {sys.version.split()[0]}\n")
     dense_vs_fast()
     epoch_vs_add()
-    advance_flat()
+    step_flat()

@@ -2,7 +2,7 @@
 
     python3 bench/bench_custom.py [--sizes 64 128] [--epochs 100]
 
-Per template, photo and size: compile + build time, ms per epoch (Session.step, as the page drives it),
+Per template, photo and size: compile + build time, ms per epoch (Session.train(epochs), as the page drives it),
 PSNR after --epochs epochs with the default learning rate, and for the features template the PSNR of
 solve() (the least-squares limit). CPython, one BLAS thread (like Pyodide, which has no BLAS at all).
 """
@@ -40,7 +40,8 @@ def main():
                 session = Session(rgb, model="custom", timelapse=0)
                 built = time.perf_counter() - start
                 start = time.perf_counter()
-                stats = session.step(args.epochs)
+                session.train(args.epochs)
+                stats = session.scores()
                 per_epoch = (time.perf_counter() - start) / args.epochs
                 solved = f"{session.solve()['psnr']:6.1f}" if hasattr(session.model, "solve") else "     -"
                 print(f"{template:9} {photo.stem:11} {size:5d} {built * 1e3:9.1f} {per_epoch * 1e3:9.2f} "

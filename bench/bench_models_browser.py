@@ -11,7 +11,7 @@ Chromium (Playwright) opens the page from a local HTTP server and waits for the 
 Inside the worker, per model and size: decode the photo with Pillow (centre square, LANCZOS, as the page
 crops), build painting.session.Session with the model's defaults (the build counts against the budget,
 as on the page), then train in chunks, doubling the chunk while one takes < 50 ms (the page's frames:
-one chunk per frame, and each chunk pays Session.step's copy, cost and PSNR, as the page does), and
+one chunk per frame, and each chunk pays Session.train(epochs)'s copy, cost and PSNR, as the page does), and
 record the displayed PSNR when each wall-time budget has passed. Then: rff at 128 on every bundled
 photo; rff held-out PSNR (train on a random half of the pixels, score the rest) by solve() and by
 gradient descent; CosineBasisModel.solve() time at 256 x 256. Times are the worker's own clock.
@@ -114,7 +114,7 @@ def run_session(name, size, model, mode):
     built = clock() - start
     initial = session.stats()
     remaining = [max(b - built, 0.0) for b in config["budgets"]]
-    results = race(lambda n: session.step(n), remaining)
+    results = race(lambda n: (session.train(n), session.scores())[1], remaining)
     return {"build": built, "lr": session.learning_rate,
             "points": [[(r or initial)["psnr"], (r or initial)["epoch"]] for r in results]}
 

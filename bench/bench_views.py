@@ -35,7 +35,7 @@ def median_ms(work, repeat):
 
 
 def frame(session):
-    session._stale = True  # the model "changed": a new frame (as after a training slice)
+    session._frames.stale = True  # the model "changed": a new frame (as after a training slice)
     while not session.render(60.0):
         pass
     session.learned_rgb()
@@ -60,7 +60,7 @@ def main():
     print(f"  {'model':<8} {'frame':>8} " + " ".join(f"{f'+{v}' if z == 1 else f'+zoom {z}':>10}" for v, z in SHOWN))
     for name in MODELS:
         session = Session(rgb, model=name, timelapse=0)
-        session.step(2)
+        session.train(2)
         base = median_ms(lambda: frame(session), args.repeat)
         extras = [median_ms(lambda: shown(session, v, z), args.repeat) - base for v, z in SHOWN]
         print(f"  {name:<8} {base:8.2f} " + " ".join(f"{e:10.2f}" for e in extras))

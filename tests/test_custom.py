@@ -5,8 +5,8 @@ import pytest
 from painting import models
 from painting.custom import (FEATURES_TEMPLATE, SCRATCH_TEMPLATE, ModelCodeError, check_model, compile_model,
                              register_model)
+from painting.explosion import CostExplodedError
 from painting.grid import pixel_coordinates
-from painting.linreg import CostExplodedError
 from painting.metrics import psnr
 from painting.session import Session
 
@@ -74,7 +74,8 @@ def test_scratch_template_trains_with_its_knob_through_session(picture):
     assert described["solvable"] is False and described["knobs"][0]["name"] == "tile"
     session = Session(picture, model="custom", tile=2)
     assert session.stats()["epoch"] == 0 and session.model.inner.colour.shape == (12 * 16, 3)
-    stats = session.step(60)
+    session.train(60)
+    stats = session.scores()
     assert stats["epoch"] == 60 and stats["psnr"] > 32.0  # 2 x 2 tiles of a smooth picture: measured 36.2 dB
     # each tile goes 0.1 of the way to its pixels' mean per epoch, from black
     means = picture.reshape(12, 2, 16, 2, 3).mean(axis=(1, 3))  # (12, 16, 3)
@@ -86,7 +87,7 @@ def test_scratch_template_trains_with_its_knob_through_session(picture):
 def test_scratch_parameters_round_trip_through_a_session(picture):
     register_model(compile_model(SCRATCH_TEMPLATE))
     session = Session(picture, model="custom", tile=4, learning_rate=0.05)
-    session.step(7)
+    session.train(7)
     saved = session.get_params()
     assert saved["params"]["own"]["arrays"].keys() == {"colour"}  # float arrays but not the target
     again = Session.from_params(picture, saved)
@@ -102,7 +103,7 @@ def test_a_diverging_rate_is_restored_like_the_built_in_models(picture):
     register_model(compile_model(SCRATCH_TEMPLATE))
     session = Session(picture, model="custom", learning_rate=5.0)  # the error grows 4x per epoch
     with pytest.raises(CostExplodedError, match="restored"), np.errstate(over="ignore", invalid="ignore"):
-        session.step(1000)
+        session.train(1000)
     assert session.model.epoch == 0
 
 
@@ -216,7 +217,7 @@ def test_a_model_session_cannot_copy_is_named(picture):
               "    def predict(self):\n        return self.t\n")
     register_model(compile_model(source))
     with pytest.raises(ModelCodeError, match=r"^my_model.py, line 1: your model cannot be copied \(TypeError"):
-        Session(picture, model="custom").step(1)  # the Session keeps a copy to go back to from the start
+        Session(picture, model="custom").train(1)  # the Session keeps a copy to go back to from the start
 
 
 def test_check_model_accepts_the_built_in_models(picture):
@@ -231,3 +232,70 @@ def test_register_model_refuses_built_in_names():
         register_model(cls, "rff")
     assert register_model(cls) is models.MODELS["custom"]
     assert register_model(compile_model(SCRATCH_TEMPLATE)).__name__ == models.MODELS["custom"].__name__ == "Mosaic"
+
+
+# ---- zoom: the model between pixels --------------------------------------------------------------------
+
+BETWEEN_PIXELS = """\
+def features(x, y):
+    assert len(x) <= 64, "a block larger than the image"
+    return np.stack([np.ones_like(x), x, y, x * y], axis=1)
+"""
+
+
+@pytest.mark.parametrize("zoom", [2, 4])
+def test_features_model_is_asked_between_pixels_in_bounded_blocks(zoom):
+    register_model(compile_model(BETWEEN_PIXELS))  # an 8 x 8 image: blocks of at most M = 64 points
+    rgb = np.random.default_rng(1).random((8, 8, 3)).astype(np.float32)
+    session = Session(rgb, model="custom")
+    session.solve()
+    session.zoom = zoom
+    shown, info = session.shown_rgb(), session.shown_info()
+    assert shown.shape == (8 * zoom, 8 * zoom, 3) and info["zoom"] == zoom and info["legend"] == {}
+    v = pixel_coordinates(8, 8, np.float64, zoom)  # (64 z^2, 2) the sub-pixel centres
+    x, y = v[:, 0], v[:, 1]
+    phi = np.stack([np.ones_like(x), x, y, x * y], axis=1)  # (64 z^2, 4)
+    expected = (phi @ session.model.weights).reshape(8 * zoom, 8 * zoom, 3)  # the bilinear fit, finer
+    np.testing.assert_allclose(session.model.predict_zoomed(zoom), expected, atol=1e-5)
+    assert np.abs(shown.astype(int) - np.clip(np.round(expected * 255), 0, 255)).max() <= 1
+    blocks = np.repeat(np.repeat(session.learned_rgb(), zoom, axis=0), zoom, axis=1)
+    assert (shown != blocks).any(), "the function between pixels, not repeated pixels"
+
+
+def test_an_error_between_pixels_names_the_line_and_shows_blocks():
+    source = ("def features(x, y):\n"
+              "    inside = np.round(x * 8 - 0.5)  # whole pixels only\n"
+              "    assert np.allclose(inside, x * 8 - 0.5), 'not a pixel centre'\n"
+              "    return np.stack([np.ones_like(x), x], axis=1)\n")
+    register_model(compile_model(source))
+    rgb = np.random.default_rng(2).random((8, 8, 3)).astype(np.float32)
+    session = Session(rgb, model="custom")  # the pixel centres are fine
+    with pytest.raises(ModelCodeError, match="not a pixel centre") as info:
+        session.model.predict_zoomed(2)
+    assert info.value.line == 3 and "in features: AssertionError" in str(info.value)
+    session.zoom = 2
+    blocks = np.repeat(np.repeat(session.learned_rgb(), 2, axis=0), 2, axis=1)
+    np.testing.assert_array_equal(session.shown_rgb(), blocks)
+    legend = session.shown_info()["legend"]
+    assert legend["blocks"] is True and legend["note"].startswith("my_model.py, line 3: in features")
+
+
+def test_features_must_keep_their_column_count_between_pixels():
+    source = ("def features(x, y):\n"
+              "    return np.stack([np.ones_like(x)] * (2 if x.min() > 0.05 else 3), axis=1)\n")
+    model = compile_model(source)(np.zeros((8, 8, 3)))
+    with pytest.raises(ModelCodeError, match="3 columns between pixels but 2 at the pixel centres") as info:
+        model.predict_zoomed(2)
+    assert info.value.line == 1
+
+
+def test_scratch_model_zooms_as_blocks_and_says_so(picture):
+    register_model(compile_model(SCRATCH_TEMPLATE))
+    session = Session(picture, model="custom", tile=2)
+    session.train(5)
+    session.zoom = 4
+    shown, info = session.shown_rgb(), session.shown_info()
+    np.testing.assert_array_equal(shown, np.repeat(np.repeat(session.learned_rgb(), 4, axis=0), 4, axis=1))
+    assert info == {"view": "learned", "zoom": 4, "width": 128, "height": 96, "legend": {"blocks": True}}
+    png = session.zoomed_png_bytes(2)  # the export at 2x: blocks too
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -18,7 +18,7 @@ def test_session_runs_without_importing_pillow():
         "rgba = np.full((4, 4, 4), 255, dtype=np.uint8); rgba[..., 0] = 200\n"
         "rgb = rgba_to_rgb(rgba, 4, 4)\n"
         "s = Session(rgb)\n"
-        "s.step(1000)\n"
+        "s.train(1000)\n"
         "print(int(s.frame()[0, 0, 0]), 'PIL' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout

@@ -179,10 +179,10 @@ def test_spectrum_view_reads_the_signed_error():
 def test_inside_view_draws_the_parameters_and_changes_with_them(name):
     s = Session(photo(), model=name, **SMALL.get(name, {}))
     s.view = "inside"
-    s.step(1)
+    s.train(1)
     first, info = s.shown_rgb().copy(), s.shown_info()
     assert info["view"] == "inside" and first.dtype == np.uint8 and first.flags.c_contiguous
-    s.step(30)
+    s.train(30)
     assert not np.array_equal(first, s.shown_rgb())
 
 
@@ -211,7 +211,7 @@ def test_session_scores_seen_and_hidden_pixels_apart():
     assert stats["psnr"] == psnr(learned[mask], target[mask]) == 100.0
     assert stats["psnr_hidden"] == pytest.approx(psnr(learned[~mask], target[~mask])) and stats["psnr_hidden"] < 25
     assert s.info()["psnr_hidden"] == stats["psnr_hidden"] and s.info()["holdout"] == 0.5
-    assert "psnr_hidden" not in Session(rgb).step(1) and Session(rgb).stats()["psnr_hidden"] is None
+    assert "psnr_hidden" not in Session(rgb).scores() and Session(rgb).stats()["psnr_hidden"] is None
 
 
 def test_network_session_frame_costs_are_the_seen_pixels():
@@ -227,7 +227,7 @@ def test_session_zoom_draws_a_larger_learned_image():
     rgb = photo()
     for name in ("onehot", "rff", "mlp"):
         s = Session(rgb, model=name, **SMALL.get(name, {}))
-        s.step(2)
+        s.train(2)
         s.zoom = 4
         if not s.renders_quickly:  # a network redraws its frame, zoomed rows included
             assert s.render(60.0)

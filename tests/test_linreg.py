@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from painting.linreg import CostExplodedError, LinearRegressionModel, TrainConfig
+from painting.explosion import CostExplodedError
+from painting.linreg import LinearRegressionModel, TrainConfig
 
 ONE_HOT_2x2 = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]  # the post's trainingX
 

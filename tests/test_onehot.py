@@ -4,7 +4,8 @@ import math
 import numpy as np
 import pytest
 
-from painting.linreg import CostExplodedError, LinearRegressionModel
+from painting.explosion import CostExplodedError
+from painting.linreg import LinearRegressionModel, TrainConfig, run_training
 from painting.knobs import Knob
 from painting.models import MODELS, make_model
 from painting.onehot import OneHotImageModel
@@ -26,6 +27,13 @@ def dense_params(y, epochs, learning_rate):
     return np.stack(ws, axis=2), np.array(bs)
 
 
+def train_2017(model, config):
+    """The post's train() loop on the image model (its logging quirk, max_cost and NaN checks)."""
+    cfg = TrainConfig.from_dict(config)
+    model.learning_rate = cfg.learning_rate
+    return run_training(model, cfg, model.cost, model.step)
+
+
 def random_image(seed, h=5, w=4):
     return np.random.default_rng(seed).integers(0, 256, (h, w, 3), dtype=np.uint8)
 
@@ -39,7 +47,7 @@ def test_fast_path_equals_dense_oracle(mode, lr):
     w_dense, b_dense = dense_params(y, 60, lr)
     for dtype, rtol in ((np.float64, 1e-12), (np.float32, 1e-5)):
         honest = OneHotImageModel(y, learning_rate=lr, dtype=dtype)
-        honest.iterate(60)
+        honest.step(60, closed_form=False)
         jumped = OneHotImageModel(y, learning_rate=lr, dtype=dtype)
         jumped.step(60)
         for m in (honest, jumped):
@@ -54,8 +62,8 @@ def test_fast_forward_equals_stepping(k, lr):
     y = np.random.default_rng(k).random((16, 12, 3)).astype(np.float32)
     stepped = OneHotImageModel(y, learning_rate=lr, init_noise=0.5, seed=1)
     jumped = OneHotImageModel(y, learning_rate=lr, init_noise=0.5, seed=1)
-    stepped.iterate(k)
-    jumped.advance(k)
+    stepped.step(k, closed_form=False)
+    jumped.step(k)
     assert stepped.epoch == jumped.epoch == k
     np.testing.assert_allclose(jumped.weights, stepped.weights, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(jumped.bias, stepped.bias, rtol=1e-5, atol=1e-6)
@@ -67,8 +75,8 @@ def test_float32_state_keeps_tiny_steps_accurate():
     y = np.random.default_rng(0).random((256, 256, 1))
     m32 = OneHotImageModel(y, learning_rate=1.0)
     m64 = OneHotImageModel(y, learning_rate=1.0, dtype=np.float64)
-    m32.iterate(300)
-    m64.advance(300)
+    m32.step(300, closed_form=False)
+    m64.step(300)
     # lr = 1 makes c = -1/M, so the mean residual vanishes at once and the rest decays as a^k
     expected = (1 - 1 / 65536) ** 300 * (y.mean() - y)  # (H, W, 1) residual after 300 epochs
     np.testing.assert_allclose(m64.predict() - y, expected, rtol=0, atol=1e-12)
@@ -79,7 +87,7 @@ def test_float32_state_keeps_tiny_steps_accurate():
 def test_huge_fast_forward_is_finite_and_converged():
     y = np.random.default_rng(2).random((8, 8, 3))
     m = OneHotImageModel(y, learning_rate=0.05)
-    m.advance(10**12)
+    m.step(10**12)
     assert m.cost() < 1e-20 and np.isfinite(m.weights).all()
     solved = OneHotImageModel(y, learning_rate=0.05)
     solved.solve()
@@ -94,7 +102,7 @@ def test_divergent_rate_explodes_in_train():
     y = np.random.default_rng(3).random((4, 4, 3))
     m = OneHotImageModel(y)
     with pytest.raises(CostExplodedError, match="cost exploded"):
-        m.train({"learning_rate": 3.0, "epochs": 10**6, "log_cost": 1000})
+        train_2017(m, {"learning_rate": 3.0, "epochs": 10**6, "log_cost": 1000})
     m = OneHotImageModel(y, learning_rate=3.0)
     m.step(5000)
     assert not math.isfinite(m.cost())
@@ -108,7 +116,7 @@ def test_train_matches_dense_train_with_logging():
     d = LinearRegressionModel()
     d.train(np.eye(9).tolist(), y.reshape(9, 1).tolist(), dict(cfg, logCallback=dense_log.append))
     f = OneHotImageModel(y, dtype=np.float64)
-    result = f.train(dict(cfg, logCallback=fast_log.append))
+    result = train_2017(f, dict(cfg, logCallback=fast_log.append))
     assert [i["epoch"] for i in fast_log] == [i["epoch"] for i in dense_log] == [1, 5, 9, 13, 17, 21, 25]
     assert [i["cost"] for i in fast_log] == pytest.approx([i["cost"] for i in dense_log], rel=1e-12)
     assert result == {"epochs": 25, "cost": pytest.approx(dense_log[-1]["cost"]), "stopped": False}
@@ -123,7 +131,7 @@ def test_train_stops_at_a_logging_epoch_below_max_cost():
     m = OneHotImageModel(y, dtype=np.float64)
     first = m.cost()  # 4 * 0.25 / 8
     assert first == 0.125
-    result = m.train({"learning_rate": 1.0, "epochs": 100, "log_cost": 10, "max_cost": 1e-3})
+    result = train_2017(m, {"learning_rate": 1.0, "epochs": 100, "log_cost": 10, "max_cost": 1e-3})
     assert result["stopped"] and result["epochs"] == 10 and m.epoch == 10 and result["cost"] < 1e-3
 
 

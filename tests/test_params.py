@@ -11,7 +11,7 @@ from painting.session import Session
 
 def saved():
     s = Session(np.random.default_rng(0).random((4, 5, 3)).astype(np.float32), learning_rate=0.5)
-    s.step(3)
+    s.train(3)
     return s.get_params()
 
 

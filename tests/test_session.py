@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from painting.images import to_uint8
-from painting.linreg import CostExplodedError
+from painting.explosion import CostExplodedError
 from painting.metrics import PSNR_CAP, cost, psnr
 from painting.onehot import OneHotImageModel
 from painting.packed import decode_packed, encode_packed
@@ -24,16 +24,18 @@ def test_rgb_session_steps_and_frames():
     assert s.frame().shape == (12, 10, 4) and s.frame().dtype == np.uint8 and s.frame().flags.c_contiguous
     assert (s.frame()[..., :3] == 0).all() and (s.frame()[..., 3] == 255).all()  # zero weights: black
     np.testing.assert_array_equal(s.target_frame()[..., :3], to_uint8(rgb))
-    out = s.step(50)
+    s.train(50)
+    out = s.scores()
     oracle = OneHotImageModel(rgb, learning_rate=1.0)
-    oracle.iterate(50)
+    oracle.step(50, closed_form=False)
     assert out["epoch"] == 50 and out["cost"] == pytest.approx(oracle.cost(), rel=1e-4)
     assert out["cost"] == pytest.approx(cost(oracle.predict(), rgb), rel=1e-4)
     np.testing.assert_array_equal(s.frame()[..., :3], to_uint8(oracle.predict()))
     assert s.learned_rgb().flags.c_contiguous and (s.learned_rgb() == s.frame()[..., :3]).all()  # what the worker sends
     assert out["psnr"] == pytest.approx(psnr(s.frame()[..., :3], to_uint8(rgb)), abs=1e-12)
     before = out["psnr"]
-    after = s.step(5000)
+    s.train(5000)
+    after = s.scores()
     assert after["epoch"] == 5050 and after["psnr"] > before
     assert s.stats()["psnr"] == after["psnr"] and s.stats()["mode"] == "rgb"
 
@@ -43,7 +45,8 @@ def test_psnr_is_capped_and_converged_session_hits_the_cap():
     assert psnr(x, x) == PSNR_CAP
     assert psnr(np.zeros((2, 2, 3)), np.full((2, 2, 3), 0.1)) == pytest.approx(20.0)
     s = Session(target(6, 6), learning_rate=1.0)
-    assert s.step(10**7)["psnr"] == PSNR_CAP
+    s.train(10**7)
+    assert s.scores()["psnr"] == PSNR_CAP
 
 
 def test_2017_mode_uses_packed_labels_and_decoded_frames():
@@ -52,7 +55,7 @@ def test_2017_mode_uses_packed_labels_and_decoded_frames():
     s = Session(rgb, mode="2017", learning_rate=0.05)
     assert s.model.target.shape == (5, 7, 1)
     np.testing.assert_array_equal(s.model.target[..., 0], encode_packed(u8)[..., 0])
-    s.step(300)
+    s.train(300)
     np.testing.assert_array_equal(s.frame()[..., :3], decode_packed(s.model.predict()))
     assert s.stats()["psnr"] == pytest.approx(psnr(decode_packed(s.model.predict()), u8))
     # halfway to a packed colour the bytes are scrambled: the 2017 look, not a fade-in
@@ -61,23 +64,24 @@ def test_2017_mode_uses_packed_labels_and_decoded_frames():
 
 def test_explosion_restores_the_state_and_frames_stay_clean():
     s = Session(target(), learning_rate=1.0)
-    s.step(20)
+    s.train(20)
     saved = (s.model.get_params(), s.frame().copy(), s.stats())
     s.learning_rate = 5.0
     with pytest.raises(CostExplodedError, match="exploded.*restored"):
-        s.step(2000)
+        s.train(2000)
     assert s.model.get_params() == saved[0]
     np.testing.assert_array_equal(s.frame(), saved[1])
     assert s.stats()["epoch"] == 20 and s.stats()["cost"] == saved[2]["cost"]
     s.learning_rate = 1.0
-    assert s.step(1)["epoch"] == 21
+    s.train(1)
+    assert s.scores()["epoch"] == 21
 
 
 def test_reset_and_validation():
     s = Session(target(), learning_rate=0.5, init_noise=0.2, seed=4)
     first = s.frame().copy()
     assert first[..., :3].max() > 0  # noise init
-    s.step(100)
+    s.train(100)
     s.reset()
     assert s.stats()["epoch"] == 0 and s.learning_rate == 0.5
     np.testing.assert_array_equal(s.frame(), first)
@@ -86,7 +90,7 @@ def test_reset_and_validation():
     with pytest.raises(ValueError, match=r"\(H, W, 3\)"):
         Session(np.zeros((4, 4)))
     with pytest.raises(ValueError, match="epochs must be an integer"):
-        s.step(-1)
+        s.train(-1)
     with pytest.raises(ValueError, match="learning rate must be a finite number > 0"):
         s.learning_rate = float("nan")
     with pytest.raises(ValueError, match="unknown model"):
@@ -115,9 +119,9 @@ def test_timelapse_thins_to_span_the_whole_run():
     s = Session(target(6, 5), learning_rate=0.2, timelapse=8)
     seen = [s.frame()[..., :3].copy()]  # every displayed frame, tick by tick
     for _ in range(20):
-        s.step(3)
+        s.train(3)
         seen.append(s.frame()[..., :3].copy())
-    s.step(0)  # not a tick
+    s.train(0)  # not a tick
     # 8 kept at ticks 0,1,..7; full at tick 8 -> 0,2,4,6,8 (interval 2); full at 14 -> 0,4,8,12 then 16, 20
     frames = s.timelapse()
     expected_ticks = [0, 4, 8, 12, 16, 20]
@@ -125,7 +129,7 @@ def test_timelapse_thins_to_span_the_whole_run():
     for f, tick in zip(frames, expected_ticks):
         assert f.dtype == np.uint8 and f.shape == (6, 5, 3)
         np.testing.assert_array_equal(f, seen[tick])
-    s.step(3)  # tick 21 is not kept (interval 4), but exports end on the current frame
+    s.train(3)  # tick 21 is not kept (interval 4), but exports end on the current frame
     assert s.timelapse_frames == 7
     np.testing.assert_array_equal(s.timelapse()[-1], s.frame()[..., :3])
     s.reset()
@@ -134,13 +138,13 @@ def test_timelapse_thins_to_span_the_whole_run():
 
 
 def test_timelapse_memory_is_bounded(monkeypatch):
-    import painting.session as session_module
-    monkeypatch.setattr(session_module, "TIMELAPSE_BYTES", 7 * 4 * 4 * 3)  # room for 7 frames of 4x4: keeps 6
+    import painting.timelapse as timelapse_module
+    monkeypatch.setattr(timelapse_module, "TIMELAPSE_BYTES", 7 * 4 * 4 * 3)  # room for 7 frames of 4x4: keeps 6
     s = Session(target(4, 4), learning_rate=0.1)
     for _ in range(100):
-        s.step(1)
-    assert len(s._kept) <= 6 and s._interval == 32  # 101 ticks at most 6 frames: 0, 32, 64, 96
-    assert [tick for tick, _ in s._kept] == [0, 32, 64, 96] and s.timelapse_frames == 5
+        s.train(1)
+    assert len(s._timelapse.kept) <= 6 and s._timelapse.interval == 32  # 101 ticks at most 6 frames: 0, 32, 64, 96
+    assert [tick for tick, _ in s._timelapse.kept] == [0, 32, 64, 96] and s.timelapse_frames == 5
     assert Session(target(4, 4), timelapse=0).timelapse_frames == 1  # only the current frame
     with pytest.raises(ValueError, match="timelapse must be an integer >= 0"):
         Session(target(4, 4), timelapse=-1)
@@ -152,7 +156,7 @@ def test_timelapse_gif_and_png_export():
     from PIL import Image
     s = Session(target(9, 7, seed=5), learning_rate=1.0, init_noise=0.4)
     for _ in range(5):
-        s.step(2)
+        s.train(2)
     frames = s.timelapse()
     gif = Image.open(io.BytesIO(s.timelapse_gif(scale=2, duration_ms=60)))
     assert gif.n_frames == len(frames) == 6 and gif.size == (14, 18) and gif.info["duration"] == 60
@@ -181,7 +185,7 @@ def test_saved_parameters_restore_the_same_frame(model, mode):
     knobs = {"init_noise": 0.3} if model == "onehot" else {}
     s = Session(rgb, model=model, mode=mode, seed=3, learning_rate=0.5 if model == "onehot" else None, **knobs)
     try:
-        s.step(7)
+        s.train(7)
     except CostExplodedError:  # some models cannot take packed labels at their default rate
         pass
     saved = params_from_json(params_to_json(s.get_params()))  # through JSON, as a file would be
@@ -229,9 +233,9 @@ _DROP = object()
 ])
 def test_mismatched_parameters_raise_and_change_nothing(change, message):
     s = Session(target(8, 6), learning_rate=0.5, init_noise=0.2)
-    s.step(10)
+    s.train(10)
     good = s.get_params()
-    s.step(5)
+    s.train(5)
     before = (s.get_params(), s.frame().copy(), s.stats(), s.timelapse_frames)
     with pytest.raises(ValueError, match=message):
         s.set_params(_with(good, **change))
@@ -247,7 +251,7 @@ def test_mismatched_parameters_raise_and_change_nothing(change, message):
 ])
 def test_bad_model_arrays_raise_and_change_nothing(weights, message):
     s = Session(target(8, 6), learning_rate=0.5)
-    s.step(10)
+    s.train(10)
     before = (s.get_params(), s.frame().copy())
     bad = s.get_params()
     bad["params"] = dict(bad["params"], weights=weights(bad["params"]["weights"]))

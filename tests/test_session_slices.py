@@ -3,8 +3,9 @@ few rows at a time for networks, stop_reason() (done / plateau), and explode-and
 import numpy as np
 import pytest
 
-import painting.session as session_module
-from painting.linreg import CostExplodedError
+import painting.training as training_module
+from painting.explosion import CostExplodedError
+from painting.models import make_model
 from painting.session import Session, snapshot
 
 
@@ -16,10 +17,10 @@ def photo(h=16, w=12, seed=0):
     return np.clip(base + 0.05 * rng.standard_normal((h, w, 3)), 0, 1).astype(np.float32)
 
 
-def test_train_stops_at_max_epochs_and_equals_step():
+def test_train_in_slices_equals_blocking_train():
     sliced, whole = Session(photo(), learning_rate=0.5), Session(photo(), learning_rate=0.5)
     assert sliced.train(250, seconds=10.0) == 250 and sliced.model.epoch == 250
-    whole.step(250)
+    whole.train(250)
     assert sliced.render(0.0) is True
     assert np.array_equal(sliced.learned_rgb(), whole.learned_rgb())
     assert sliced.info()["cost"] == pytest.approx(whole.info()["cost"], rel=1e-6)
@@ -77,10 +78,10 @@ def test_stop_reason_done_at_the_threshold():
 
 
 def test_plateau_when_the_best_cost_stops_falling(monkeypatch):
-    monkeypatch.setattr(session_module, "PLATEAU_SECONDS", 0.02)
+    monkeypatch.setattr(training_module, "PLATEAU_SECONDS", 0.02)
     s = Session(photo(), model="dct", k=4)
     s.solve()  # the exact answer: no epoch can lower the cost any more
-    while s._clock < 0.05:
+    while s._trainer.clock < 0.05:
         s.train(1e9, seconds=0.002)
     assert s.stop_reason() == "plateau"
     s.forget_plateau()
@@ -88,11 +89,28 @@ def test_plateau_when_the_best_cost_stops_falling(monkeypatch):
 
 
 def test_no_plateau_while_the_cost_falls(monkeypatch):
-    monkeypatch.setattr(session_module, "PLATEAU_SECONDS", 0.02)
+    monkeypatch.setattr(training_module, "PLATEAU_SECONDS", 0.02)
     s = Session(photo(64, 64), model="onehot", learning_rate=1e-3)  # slow: falls for a long time
-    while s._clock < 0.05:
+    while s._trainer.clock < 0.05:
         s.train(1, seconds=0.002)
         assert s.stop_reason() is None
+
+
+def test_after_an_explosion_the_next_frame_shows_the_restored_state(monkeypatch):
+    monkeypatch.setattr(training_module, "CHECKPOINT_SECONDS", 1e9)  # only the explicit checkpoint
+    s = Session(photo(), learning_rate=0.5)
+    s.train(100, seconds=10.0)
+    s.checkpoint()
+    assert s.render(0.0)
+    good = s.learned_rgb().copy()
+    s.learning_rate = 2.5  # diverges over a few hundred epochs: frames of a growing mess first
+    with pytest.raises(CostExplodedError):
+        for _ in range(10_000):
+            s.train(1, seconds=10.0)
+            s.render(0.0)
+    assert not np.array_equal(s.learned_rgb(), good), "a diverging frame was drawn before the explosion"
+    assert s.render(0.0) is True and s.info()["frame_epoch"] == 100
+    np.testing.assert_array_equal(s.learned_rgb(), good)
 
 
 def test_explosion_mid_run_restores_the_checkpoint():
@@ -119,3 +137,35 @@ def test_a_network_that_explodes_mid_run_is_restored():
         for _ in range(50):
             s.train(1.0, seconds=10.0)
     assert all(np.array_equal(a, b) for a, b in zip(s.model.parameters(), good))
+
+
+def noisy_costs(trend, seconds=60.0, every=0.5, wobble=0.02, seed=0):
+    """[(clock, cost)]: a network's frame costs, the exact cost of a model trained by noisy mini-batch steps:
+    trend(t) times a wobble of +-2 % from frame to frame."""
+    rng = np.random.default_rng(seed)
+    clocks = np.arange(every, seconds + every / 2, every)
+    return [(t, trend(t) * (1.0 + wobble * rng.uniform(-1, 1))) for t in clocks]
+
+
+def first_plateau(trainer, costs):
+    """The training clock at which stop_reason() first says "plateau" as these costs arrive, or None."""
+    for clock, cost in costs:
+        trainer.clock = clock
+        trainer.note_cost(cost)
+        if trainer.stop_reason() == "plateau":
+            return clock
+    return None
+
+
+def test_a_network_is_judged_on_its_median_cost_not_its_luckiest_frame():
+    network = training_module.Trainer(make_model("mlp", photo(), width=8, depth=1))
+    linear = training_module.Trainer(make_model("dct", photo(), k=4))
+    assert network.noisy and not linear.noisy
+    falling = noisy_costs(lambda t: 0.01 * np.exp(-t / 150))  # -0.7 % per second of training
+    # the best-cost rule, fit for exact costs that fall smoothly, takes the wobble for a plateau ...
+    assert first_plateau(linear, falling) is not None
+    # ... while the median over 10 s sees the trend
+    assert first_plateau(network, falling) is None
+    network.forget_plateau()
+    flat = noisy_costs(lambda t: 0.01, seed=1)
+    assert 10.0 < first_plateau(network, flat) <= 15.0, "a real plateau stops it after about one window"

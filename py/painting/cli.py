@@ -20,7 +20,7 @@ import time
 
 from .grid import MAX_ZOOM
 from .images import MAX_SCALE, ImageError, load_image
-from .linreg import CostExplodedError
+from .explosion import CostExplodedError
 from .metrics import to_uint8
 from .models import MODELS
 from .params import params_from_json, params_to_json
@@ -206,7 +206,8 @@ def run(argv=None):
             session.learning_rate = args.lr
     show = sys.stderr.isatty()
     for i in range(args.frames):
-        stats = session.step(args.epochs_per_frame)
+        session.train(args.epochs_per_frame)
+        stats = session.scores()
         if show or i + 1 == args.frames:
             sys.stderr.write(_bar((i + 1) / args.frames,
                                   f"epoch {stats['epoch']} cost {stats['cost']:.4g} psnr {stats['psnr']:.2f} dB"))

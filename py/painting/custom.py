@@ -214,6 +214,16 @@ def _features_class(function, filename):
             v = pixel_coordinates(self.height, self.width, np.float64)  # (M, 2)
             self._finish_dense(feature_matrix(function, v[:, 0].copy(), v[:, 1].copy(), filename))
             self.features.flags.writeable = self.features_t.flags.writeable = False  # shared by snapshots
+            self.zoom_points = self.height * self.width  # blocks of M points: M * D values, as here
+
+        def zoom_features(self, v):
+            """features(x, y) at points v (P, 2): (P, D), checked like at construction, with D columns."""
+            phi = feature_matrix(function, v[:, 0].copy(), v[:, 1].copy(), filename)
+            if phi.shape[1] != self.num_features:
+                raise ModelCodeError(f"features(x, y) returned {phi.shape[1]} columns between pixels but "
+                                     f"{self.num_features} at the pixel centres; the count must not depend "
+                                     f"on x and y", _first_line(function), filename)
+            return phi
 
     return CustomFeatureModel
 

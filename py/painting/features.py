@@ -49,6 +49,7 @@ class LinearFeatureModel:
 
     NAME = None
     TRAINING_STATE = ("weights",)  # what training changes (and snapshots copy)
+    zoom_points = 16384  # points per block of the default predict_zoomed (phi of a block is (points, F))
     DEFAULT_LEARNING_RATE = 1.0
     EPOCHS_PER_FRAME = 100  # the page's suggestion: a frame of fast-forwarded epochs stays short at 64 x 64
     KNOBS = {
@@ -226,12 +227,13 @@ class LinearFeatureModel:
 
     def predict_zoomed(self, zoom):
         """The learned function at the sub-pixel centres: (zoom H, zoom W, C); zoom 1 is predict().
-        The default evaluates phi at those points (zoom_features), a few thousand rows at a time."""
+        The default evaluates phi at those points (zoom_features), whole rows of about zoom_points points
+        at a time."""
         zoom = check_zoom(zoom)
         h, w = zoom * self.height, zoom * self.width
         v = pixel_coordinates(self.height, self.width, np.float64, zoom)  # (zH*zW, 2)
         out = np.empty((h * w, self.channels), dtype=self.dtype)  # (P, C)
-        step = max(1, 16384 // w) * w  # whole rows, ~16k points per block
+        step = max(1, self.zoom_points // w) * w  # whole rows: phi of a block is (step, F)
         for start in range(0, h * w, step):
             out[start:start + step] = self.zoom_features(v[start:start + step]) @ self.weights
         return out.reshape(h, w, self.channels)

@@ -32,3 +32,14 @@ def holdout_mask(height, width, fraction, seed=0):
     mask = np.ones(count, dtype=bool)  # (M,)
     mask[order[:hidden]] = False
     return mask.reshape(height, width)
+
+
+def holdout_overlay(train_mask, height, width):
+    """(H, W, 4) uint8 RGBA to lay over the target: a grey checkerboard (2-pixel squares), half
+    transparent, on the hidden pixels; clear elsewhere (and everywhere when train_mask is None)."""
+    overlay = np.zeros((height, width, 4), dtype=np.uint8)  # (H, W, 4)
+    if train_mask is not None:
+        rows, cols = np.indices((height, width))  # (H, W) each
+        light = ((rows // 2 + cols // 2) % 2 == 0)[~train_mask]  # (M_hidden,)
+        overlay[~train_mask] = np.where(light[:, None], (235, 235, 235, 200), (60, 60, 60, 200))
+    return overlay

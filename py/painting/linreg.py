@@ -8,7 +8,8 @@ Each sample x (n features) gets a constant 1 prepended, so params p has n + 1 en
     step  p[col] -= (learning_rate / M) * sum_i (h_i - y_i) * [1, x_i][col]
 
 The training loop keeps the original's quirks (see `run_training`). This module is the oracle that the
-fast image model in onehot.py is tested against.
+fast image model in onehot.py is tested against (run_training(model, config, model.cost, model.step)
+runs the same loop on it).
 """
 import math
 from dataclasses import dataclass
@@ -16,9 +17,7 @@ from typing import Callable
 
 import numpy as np
 
-
-class CostExplodedError(FloatingPointError):
-    """Training produced a non-finite cost: the learning rate is too large."""
+from .explosion import CostExplodedError
 
 
 def _ignore_log(info):
@@ -90,12 +89,12 @@ class TrainConfig:
         return last - epoch
 
 
-def run_training(model, config, cost, advance):
+def run_training(model, config, cost, step):
     """The 2017 loop, `while (epoch++ < maxEpochs)`, shared by the dense and the fast model.
 
     At a logging epoch the cost of the CURRENT params is computed; NaN raises CostExplodedError; a cost
     below max_cost stops before this epoch's update; otherwise log_callback({model, cost, epoch}) is
-    called. Then the update. `advance(n)` must do n updates; between logging epochs it is called with n > 1.
+    called. Then the update. `step(n)` must do n updates; between logging epochs it is called with n > 1.
     Returns {"epochs": updates done, "cost": last computed cost or None, "stopped": bool}.
     """
     epoch, done, last_cost = 0, 0, None
@@ -111,7 +110,7 @@ def run_training(model, config, cost, advance):
                 return {"epochs": done, "cost": last_cost, "stopped": True}
             config.log_callback({"model": model, "cost": last_cost, "epoch": epoch})
         n = config.updates_until_next_log(epoch)
-        advance(n)
+        step(n)
         done += n
         epoch += n - 1
     return {"epochs": done, "cost": last_cost, "stopped": False}
@@ -177,13 +176,13 @@ class LinearRegressionModel:
             err = X1 @ self.params - y  # (M,)
             return float(err @ err) / (2 * M)
 
-        def advance(n):
+        def step(n):
             for _ in range(n):
                 err = X1 @ self.params - y  # (M,) errors of the current params
                 self.params = self.params - lr * (X1.T @ err)  # (n + 1,)
 
         with np.errstate(over="ignore", invalid="ignore"):  # JS doubles overflow silently too
-            return run_training(self, cfg, cost, advance)
+            return run_training(self, cfg, cost, step)
 
     def score(self, inputs):
         """h = bias + weights . inputs, for one sample (n,) -> float, or many (N, n) -> (N,)."""

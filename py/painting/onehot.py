@@ -32,7 +32,6 @@ import numpy as np
 
 from .grid import check_rows, frozen
 from .knobs import Knob
-from .linreg import TrainConfig, run_training
 
 _SCALE_RANGE = (1e-3, 1e3)  # fold `scale` into q when it leaves this range
 
@@ -66,7 +65,7 @@ class OneHotImageModel:
 
     TRAINING_STATE = ("_q", "bias", "_S")  # what training changes (and snapshots copy), with _scale
     batches_per_epoch = None  # full-batch gradient descent: no mini-batch steps
-    fast_forward = True  # step(k) is advance(k): closed form, the same cost for any k
+    fast_forward = True  # step(k) is closed form: the same cost for any k
     DEFAULT_LEARNING_RATE = 1.0  # eta (M + 1) ~ 1: the fastest stable rate (the range is 0 < lr < ~2)
     EPOCHS_PER_FRAME = 100  # the page's suggestion: the 64 x 64 photo paints over ~3 s, slow enough to watch
     KNOBS = {"init_noise": Knob(0.0, 0.0, 1.0, label="initial weights uniform in [0, x)")}
@@ -158,29 +157,26 @@ class OneHotImageModel:
         return self.predict().astype(np.float64) - self.bias
 
     # --- training ----------------------------------------------------------------------------------
-    def _rates(self, learning_rate):
-        eta = (self.learning_rate if learning_rate is None else learning_rate) / self.M
-        return eta, 1.0 - eta, 1.0 - eta * (self.M + 1)
-
-    def iterate(self, epochs=1, learning_rate=None):
-        """`epochs` honest GD epochs, one pass over the pixels each: r <- a r - eta S, b <- b - eta S."""
-        eta, a, c = self._rates(learning_rate)
-        with np.errstate(over="ignore", invalid="ignore"):
-            for _ in range(int(epochs)):
-                step = eta * self._S  # (C,)
-                self._move(a, -step)  # (H, W, C)
-                self.bias -= step  # (C,)
-                self._S = c * self._S  # (C,) a new array: callers may hold the old one
-                self.epoch += 1
-
-    def advance(self, k, learning_rate=None):
-        """The state after k GD epochs in closed form, O(n) whatever k (see the module docstring)."""
-        k = int(k)
+    def step(self, epochs=1, closed_form=True):
+        """Train `epochs` more GD epochs at self.learning_rate: in closed form, O(n) whatever the count
+        (see the module docstring), or with closed_form=False one honest pass over the pixels per epoch,
+        r <- a r - eta S, b <- b - eta S (the reference the closed form is tested against)."""
+        k = int(epochs)
         if k < 0:
-            raise ValueError(f"cannot advance by a negative number of epochs ({k})")
+            raise ValueError(f"cannot train a negative number of epochs ({k})")
+        eta = self.learning_rate / self.M
+        if not closed_form:
+            a, c = 1.0 - eta, 1.0 - eta * (self.M + 1)
+            with np.errstate(over="ignore", invalid="ignore"):
+                for _ in range(k):
+                    step = eta * self._S  # (C,)
+                    self._move(a, -step)  # (H, W, C)
+                    self.bias -= step  # (C,)
+                    self._S = c * self._S  # (C,) a new array: callers may hold the old one
+                    self.epoch += 1
+            return
         if k == 0:
             return
-        eta, _, _ = self._rates(learning_rate)
         self._sync_sum()  # S from the array: corrects float32 drift once per call
         S0 = self._S  # (C,)
         ak, ck, ck_minus_ak, one_minus_ck = _powers(eta, self.M, k)
@@ -189,10 +185,6 @@ class OneHotImageModel:
             self.bias -= np.where(S0 != 0, one_minus_ck * S0, 0.0) / (self.M + 1)  # (C,)
             self._S = np.where(S0 != 0, ck * S0, 0.0)  # (C,)
         self.epoch += k
-
-    def step(self, epochs=1):
-        """Train `epochs` more epochs at self.learning_rate (exact fast-forward)."""
-        self.advance(epochs)
 
     @property
     def progress(self):
@@ -211,13 +203,6 @@ class OneHotImageModel:
         self._q[...] = 0
         self._scale = 1.0
         self._S = np.zeros_like(self._S)
-
-    def train(self, config=None):
-        """The post's train() on this image: its defaults, logging quirk, max_cost and NaN checks at
-        logging epochs and callback; fast-forwards between logging epochs. Returns run_training's dict."""
-        cfg = TrainConfig.from_dict(config)
-        return run_training(self, cfg, self.cost,
-                            lambda n: self.advance(n, learning_rate=cfg.learning_rate))
 
     # --- reading -----------------------------------------------------------------------------------
     def predict(self):

@@ -349,7 +349,7 @@ def test_parameters_of_another_model_are_adopted(painter):
     page = painter.page
     rgb = rgba_to_rgb(canvas_rgba(page, "target"), 64, 64)
     session = Session(rgb, model="plane")  # CPython: the oracle for what the page should show
-    session.step(200)
+    session.train(200)
     said = load_params(page, "plane.json", params_to_json(session.get_params()))
     assert said["tone"] == "info", said
     learned = canvas_rgba(page, "learned")

@@ -219,7 +219,7 @@ def test_the_2017_preset(painter):
     # the oracle: the same Session in CPython, on the canvas's own target pixels
     oracle = Session(rgba_to_rgb(target.tobytes(), 28, 28), model="onehot", mode="2017", learning_rate=0.5,
                      init_noise=1)
-    oracle.step(epoch)
+    oracle.train(epoch)
     expected = oracle.frame()
     assert (np.abs(learned.astype(int) - expected.astype(int)) <= 1).mean() > 0.99
     assert psnr(learned, target) < 15  # early frames: the packed number's odd colours, not the photo

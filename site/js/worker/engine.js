@@ -11,6 +11,8 @@
 // Python does the maths and the time-boxing (Session.train, Session.render, Session.stop_reason).
 
 import { Event } from '../protocol.js';
+import { describeAll, sessions, shownFrame, toJsObject } from './registry.js';
+import { pythonError } from './runtime.js';
 
 const TRAIN_SECONDS = 0.015;        // one training slice (a mini-batch or epoch may take longer)
 const RENDER_SECONDS_TRAINING = 0.004; // frame work per loop while training (networks draw a few rows) ...
@@ -30,15 +32,11 @@ const yieldToMessages = () => new Promise((resolve) => {
 });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export class Engine {
+const post = (message, transfer = []) => self.postMessage(message, transfer);
+
+// The sessions are registry.js's map: id -> entry {session, gen, credit, plan, ...}.
+class Engine {
   running = false;
-  #sessions;   // Map id -> entry {session, gen, credit, plan, ...} (worker.js owns the map)
-  #post;       // (message, transfer) -> posts to the page
-  #framePixels;
-  #shownFrame;
-  #toJs;
-  #errorOf;
-  #describeAll;
   #stopCost = null;
   #run = null;       // the page's number for the current PLAY, echoed in STOPPED
   #turn = 0;
@@ -46,45 +44,32 @@ export class Engine {
   #lastTick = 0;
   #lastSlice = 0;    // seconds the last training slice took (a network's mini-batch may take 100 ms)
 
-  // sessions: the worker's Map; post(message, transfer); framePixels(proxy) -> RGBA ArrayBuffer;
-  // toJs(proxy) -> plain object (the proxy destroyed); errorOf(err) -> {name, message, stack};
-  // describeAll() -> {result: {id: stats (+ pixels)}, transfer}, every session as it stopped
-  constructor({ sessions, post, framePixels, shownFrame, toJs, errorOf, describeAll }) {
-    this.#sessions = sessions;
-    this.#post = post;
-    this.#framePixels = framePixels;
-    this.#shownFrame = shownFrame ?? ((session) => ({ pixels: framePixels(session.learned_rgb()) }));
-    this.#toJs = toJs;
-    this.#errorOf = errorOf;
-    this.#describeAll = describeAll;
-  }
-
   // Trains the sessions in `plans` ({id: {pace, epochs}}; pace in epochs per second or null for as fast
   // as possible; epochs: how many to train before stopping, null for no limit).
   play(plans, stopCost, run) {
     const now = performance.now();
     this.#stopCost = stopCost ?? null;
     this.#run = run;
-    for (const [id, entry] of this.#sessions) {
+    for (const [id, entry] of sessions) {
       const plan = plans[id];
       entry.plan = plan ? {
         pace: plan.pace ?? Infinity, left: plan.epochs ?? Infinity, since: now, trained: 0, stopped: null,
       } : null;
       if (plan) entry.session.forget_plateau();
     }
-    this.running = [...this.#sessions.values()].some((entry) => entry.plan);
+    this.running = [...sessions.values()].some((entry) => entry.plan);
     this.wake();
   }
 
   pause() {
     this.running = false;
-    for (const entry of this.#sessions.values()) entry.plan = null;
+    for (const entry of sessions.values()) entry.plan = null;
   }
 
   // The page drew what it had and wants the next frame of these sessions.
   pull(ids) {
     for (const id of ids) {
-      const entry = this.#sessions.get(id);
+      const entry = sessions.get(id);
       if (entry) entry.credit = true;
     }
     this.wake();
@@ -94,7 +79,7 @@ export class Engine {
   changed(entry) {
     entry.gen = (entry.gen ?? 0) + 1;
     entry.plan = null;
-    this.running = [...this.#sessions.values()].some((e) => e.plan);
+    this.running = [...sessions.values()].some((e) => e.plan);
     this.wake();
   }
 
@@ -129,7 +114,7 @@ export class Engine {
 
   // One slice for the next session whose turn it is; false if none may train now.
   #trainSlice() {
-    const entries = [...this.#sessions.values()].filter((entry) => entry.plan && !entry.plan.stopped);
+    const entries = [...sessions.values()].filter((entry) => entry.plan && !entry.plan.stopped);
     const now = performance.now();
     for (let i = 0; i < entries.length; i += 1) {
       const entry = entries[(this.#turn + i) % entries.length];
@@ -165,7 +150,7 @@ export class Engine {
     if (reason) plan.stopped = reason;
     else if (plan.left <= 1e-9) plan.stopped = 'step';
     if (!plan.stopped) return;
-    const planned = [...this.#sessions.values()].filter((e) => e.plan);
+    const planned = [...sessions.values()].filter((e) => e.plan);
     if (planned.every((e) => e.plan.stopped)) {
       const reasons = Object.fromEntries(planned.map((e) => [e.id, e.plan.stopped]));
       const all = new Set(Object.values(reasons));
@@ -175,16 +160,17 @@ export class Engine {
 
   #stopAll({ reason, session = null, error = null, reasons = null }) {
     this.pause();
-    const { result: sessions, transfer } = this.#describeAll();
-    this.#post({
-      type: Event.STOPPED, run: this.#run, reason, session, error: error && this.#errorOf(error), reasons, sessions,
+    const { result: described, transfer } = describeAll(); // every session as it stopped
+    post({
+      type: Event.STOPPED, run: this.#run, reason, session, error: error && pythonError(error), reasons,
+      sessions: described,
     }, transfer);
   }
 
   // Frame work for a session the page asked a frame of: render (a slice of it, for a network) and send
   // it when complete. False if there was nothing to do.
   #renderSlice(seconds) {
-    for (const entry of this.#sessions.values()) {
+    for (const entry of sessions.values()) {
       if (!entry.credit) continue;
       let complete;
       try {
@@ -206,9 +192,9 @@ export class Engine {
   }
 
   #sendFrame(entry) {
-    const info = this.#toJs(entry.session.info());
-    const { pixels, shown } = this.#shownFrame(entry.session); // the learned image, zoomed, or a view
-    this.#post({ type: Event.FRAME, session: entry.id, gen: entry.gen, ...info, pixels, shown }, [pixels]);
+    const info = toJsObject(entry.session.info());
+    const { pixels, shown } = shownFrame(entry.session); // the learned image, zoomed, or a view
+    post({ type: Event.FRAME, session: entry.id, gen: entry.gen, ...info, pixels, shown }, [pixels]);
   }
 
   // Live epoch counters (the frame shown may be older, for a network).
@@ -216,10 +202,13 @@ export class Engine {
     const t = performance.now();
     if (!this.running || t - this.#lastTick < TICK_MS) return;
     this.#lastTick = t;
-    this.#post({ type: Event.TICK, epochs: this.#epochs() });
+    post({ type: Event.TICK, epochs: this.#epochs() });
   }
 
   #epochs() {
-    return Object.fromEntries([...this.#sessions].map(([id, entry]) => [id, entry.session.epoch]));
+    return Object.fromEntries([...sessions].map(([id, entry]) => [id, entry.session.epoch]));
   }
 }
+
+// The worker's one engine.
+export const engine = new Engine();

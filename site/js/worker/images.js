@@ -6,15 +6,17 @@
 // Every PyProxy made here is destroyed once used, except the decoded images this module keeps.
 
 import { Request } from '../protocol.js';
+import { engine } from './engine.js';
+import { describe, framePixels, loaded, sessionFor, toJsObject } from './registry.js';
+import { loadPackage } from './runtime.js';
 
 const MAX_DECODED_SIDE = 2048; // the original kept for resampling (painting.images.open_image max_side)
 const LARGE_PNG_SIDE = 512;    // the large PNG: each pixel a whole-number block, about this many px across
 const GIF_SIDE = 256;          // the timelapse GIF, likewise
 const GIF_FRAME_MS = 80;
 
-// worker: {loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, changed} from worker.js
-export function imageHandlers(worker) {
-  const { loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, changed } = worker;
+// The handlers for worker.js's table.
+export function imageHandlers() {
   // PyProxy (H, W, 3) float32 images: the last file decoded (not yet used) and the person's image in use
   // (every session on screen paints the same target, so one of each is kept, until the next file).
   const kept = { decoded: null, original: null };
@@ -157,7 +159,7 @@ export function imageHandlers(worker) {
           entry.session.destroy();
           entry.session = session;
         }
-        changed(entry);
+        engine.changed(entry);
         const now = toJsObject(entry.session.stats());
         entry.settings = {
           ...entry.settings, model: now.model, mode: now.mode, knobs: now.knobs, learningRate: now.learning_rate,

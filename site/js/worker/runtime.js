@@ -173,7 +173,7 @@ export function pythonError(err) {
   if (err && err.constructor && err.constructor.name === 'PythonError') {
     const name = err.type || 'PythonError';
     const text = String(err.message).trim();
-    // the last line naming the class, possibly qualified ("painting.linreg.CostExplodedError: ...")
+    // the last line naming the class, possibly qualified ("painting.explosion.CostExplodedError: ...")
     const heads = [...text.matchAll(/^(?:[\w.]+\.)?(\w+): /gm)].filter((m) => m[1] === name);
     const last = heads[heads.length - 1];
     const message = last ? text.slice(last.index + last[0].length).trim() : text.split('\n').pop();

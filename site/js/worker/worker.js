@@ -1,52 +1,16 @@
 // The Pyodide worker: answers the page's requests (protocol.js) by driving painting.session.Session
-// objects. Training runs in engine.js, booting Python in runtime.js, images in and out in images.js.
+// objects. The sessions and their conversions to messages are in registry.js, training in engine.js,
+// booting Python in runtime.js, images in and out in images.js.
 //
-// Every PyProxy made here is destroyed once used; pixels leave as a copy in a transferred ArrayBuffer.
+// Every PyProxy made here is destroyed once used.
 
 import { Request, Signal } from '../protocol.js';
-import { boot, loadPackage, pythonError } from './runtime.js';
+import { pythonError } from './runtime.js';
 import { imageHandlers } from './images.js';
-import { Engine } from './engine.js';
-
-let runtime = null;          // Promise of {pyodide, painting} once LOAD was asked for
-const sessions = new Map();  // session id -> {id, session, target, settings, gen, credit, plan}
+import { engine } from './engine.js';
+import { describe, describeAll, load, loaded, sessionFor, sessions, toJsObject } from './registry.js';
 
 // ------------------------------------------------------------------------------------ sessions
-function toJsObject(proxy) {
-  try {
-    return proxy.toJs({ dict_converter: Object.fromEntries });
-  } finally {
-    proxy.destroy();
-  }
-}
-
-// A C-contiguous uint8 (H, W, 4) RGBA or (H, W, 3) RGB array -> a transferable RGBA ArrayBuffer.
-// RGB is widened here, in one pass of plain JS, which is cheaper than a strided numpy copy in wasm.
-function framePixels(array) {
-  try {
-    const view = array.getBuffer('u8'); // detaches if wasm memory grows: copy out right away
-    try {
-      if (!view.c_contiguous) throw new Error('frame pixels must be a C-contiguous array');
-      const channels = view.shape[view.shape.length - 1];
-      if (channels === 4) return view.data.slice().buffer;
-      if (channels !== 3) throw new Error(`frame pixels must have 3 or 4 channels, not ${channels}`);
-      const rgb = view.data;
-      const rgba = new Uint8Array((rgb.length / 3) * 4);
-      for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-        rgba[j] = rgb[i];
-        rgba[j + 1] = rgb[i + 1];
-        rgba[j + 2] = rgb[i + 2];
-        rgba[j + 3] = 255;
-      }
-      return rgba.buffer;
-    } finally {
-      view.release();
-    }
-  } finally {
-    array.destroy();
-  }
-}
-
 function makeSession({ pyodide, painting }, target, settings) {
   const kwargs = { model: settings.model, mode: settings.mode, seed: 0, ...settings.knobs };
   if (settings.learningRate != null) kwargs.learning_rate = settings.learningRate;
@@ -67,17 +31,6 @@ function showOn(session, { zoom, view }) {
   if (view != null) session.view = view;
 }
 
-// The picture the learned canvas shows (the learned image, zoomed, or a view) and its size and legend.
-function shownFrame(session) {
-  const shown = toJsObject(session.shown_info());
-  return { pixels: framePixels(session.shown_rgb()), shown };
-}
-
-// Hidden pixels, as an RGBA overlay for the target (transferred), or null without any.
-function holdoutOverlay(session) {
-  return session.holdout ? framePixels(session.holdout_overlay()) : null;
-}
-
 function targetFrom({ pyodide, painting }, { pixels, width, height }) {
   const bytes = pyodide.toPy(new Uint8Array(pixels));
   try {
@@ -94,35 +47,6 @@ function dropSession(id) {
   entry.target.destroy();
   sessions.delete(id);
   engine.changed(entry);
-}
-
-// A session's settings and numbers; gen tells the page which frames belong to this session as it now
-// is. With its frame (pixels) if that is quick to render; a network's follows when the page pulls it.
-function describe(entry, withFrame = true) {
-  const { session } = entry;
-  const frame = withFrame && session.renders_quickly;
-  if (frame) session.render(0);
-  const { pixels, shown } = frame ? shownFrame(session) : {};
-  const overlay = holdoutOverlay(session);
-  const result = {
-    ...toJsObject(session.info()), learningRate: session.learning_rate, gen: entry.gen, pixels, shown, overlay,
-  };
-  return { result, transfer: [pixels, overlay].filter(Boolean) };
-}
-
-// Several sessions' describe() in one reply.
-function describeAll(ids, withFrames = true) {
-  const described = ids.map((id) => [id, describe(sessions.get(id), withFrames)]);
-  return {
-    result: Object.fromEntries(described.map(([id, d]) => [id, d.result])),
-    transfer: described.flatMap(([, d]) => d.transfer),
-  };
-}
-
-function sessionFor(id) {
-  const entry = sessions.get(id);
-  if (!entry) throw new Error(`no session "${id}": send ${Request.INIT} first`);
-  return entry;
 }
 
 function replaceSession(py, id, target, settings) {
@@ -150,15 +74,9 @@ function sessionOnTarget(py, msg, settings) {
   }
 }
 
-function loaded() {
-  if (!runtime) throw new Error(`Python is not loaded: send ${Request.LOAD} first`);
-  return runtime;
-}
-
 const handlers = {
   async [Request.LOAD]() {
-    runtime ??= boot();
-    const py = await loaded();
+    const py = await load();
     return { python: py.pyodide.version, numpy: py.pyodide.loadedPackages.numpy };
   },
 
@@ -306,14 +224,7 @@ const handlers = {
 };
 
 // images in and out: decoding a person's file, resampling it, PNG / GIF / parameter files
-Object.assign(handlers, imageHandlers({
-  loaded, sessionFor, framePixels, describe, toJsObject, loadPackage, changed: (entry) => engine.changed(entry),
-}));
-
-const engine = new Engine({
-  sessions, post: (message, transfer = []) => self.postMessage(message, transfer), framePixels, shownFrame,
-  toJs: toJsObject, errorOf: pythonError, describeAll: () => describeAll([...sessions.keys()]),
-});
+Object.assign(handlers, imageHandlers());
 
 // Requests run one at a time, in order (a Session never sees two calls interleaved); the engine's
 // slices run between them. A PULL signal has no reply and skips the queue.

@@ -1,0 +1,206 @@
+"""The displayed frame of a Session and what its learned canvas shows.
+
+mode "rgb": a frame is the clipped prediction. mode "2017": the labels are packed R*65536 + G*256 + B
+(one channel) and a frame is decode_packed of the prediction, so it shows the original's odd colours.
+PSNR always compares the displayed RGB with the target's RGB (both uint8); with hidden pixels (a train
+mask) psnr and cost are the seen pixels', psnr_hidden and cost_hidden the rest's.
+
+A network's frame is predicted a few rows per draw_rows() call from a frozen copy of the model, so it
+belongs to the epoch at which it was started; its exact cost comes with it.
+What the learned canvas shows (shown_rgb): `view` (views.VIEWS) and, for the learned view, `zoom` (the
+model asked at z x z sub-pixel centres: predict_zoomed). Both are made only when asked for; a network's
+zoomed frame is predicted a few rows at a time with its frame.
+"""
+import time
+
+import numpy as np
+
+from .grid import check_zoom
+from .metrics import psnr, to_uint8
+from .packed import decode_packed, encode_packed
+from .training import renders_in_rows
+from .views import check_view, error_view, inside_view, spectrum_view
+
+
+class Frames:
+    """Frames(labels, target_u8, mode, train_mask): labels (H, W, C) in label units, target_u8 (H, W, 3)."""
+
+    def __init__(self, labels, target_u8, mode, train_mask):
+        self.labels, self.target_u8, self.mode, self.train_mask = labels, target_u8, mode, train_mask
+        height, width = target_u8.shape[:2]
+        self.rgb = np.empty((height, width, 3), dtype=np.uint8)  # (H, W, 3) displayed pixels, reused
+        self._rgba = np.empty((height, width, 4), dtype=np.uint8)  # (H, W, 4) reused
+        self._rgba[..., 3] = 255
+        self._rgba_stale = True  # RGBA is composed from rgb only when rgba() is asked for
+        self.target_rgba = self._rgba.copy()
+        self.target_rgba[..., :3] = target_u8
+        self.zoom, self.view = 1, "learned"
+        self.clear()
+
+    def clear(self):
+        """Nothing drawn yet (a new model or new parameters)."""
+        self.cost, self.psnr, self.epoch = None, None, None  # of the frame last drawn
+        self.psnr_hidden, self.cost_hidden = None, None
+        self.model, self._zoomed, self._shown = None, None, None  # the model the frame shows
+        self.stale, self._job = True, None  # the model changed since that frame; a frame in progress
+
+    @property
+    def drawing(self):
+        """True while a frame is being drawn a few rows at a time."""
+        return self._job is not None
+
+    def cancel(self):
+        """Drop a frame in progress (its model is gone)."""
+        self._job = None
+
+    def show_now(self, model, cost, epoch):
+        """The frame of `model` as it is, at once (whole-image predict)."""
+        self._job, self.stale = None, False
+        self._show(model.predict(), cost, epoch, model)
+
+    def start_rows(self, frozen, epoch):
+        """Start drawing the frame of `frozen` (a copy later training does not change) a few rows at a
+        time; the learned view's zoomed frame is drawn after it."""
+        self.stale = False
+        c, z = self.labels.shape[2], self.zoom
+        out = np.empty(self.labels.shape, dtype=np.float32)  # (H, W, C)
+        parts = [(frozen.predict_rows, out)]  # (rows function, output), drawn in turn
+        if z > 1 and self.view == "learned":
+            zoomed = np.empty((z * out.shape[0], z * out.shape[1], c), dtype=np.float32)  # (zH, zW, C)
+            parts.append((lambda r0, r1: frozen.predict_zoomed_rows(z, r0, r1), zoomed))
+        self._job = {"model": frozen, "epoch": epoch, "parts": parts, "part": 0, "row": 0, "rows": 1}
+
+    def draw_rows(self, seconds):
+        """Draw rows of the frame started for about `seconds`; -> True when it is complete (then cost is
+        its exact cost)."""
+        job = self._job
+        start = time.perf_counter()
+        while job["part"] < len(job["parts"]):
+            rows_of, out = job["parts"][job["part"]]
+            r0, r1 = job["row"], min(len(out), job["row"] + job["rows"])
+            t0 = time.perf_counter()
+            out[r0:r1] = rows_of(r0, r1)  # (rows, W, C)
+            now = time.perf_counter()
+            job["row"] = r1
+            left = start + seconds - now
+            if r1 == len(out):  # the next part starts again from one row
+                job["part"], job["row"], job["rows"] = job["part"] + 1, 0, 1
+            else:
+                per_row = (now - t0) / (r1 - r0)
+                job["rows"] = max(1, int(0.8 * left / per_row) if per_row > 0 else 2 * (r1 - r0))
+            if left <= 0:
+                break
+        if job["part"] < len(job["parts"]):
+            return False
+        self._job = None
+        out = job["parts"][0][1]
+        residual = out - self.labels  # (H, W, C)
+        if self.train_mask is not None:
+            residual = residual[self.train_mask]  # (M_seen, C): the cost is the seen pixels'
+        cost = float(np.sum(np.square(residual, dtype=np.float64)) / (2 * (residual.size // residual.shape[-1])))
+        self._show(out, cost, job["epoch"], job["model"])
+        if len(job["parts"]) > 1:
+            self._zoomed = (self.zoom, job["parts"][1][1])
+        return True
+
+    def to_rgb(self, prediction, out=None):
+        """Label units (h, w, C) -> displayed (h, w, 3) uint8 (clipped RGB, or decoded 2017 labels)."""
+        if self.mode == "rgb":
+            return to_uint8(prediction, out=out)
+        if out is None:
+            return np.ascontiguousarray(decode_packed(prediction))
+        out[...] = decode_packed(prediction)
+        return out
+
+    def _show(self, prediction, cost, epoch, model):
+        """A drawn prediction (H, W, C) of `model` becomes the displayed frame, its cost, PSNR and epoch."""
+        self.to_rgb(prediction, out=self.rgb)
+        seen, target = self.train_mask, self.target_u8
+        if seen is None:
+            self.psnr, self.psnr_hidden, self.cost_hidden = psnr(self.rgb, target), None, None
+        else:  # (N, 3) gathers: the seen and the hidden pixels scored apart
+            self.psnr = psnr(self.rgb[seen], target[seen])
+            self.psnr_hidden = psnr(self.rgb[~seen], target[~seen])
+            residual = prediction[~seen] - self.labels[~seen]  # (M_hidden, C)
+            self.cost_hidden = float(np.sum(np.square(residual, dtype=np.float64)) / (2 * len(residual)))
+        self.cost, self.epoch = cost, epoch
+        self.model, self._zoomed, self._shown = model, None, None
+        self._rgba_stale = True
+
+    def rgba(self):
+        """(H, W, 4) uint8 RGBA of the displayed frame (reused: copy it to keep it)."""
+        if self._rgba_stale:
+            self._rgba[..., :3] = self.rgb
+            self._rgba_stale = False
+        return self._rgba
+
+    # --- what the learned canvas shows ---------------------------------------------------------------
+    def set_zoom(self, value):
+        """Sub-pixels per side of the learned view; a network redraws its frame."""
+        value = check_zoom(value)
+        if value != self.zoom:
+            self.zoom, self._shown = value, None
+            self._redraw_if_in_rows()
+
+    def set_view(self, value):
+        """What the learned canvas shows: one of views.VIEWS."""
+        value = check_view(value)
+        if value != self.view:
+            self.view, self._shown = value, None
+            if self.zoom > 1:
+                self._redraw_if_in_rows()
+
+    def _redraw_if_in_rows(self):
+        if self.model is not None and renders_in_rows(self.model):
+            self.stale, self._job = True, None  # the next draw makes the frame with the new setting
+
+    def shown(self):
+        """-> (picture (h, w, 3) uint8 C-contiguous, {"view", "zoom", "width", "height", "legend"}) for the
+        frame last drawn: made once per frame and setting, only when asked for."""
+        if self._shown is None:
+            picture, view, legend, zoom = self._make_shown()
+            self._shown = picture, {"view": view, "zoom": zoom, "width": picture.shape[1],
+                                    "height": picture.shape[0], "legend": legend}
+        return self._shown
+
+    def _make_shown(self):
+        """-> (picture, view, legend, zoom) for the present frame and settings."""
+        view, zoom, model = self.view, self.zoom, self.model
+        if view in ("error", "spectrum"):
+            picture, legend = (error_view if view == "error" else spectrum_view)(self.rgb, self.target_u8)
+            return picture, view, legend, 1
+        if view == "inside":
+            try:
+                zero = 0.5 if self.mode == "rgb" else float(encode_packed(np.full((1, 1, 3), 128, np.uint8))[0, 0, 0])
+                picture, legend = inside_view(model, self.to_rgb, zero)
+                return picture, "inside", legend, 1
+            except ValueError as error:  # a model without a picture of its inside: the learned image
+                return self.rgb, "learned", {"note": str(error)}, 1
+        if zoom == 1:
+            return self.rgb, "learned", {}, 1
+        if getattr(model, "ZOOM_IS_BLOCKS", False):  # onehot: repeat the displayed bytes
+            rgb = np.repeat(np.repeat(self.rgb, zoom, axis=0), zoom, axis=1)  # (zH, zW, 3)
+            return rgb, "learned", {"blocks": True}, zoom
+        legend = {"blocks": True}
+        if self._zoomed is not None and self._zoomed[0] == zoom:
+            return self.to_rgb(self._zoomed[1]), "learned", {}, zoom
+        if callable(getattr(model, "predict_zoomed", None)) and not renders_in_rows(model):
+            try:
+                return self.to_rgb(model.predict_zoomed(zoom)), "learned", {}, zoom  # (zH, zW, C) asked
+            except ValueError as error:  # a visitor's features(x, y) failing between pixels (ModelCodeError)
+                legend["note"] = str(error)
+        # a model without a function between pixels (a scratch model; a network frame of another zoom): blocks
+        rgb = np.repeat(np.repeat(self.rgb, zoom, axis=0), zoom, axis=1)  # (zH, zW, 3)
+        return np.ascontiguousarray(rgb), "learned", legend, zoom
+
+    def zoomed(self, zoom):
+        """(zH, zW, 3) uint8: the learned image at zoom x its size (the model asked at sub-pixel centres),
+        whatever the present view and zoom."""
+        saved = self.view, self.zoom, self._shown, self._zoomed
+        try:
+            self.view, self.zoom, self._shown = "learned", check_zoom(zoom), None
+            if renders_in_rows(self.model) and callable(getattr(self.model, "predict_zoomed", None)):
+                self._zoomed = (self.zoom, self.model.predict_zoomed(self.zoom))
+            return self.shown()[0]
+        finally:
+            self.view, self.zoom, self._shown, self._zoomed = saved
