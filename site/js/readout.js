@@ -3,9 +3,6 @@
 // every number shown here was computed by Python.
 
 import { formatCount } from './controls.js';
-import { Status } from './state.js';
-
-export { Status };
 
 const STATUS_TEXT = {
   loading: 'Loading', ready: 'Ready', training: 'Training', paused: 'Paused', done: 'Done', error: 'Error',
@@ -56,26 +53,20 @@ export function clearStats(...elements) {
 export class Readout {
   #el;
   #status = null;
-  #onStatus;
 
-  // el: {epoch, cost, psnr, fresh, statusText, message, messageText, retry, loading, loadingText};
-  // onStatus(status) after every status change
-  constructor(el, onStatus) {
+  // el: {epoch, cost, psnr, fresh, statusText, message, messageText, retry, loading, loadingText}
+  constructor(el) {
     this.#el = el;
-    this.#onStatus = onStatus;
   }
 
   get status() { return this.#status; }
 
-  // The status chip, body[data-status] and a painter:status event (state.js calls this on every change).
+  // The status chip, body[data-status] and a painter:status event (on every change of the store's status).
   showStatus(status) {
     if (status === this.#status) return;
     this.#status = status;
     document.body.dataset.status = status;
     this.#el.statusText.textContent = STATUS_TEXT[status];
-    this.#onStatus(status);
-    // last: a listener may change the status again (an embed autostarts on "ready"), and the
-    // page must then show that newer status, not this one
     document.dispatchEvent(new CustomEvent('painter:status', { detail: { status } }));
   }
 

@@ -190,6 +190,7 @@ export class Engine {
       try {
         complete = entry.session.render(seconds);
       } catch (err) {
+        entry.credit = false; // not tried again until the page pulls: a frame that cannot be drawn is said once
         this.#stopAll({ reason: 'error', session: entry.id, error: err });
         return true;
       }

@@ -312,7 +312,15 @@ Object.assign(handlers, imageHandlers({
 
 const engine = new Engine({
   sessions, post: (message, transfer = []) => self.postMessage(message, transfer), framePixels, shownFrame,
-  toJs: toJsObject, errorOf: pythonError, describeAll: () => describeAll([...sessions.keys()]),
+  toJs: toJsObject, errorOf: pythonError,
+  // with frames, unless a frame cannot be drawn (the error being reported may be that one)
+  describeAll: () => {
+    try {
+      return describeAll([...sessions.keys()]);
+    } catch {
+      return describeAll([...sessions.keys()], false);
+    }
+  },
 });
 
 // Requests run one at a time, in order (a Session never sees two calls interleaved); the engine's
