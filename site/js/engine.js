@@ -197,7 +197,9 @@ export class Engine {
   #onStopped({ run, reason, reasons, session, error, sessions }) {
     const store = this.#store;
     const current = run === this.#run && store.running;
-    if (!current && reason !== 'error') return; // a stop that crossed a newer Start or Pause
+    // a stop that crossed a newer Start or Pause is stale; an error while nothing trains is not (a frame
+    // drawn another way may be refused)
+    if (!current && (reason !== 'error' || store.running)) return;
     for (const [id, stats] of Object.entries(sessions)) this.#screen.reply(id, stats);
     if (reason === 'error') {
       for (const id of store.visible) store.setPane(id, { redraw: false }); // no frame is coming
