@@ -4,7 +4,8 @@
 // that describe a session with its pixels (INIT, CONFIGURE, RESET, SOLVE, LOAD_PARAMS, STOPPED: drawn at
 // once, so "ready" or "done" never shows over an older image). A reply without pixels (PAUSE, a
 // network's) only tells the store the epoch of the session's current state; its frame follows as a FRAME.
-// Between frames, TICK's live epoch counts are shown; the epoch shown never goes back within a gen.
+// Between frames, TICK's live epoch counts are shown; the epoch shown never goes back within a gen,
+// except to a reply's state (a diverging run restored to its last good state).
 
 import { Signal } from './protocol.js';
 
@@ -52,7 +53,7 @@ export class Screen {
       return;
     }
     if (this.#latest.delete(id)) this.pull([id]); // its credit was spent on the older frame dropped here
-    this.#present(id, stats);
+    this.#present(id, stats, { now: true });
   }
 
   // TICK: live epoch counts while training (the frame drawn may be older).
@@ -96,9 +97,11 @@ export class Screen {
     if (drawn.length) this.pull(drawn);
   };
 
-  // The frame and its numbers, together; the store learns which frame is on screen.
-  #present(id, stats) {
+  // The frame and its numbers, together; the store learns which frame is on screen. now: a reply's
+  // frame, the session as it now is (its epoch may be lower than a TICK's: a diverging run restored).
+  #present(id, stats, { now = false } = {}) {
     const view = this.#views(id);
+    if (now) this.#seen.delete(id);
     view.draw(stats.pixels, stats.shown);
     view.numbers({ ...stats, epoch: this.#noteEpoch(id, stats.epoch) }, stats.epoch);
     this.#store.setPane(id, {
