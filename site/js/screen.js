@@ -3,7 +3,8 @@
 // pane is drawn on the next animation frame, older ones dropped, then the next is pulled) and replies
 // that describe a session with its pixels (INIT, CONFIGURE, RESET, SOLVE, LOAD_PARAMS, STOPPED: drawn at
 // once, so "ready" or "done" never shows over an older image). A reply without pixels (PAUSE, a
-// network's) only tells the store the epoch of the session's current state; its frame follows as a FRAME.
+// network's) only tells the store the epoch of the session's current state (and, for a new session,
+// shows its epoch count and no numbers); its frame follows as a FRAME.
 // Between frames, TICK's live epoch counts are shown; the epoch shown never goes back within a gen,
 // except to a reply's state (a diverging run restored to its last good state).
 
@@ -47,6 +48,10 @@ export class Screen {
     const pane = this.#store.pane(id);
     if (!this.#store.visible.includes(id) || stats.gen !== pane.gen) return;
     this.#store.setPane(id, { epoch: stats.epoch });
+    if (!stats.pixels && pane.frame?.gen !== stats.gen) { // a new session whose first frame follows:
+      this.#seen.delete(id); // its epoch count, and no numbers until that frame is drawn
+      this.#views(id).numbers({ epoch: stats.epoch, cost: null, psnr: null, frame_epoch: null }, null);
+    }
     if (!stats.pixels) {
       if (redraw && this.#latest.delete(id)) this.pull([id]); // a frame drawn the old way
       if (redraw) this.#store.setPane(id, { redraw: true });

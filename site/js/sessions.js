@@ -38,11 +38,12 @@ export class Sessions {
         drawPixels(canvas(), pixels, shown?.width ?? target.width, shown?.height ?? target.height);
         showLegend(legend, shown, store.pane(id).model ?? store.get(id === SESSION_A ? 'model' : 'model-b'));
       },
-      // the drawn frame's numbers; frameEpoch: the epoch of the frame drawn (#learned[data-epoch])
+      // the drawn frame's numbers; frameEpoch: the epoch of the frame drawn (#learned[data-epoch]), null
+      // when none of this session is drawn yet
       numbers: (stats, frameEpoch) => {
         numbers(stats);
         showHiddenPsnr(hidden, stats.psnr_hidden);
-        canvas().dataset.epoch = formatEpoch(frameEpoch);
+        if (frameEpoch != null) canvas().dataset.epoch = formatEpoch(frameEpoch);
       },
       epoch,
       plot: (stats) => {
