@@ -97,22 +97,21 @@ export class Engine {
       const store = this.#store;
       this.#run += 1;
       store.update({ running: false, rebuilding: true, queuedStart: false });
-      // no frame of the sessions as they were is drawn over the new ones (a new size, say)
-      const gens = store.visible.map((id) => [id, store.pane(id).gen]);
-      for (const [id] of gens) store.setPane(id, { gen: null });
-      this.#screen.forget();
+      // a session the work makes or changes gets a new gen: no frame of it as it was is drawn after that
       let ok = false;
       try {
-        if (store.pythonUp) await this.#client().request(Request.PAUSE);
+        if (store.pythonUp) {
+          const { sessions } = await this.#client().request(Request.PAUSE);
+          for (const [id, stats] of Object.entries(sessions)) this.#screen.reply(id, stats); // a pane left as it is
+        }
         await work();
         ok = true;
       } catch (err) {
-        for (const [id, gen] of gens) if (store.pane(id).gen == null) store.setPane(id, { gen }); // unchanged
         this.failed(err, null, 'The change was not made');
       } finally {
         const start = store.queuedStart;
         store.update({ rebuilding: false, queuedStart: false });
-        if (store.pythonUp) this.#screen.pull(); // frames dropped above spent their credit
+        if (store.pythonUp) this.#screen.pull(); // a session made anew has not been pulled yet
         if (ok && store.pythonUp) {
           this.#readout.clearMessage();
           store.update({ status: after });

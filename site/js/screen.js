@@ -75,11 +75,6 @@ export class Screen {
     this.#client()?.signal(Signal.PULL, { sessions: ids });
   }
 
-  // A rebuild begins: no frame of the sessions as they were is drawn over the new ones.
-  forget() {
-    this.#latest.clear();
-  }
-
   // On an animation frame: draw the newest frame of each pane, then ask for the next ones.
   #drawLatest = () => {
     this.#raf = 0;
