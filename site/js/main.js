@@ -68,7 +68,7 @@ const store = new Store({ ...Object.fromEntries(SETTINGS.map((row) => [row.id, r
 const readout = new Readout(byId({
   epoch: 'epoch', cost: 'cost', psnr: 'psnr', fresh: 'frame-epoch', statusText: 'status-text', message: 'message',
   messageText: 'message-text', retry: 'retry', loading: 'loading', loadingText: 'loading-text',
-}));
+}), store);
 const controls = buildControls(
   byId({ target: 'target-settings', training: 'training-settings', model: 'model-picker', lesson: 'lesson-settings' }),
   SETTINGS, (id, value) => onSetting(id, value));

@@ -53,10 +53,15 @@ export function clearStats(...elements) {
 export class Readout {
   #el;
   #status = null;
+  #store;
+  #shownMessage = null;
 
-  // el: {epoch, cost, psnr, fresh, statusText, message, messageText, retry, loading, loadingText}
-  constructor(el) {
+  // el: {epoch, cost, psnr, fresh, statusText, message, messageText, retry, loading, loadingText};
+  // store: Store (the message lives there)
+  constructor(el, store) {
     this.#el = el;
+    this.#store = store;
+    store.subscribe((now) => this.#showMessage(now.message));
   }
 
   get status() { return this.#status; }
@@ -76,25 +81,27 @@ export class Readout {
 
   clearStats() { clearStats(this.#el.epoch, this.#el.cost, this.#el.psnr); }
 
+  // The message is the store's (`message`: {text, tone, kind, retry} or null); these are its actions.
   // tone: 'error' | 'info'; retry: show #retry; kind: data-kind ('exploded', 'image')
   showMessage(text, tone, { retry = false, kind = '' } = {}) {
+    this.#store.update({ message: { text, tone, kind, retry } });
+  }
+
+  clearMessage() { this.#store.update({ message: null }); }
+
+  get messageText() { return this.#store.message?.text ?? ''; }
+
+  // #message follows the store's message.
+  #showMessage(message) {
+    if (message === this.#shownMessage) return;
+    this.#shownMessage = message;
     const box = this.#el.message;
-    box.hidden = false;
-    box.dataset.tone = tone;
-    box.dataset.kind = kind;
-    this.#el.messageText.textContent = text;
-    this.#el.retry.hidden = !retry;
+    box.hidden = !message;
+    box.dataset.tone = message?.tone ?? '';
+    box.dataset.kind = message?.kind ?? '';
+    this.#el.messageText.textContent = message?.text ?? '';
+    this.#el.retry.hidden = !message?.retry;
   }
-
-  clearMessage() {
-    this.#el.message.hidden = true;
-    this.#el.messageText.textContent = '';
-    this.#el.message.dataset.kind = '';
-    this.#el.message.dataset.tone = '';
-    this.#el.retry.hidden = true;
-  }
-
-  get messageText() { return this.#el.messageText.textContent; }
 
   // ------------------------------------------------------------------------------ loading
   // stages: the protocol's Stage values, each with a <progress id="progress-STAGE">

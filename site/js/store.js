@@ -7,6 +7,7 @@
 //   panes      per session ("a", "b"): its model, knobs and gen as the worker confirmed them, the epoch
 //              of its current state, and the frame drawn (its numbers with it)
 //   upload     a person's own image (its bytes, so a restarted Python gets it back), else null
+//   message    what #message says
 // After TF Playground's state.ts (the URL table is url-state.js); no DOM here, no maths.
 
 import { property } from './url-state.js';
@@ -44,6 +45,7 @@ export class Store {
   // ---- panes and the image
   panes = { a: newPane(), b: newPane() };
   upload = null;        // {name, bytes} while the target is a person's own file
+  message = null;       // {text, tone: 'error' | 'info', kind, retry} shown in #message, or null
   #listeners = [];
 
   // defaults: {setting id: value} of every setting that has a control
