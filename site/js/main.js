@@ -124,7 +124,9 @@ async function boot() {
   store.update({
     status: Status.LOADING, running: false, rebuilding: false, queuedStart: false, busy: false, changing: 0,
   });
-  for (const id of [SESSION_A, SESSION_B]) store.setPane(id, { gen: null, epoch: null, frame: null, redraw: false });
+  for (const id of [SESSION_A, SESSION_B]) {
+    store.setPane(id, { model: null, knobs: {}, gen: null, epoch: null, frame: null, redraw: false }); // none yet
+  }
   readout.clearMessage();
   readout.clearStats();
   client?.terminate();
