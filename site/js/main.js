@@ -347,7 +347,13 @@ function showUrl(now) {
 }
 
 // ------------------------------------------------------------------------------ connecting
-store.adoptUrl(url.settings, url.rejected);
+// a link's value as its control holds it (epochs per frame snap to 1, 2, 5 x 10^k)
+const snapped = (key, value) => {
+  const row = SETTINGS.find((r) => r.id === key);
+  return row?.snap ? Math.round(row.snap(value)) : value;
+};
+store.adoptUrl(Object.fromEntries(Object.entries(url.settings).map(([key, value]) => [key, snapped(key, value)])),
+  url.rejected);
 if (!('model-b' in store.chosen)) store.set('model-b', defaultModelB(store.get('model')));
 target.size = Number(store.get('size'));
 store.subscribe(showSettings);
