@@ -14,7 +14,7 @@
 // No maths here, nor in any of them: cost, PSNR and "done" come from Python in the worker.
 
 import './errors.js'; // first: records page and worker errors in the DOM (before any Worker exists)
-import { Request, Stage } from './protocol.js';
+import { Request, Stage, LoadState } from './protocol.js';
 import { WorkerClient } from './worker-client.js';
 import { CostChart } from './chart.js';
 import { buildControls, SETTINGS } from './controls.js';
@@ -162,7 +162,7 @@ async function restoreUpload() {
   try {
     return await files.restoreUpload();
   } catch (err) {
-    if (client.state === 'failed') throw err;
+    if (client.state === LoadState.FAILED) throw err;
     store.update({ upload: null });
     target.showCredit(store.get('image'));
     return target.showPhoto(store.get('image'));
