@@ -6,7 +6,6 @@ import { MODEL_OPTIONS } from './model-labels.js';
 import { KnobPanel } from './models-ui.js';
 import { formatRate } from './controls.js';
 import { showStats, showEpoch, clearStats } from './readout.js';
-import { drawPixels } from './pixels.js';
 
 // Model B when the URL names none: something worth comparing with A (the 2017 model against Fourier
 // features; any other model against the 2017 one).
@@ -15,26 +14,27 @@ export function defaultModelB(modelA) {
 }
 
 export class ComparePane {
-  id = 'b';
-  enabled = false;
   #el;
   #models = new Map(); // name -> describe_models() entry
   #knobs;
+  #shown = null; // the model whose knobs are shown
 
   // el: {pane, canvas, select, epoch, cost, psnr, rate, knobs}; onModel(name), onKnob(name, value)
   constructor(el, { onModel, onKnob }) {
     this.#el = el;
     for (const [value, text] of MODEL_OPTIONS) el.select.append(new Option(text, value));
     el.select.addEventListener('change', () => {
-      this.#showKnobs();
+      this.#showKnobs(); // the new model's knobs at their defaults, before it is rebuilt with them
       onModel(el.select.value);
     });
     this.#knobs = new KnobPanel(el.knobs, 'knob-b-', onKnob);
   }
 
   get canvas() { return this.#el.canvas; }
-  get model() { return this.#el.select.value; }
-  set model(name) {
+
+  // model B in effect (the store's): the picker and the knob controls show it
+  showModel(name) {
+    if (this.#el.select.value === name && this.#shown === name) return;
     this.#el.select.value = name;
     this.#showKnobs();
   }
@@ -48,21 +48,15 @@ export class ComparePane {
   knobs() { return this.#knobs.values(); }
 
   // how many epochs b trains per frame: its model's own suggestion (a network's epoch is slow)
-  epochsPerFrame() { return this.#models.get(this.model)?.epochs_per_frame ?? 1; }
+  epochsPerFrame(name) { return this.#models.get(name)?.epochs_per_frame ?? 1; }
 
-  solvable() { return Boolean(this.#models.get(this.model)?.solvable); }
+  showEnabled(on) { if (this.#el.pane.hidden === on) this.#el.pane.hidden = !on; }
 
-  setEnabled(on) {
-    this.enabled = on;
-    this.#el.pane.hidden = !on;
-  }
+  // a frame's numbers: {epoch, cost, psnr, frame_epoch}
+  show(stats) { showStats(this.#el, stats); }
 
-  draw(pixels, width, height) { drawPixels(this.#el.canvas, pixels, width, height); }
-
-  // a worker reply or frame: {epoch, cost, psnr, frame_epoch, learningRate?, knobs?}
-  show(result) {
-    const { learningRate, knobs } = result;
-    showStats(this.#el, result);
+  // what the worker confirmed of session b: {learningRate, knobs}
+  confirm({ learningRate, knobs }) {
     if (learningRate != null) this.#el.rate.textContent = formatRate(learningRate);
     if (knobs) this.#knobs.confirm(knobs);
   }
@@ -74,7 +68,9 @@ export class ComparePane {
   }
 
   #showKnobs() {
-    const entry = this.#models.get(this.model);
-    if (entry) this.#knobs.show(entry);
+    const entry = this.#models.get(this.#el.select.value);
+    if (!entry) return;
+    this.#shown = entry.name;
+    this.#knobs.show(entry);
   }
 }

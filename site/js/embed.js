@@ -49,10 +49,11 @@ function postHeight() {
   send();
 }
 
-// painter: {status, running, play(), pause()}; startButton: the user's own Start/Pause button.
+// painter: {status, running, play(), pause()}; startButton: the user's own Start/Pause button;
+// subscribe(fn): fn after every change of the page's state (the store).
 // Autostart happens once, on the first moment the page is ready, on screen and in a visible tab;
 // after that only a pause made here is undone here. A user's own Start/Pause ends autostart.
-export function autoplay(painter, { watched, startButton, reducedMotion }) {
+export function autoplay(painter, { watched, startButton, reducedMotion, subscribe }) {
   let inView = false;
   let autostart = !reducedMotion;
   let pausedHere = false;
@@ -81,5 +82,5 @@ export function autoplay(painter, { watched, startButton, reducedMotion }) {
     update();
   }, { threshold: [0, IN_VIEW_RATIO, 1] }).observe(watched);
   document.addEventListener('visibilitychange', update);
-  document.addEventListener('painter:status', update);
+  subscribe(() => queueMicrotask(update)); // after the change that called it has been shown
 }

@@ -4,7 +4,7 @@
 // the worker answers between slices, from the frame it last sent. upload.js and export.js own the inputs.
 
 import { Request, LoadState } from './protocol.js';
-import { Status } from './state.js';
+import { Status } from './store.js';
 import { sentence } from './readout.js';
 import { SESSION_A } from './sessions.js';
 import { saveFile, fileStem } from './export.js';
@@ -29,21 +29,21 @@ export class ImageFiles {
   #client;
   #readout;
   #engine;
-  #state;
+  #store;
   #target;
   #sessions;
-  #settings;
+  #imageSelect;
 
-  // client() -> the WorkerClient; readout, engine (Engine), state (PageState), target, sessions,
-  // settings (PageSettings)
-  constructor({ client, readout, engine, state, target, sessions, settings }) {
+  // client() -> the WorkerClient; readout, engine (Engine), store (Store), target, sessions,
+  // imageSelect: the Image <select>
+  constructor({ client, readout, engine, store, target, sessions, imageSelect }) {
     this.#client = client;
     this.#readout = readout;
     this.#engine = engine;
-    this.#state = state;
+    this.#store = store;
     this.#target = target;
     this.#sessions = sessions;
-    this.#settings = settings;
+    this.#imageSelect = imageSelect;
   }
 
   // A new worker has no Pillow yet.
@@ -51,14 +51,15 @@ export class ImageFiles {
 
   async openFile({ name, bytes }) {
     const readout = this.#readout;
-    if (!this.#state.usable) {
+    const store = this.#store;
+    if (!store.usable) {
       readout.showMessage(`"${name}" was not used: Python is still loading; try again once it is ready.`, 'error');
       return;
     }
+    const kept = bytes.slice(0); // the store keeps the file: a restarted Python decodes it again
     let info;
     try {
-      await this.#ensureDecoder();
-      info = await this.#client().request(Request.DECODE_IMAGE, { bytes }, [bytes]);
+      info = await this.decode(bytes);
     } catch (err) {
       if (this.#client().state === LoadState.FAILED) this.#engine.fail(err);
       else readout.showMessage(`"${name}" was not used: ${sentence(err.message)}`, 'error');
@@ -67,15 +68,33 @@ export class ImageFiles {
     const target = this.#target;
     await this.#engine.rebuild(async () => {
       const pixels = await target.resample(true);
-      target.upload = { name };
-      showUploadInSelect(this.#settings.controls.element('image'), name);
-      target.showCredit(null);
+      store.update({ upload: { name, bytes: kept } });
+      this.showUpload();
       await this.#sessions.create(pixels);
     });
-    if (target.upload?.name !== name || this.#state.status !== Status.READY) return;
+    if (store.upload?.name !== name || store.status !== Status.READY) return;
     const notes = info.notes.length ? ` ${sentence(info.notes.join('; '))}` : '';
     readout.showMessage(`Painting "${name}" (${info.format}, ${info.originalWidth}×${info.originalHeight}) `
       + `at ${target.width}×${target.height} pixels.${notes}`, 'info', { kind: 'image' });
+  }
+
+  // A file's bytes decoded by Pillow in the worker and kept there for RESAMPLE_IMAGE (transferred).
+  async decode(bytes) {
+    await this.#ensureDecoder();
+    return this.#client().request(Request.DECODE_IMAGE, { bytes }, [bytes]);
+  }
+
+  // The person's file (the store's bytes) as the target again, in a new worker: -> its RGBA.
+  async restoreUpload() {
+    await this.decode(this.#store.upload.bytes.slice(0));
+    this.showUpload();
+    return this.#target.resample(true);
+  }
+
+  // The Image select and the credit name the person's file.
+  showUpload() {
+    showUploadInSelect(this.#imageSelect, this.#store.upload.name);
+    this.#target.showCredit(null);
   }
 
   exportPng(large) {
@@ -110,10 +129,9 @@ export class ImageFiles {
       const r = await this.#client().request(Request.LOAD_PARAMS, { session: SESSION_A, bytes }, [bytes]);
       await this.#engine.rebuild(async () => {
         this.#adoptSettings(r.settings);
-        this.#settings.controls.set('lr', r.learningRate);
-        const pane = this.#sessions.pane(SESSION_A);
-        pane.confirm(r);
-        pane.clearPlot();
+        this.#store.set('lr', r.learningRate);
+        this.#sessions.confirm(SESSION_A, r);
+        this.#sessions.clearPlot(SESSION_A);
       }, r.epoch > 0 ? Status.PAUSED : Status.READY);
       return `Loaded "${name}": the ${r.model} model at epoch ${r.epoch}. Press Continue to train on.`;
     });
@@ -136,7 +154,7 @@ export class ImageFiles {
 
   // An export or parameter load: Pillow first, then `work` while training is held; its note is shown.
   async #fileJob(failure, work) {
-    if (!this.#state.usable || this.#state.busy) return;
+    if (!this.#store.usable || this.#store.busy) return;
     try {
       await this.#ensureDecoder();
       const note = await this.#engine.busy(work);
@@ -148,18 +166,18 @@ export class ImageFiles {
   }
 
   #fileName(suffix) {
-    const image = this.#target.upload ? fileStem(this.#target.upload.name) : this.#settings.get('image');
-    return `${image}-${this.#settings.get('model')}-${suffix}`;
+    const { upload } = this.#store;
+    const image = upload ? fileStem(upload.name) : this.#store.get('image');
+    return `${image}-${this.#store.get('model')}-${suffix}`;
   }
 
-  // Settings a parameter file brought (model, mode) shown in the controls and the URL.
+  // Settings a parameter file brought (model, mode) chosen, so the controls and the URL show them.
   #adoptSettings(settings) {
-    const page = this.#settings;
+    const store = this.#store;
     for (const [key, value] of Object.entries(settings)) {
-      if (page.get(key) === value) continue;
-      if (page.controls.has(key)) page.controls.set(key, value);
-      page.remember(key, value);
-      if (key === 'mode') page.followMode(value);
+      if (store.get(key) === value) continue;
+      store.choose(key, value);
+      if (key === 'mode') store.followMode(value);
     }
   }
 }

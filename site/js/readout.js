@@ -3,9 +3,6 @@
 // every number shown here was computed by Python.
 
 import { formatCount } from './controls.js';
-import { Status } from './state.js';
-
-export { Status };
 
 const STATUS_TEXT = {
   loading: 'Loading', ready: 'Ready', training: 'Training', paused: 'Paused', done: 'Done', error: 'Error',
@@ -56,26 +53,25 @@ export function clearStats(...elements) {
 export class Readout {
   #el;
   #status = null;
-  #onStatus;
+  #store;
+  #shownMessage = null;
 
   // el: {epoch, cost, psnr, fresh, statusText, message, messageText, retry, loading, loadingText};
-  // onStatus(status) after every status change
-  constructor(el, onStatus) {
+  // store: Store (the message lives there)
+  constructor(el, store) {
     this.#el = el;
-    this.#onStatus = onStatus;
+    this.#store = store;
+    store.subscribe((now) => this.#showMessage(now.message));
   }
 
   get status() { return this.#status; }
 
-  // The status chip, body[data-status] and a painter:status event (state.js calls this on every change).
+  // The status chip, body[data-status] and a painter:status event (on every change of the store's status).
   showStatus(status) {
     if (status === this.#status) return;
     this.#status = status;
     document.body.dataset.status = status;
     this.#el.statusText.textContent = STATUS_TEXT[status];
-    this.#onStatus(status);
-    // last: a listener may change the status again (an embed autostarts on "ready"), and the
-    // page must then show that newer status, not this one
     document.dispatchEvent(new CustomEvent('painter:status', { detail: { status } }));
   }
 
@@ -85,25 +81,27 @@ export class Readout {
 
   clearStats() { clearStats(this.#el.epoch, this.#el.cost, this.#el.psnr); }
 
+  // The message is the store's (`message`: {text, tone, kind, retry} or null); these are its actions.
   // tone: 'error' | 'info'; retry: show #retry; kind: data-kind ('exploded', 'image')
   showMessage(text, tone, { retry = false, kind = '' } = {}) {
+    this.#store.update({ message: { text, tone, kind, retry } });
+  }
+
+  clearMessage() { this.#store.update({ message: null }); }
+
+  get messageText() { return this.#store.message?.text ?? ''; }
+
+  // #message follows the store's message.
+  #showMessage(message) {
+    if (message === this.#shownMessage) return;
+    this.#shownMessage = message;
     const box = this.#el.message;
-    box.hidden = false;
-    box.dataset.tone = tone;
-    box.dataset.kind = kind;
-    this.#el.messageText.textContent = text;
-    this.#el.retry.hidden = !retry;
+    box.hidden = !message;
+    box.dataset.tone = message?.tone ?? '';
+    box.dataset.kind = message?.kind ?? '';
+    this.#el.messageText.textContent = message?.text ?? '';
+    this.#el.retry.hidden = !message?.retry;
   }
-
-  clearMessage() {
-    this.#el.message.hidden = true;
-    this.#el.messageText.textContent = '';
-    this.#el.message.dataset.kind = '';
-    this.#el.message.dataset.tone = '';
-    this.#el.retry.hidden = true;
-  }
-
-  get messageText() { return this.#el.messageText.textContent; }
 
   // ------------------------------------------------------------------------------ loading
   // stages: the protocol's Stage values, each with a <progress id="progress-STAGE">

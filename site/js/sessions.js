@@ -1,144 +1,150 @@
 // The sessions on screen, on the current target: "a" always, "b" in compare mode (compare.js). Both
-// live in the same worker and train in turn. This module (re)builds them (INIT, CONFIGURE) and gives
-// each as a pane, made once: what it asks the worker for, and where its frame and numbers are drawn.
+// live in the same worker and train in turn. This module (re)builds them (INIT, CONFIGURE), tells the
+// store what the worker confirmed (gen, model, knobs, rate), and gives each pane's view: where its
+// frame and numbers are drawn (screen.js is the only caller of a view's draw and numbers).
 
 import { Request } from './protocol.js';
 import { drawPixels } from './pixels.js';
 import { showHoldout, showHiddenPsnr, showLegend } from './lesson.js';
+import { formatEpoch } from './readout.js';
 
 export const SESSION_A = 'a';
+export const SESSION_B = 'b';
 
 export class Sessions {
   #client;
+  #store;
+  #screen;
   #compare;
-  #a;
-  #b;
+  #views;
+  #lesson;
+  #knobs;
+  #chart;
 
-  // client() -> the WorkerClient; target: Target; learned: #learned; readout: Readout; chart: CostChart;
-  // knobs: session a's KnobPanel; compare: ComparePane (session b); settings: PageSettings
+  // client() -> the WorkerClient; store: Store; screen: Screen; target: Target; learned: #learned;
+  // readout: Readout; chart: CostChart; knobs: session a's KnobPanel; compare: ComparePane (session b);
   // lesson: {overlay, holdoutLegend, legendA, legendB, hiddenA: {row, value}, hiddenB} (lesson.js)
-  constructor({ client, target, learned, readout, chart, knobs, compare, settings, lesson }) {
+  constructor({ client, store, target, learned, readout, chart, knobs, compare, lesson }) {
     this.#client = client;
+    this.#store = store;
     this.#compare = compare;
+    this.#lesson = lesson;
+    this.#knobs = knobs;
+    this.#chart = chart;
+    this.target = target;
     // a frame's picture is drawn at its own size (a zoom or a view), else at the target's
-    const drawn = (draw, legend, model) => (pixels, shown) => {
-      draw(pixels, shown?.width ?? target.width, shown?.height ?? target.height);
-      showLegend(legend, shown, model());
-    };
-    const drawA = drawn((pixels, w, h) => drawPixels(learned, pixels, w, h), lesson.legendA, () => settings.get('model'));
-    const drawB = drawn((pixels, w, h) => compare.draw(pixels, w, h), lesson.legendB, () => compare.model);
-    // Each pane: {id, gen, model(), knobs(), learningRate(), epochs(), draw, show, showEpoch, confirm, plot,
-    // clearPlot}; gen is the worker's generation of the session (frames of older ones are dropped);
-    // confirm(stats) adopts a worker reply (and draws its frame, if it has one); the cost chart follows
-    // session a. The target's size is read when drawing: an upload may change it.
-    this.#a = {
-      id: SESSION_A,
-      gen: null,
-      model: () => settings.get('model'),
-      knobs: () => knobs.values(),
-      learningRate: () => (settings.learningRateEdited ? settings.get('lr') : null),
-      epochs: () => settings.get('epochs-per-frame'),
-      draw: drawA,
-      show: (result) => {
-        readout.showStats(result);
-        showHiddenPsnr(lesson.hiddenA, result.psnr_hidden);
+    const view = (id, canvas, legend, hidden, numbers, epoch) => ({
+      draw: (pixels, shown) => {
+        drawPixels(canvas(), pixels, shown?.width ?? target.width, shown?.height ?? target.height);
+        showLegend(legend, shown, store.pane(id).model ?? store.get(id === SESSION_A ? 'model' : 'model-b'));
       },
-      showEpoch: (epoch) => readout.showEpoch(epoch),
-      confirm: (result) => {
-        this.#a.gen = result.gen;
-        this.acceptRate(result.learningRate);
-        knobs.confirm(result.knobs);
-        document.body.dataset.model = result.model;
-        if (result.pixels) this.#a.draw(result.pixels, result.shown);
-        this.#a.show(result);
-        showHoldout({ canvas: lesson.overlay, legend: lesson.holdoutLegend }, result.overlay ?? null,
-          result.width, result.height);
+      // the drawn frame's numbers; frameEpoch: the epoch of the frame drawn (#learned[data-epoch]), null
+      // when none of this session is drawn yet
+      numbers: (stats, frameEpoch) => {
+        numbers(stats);
+        showHiddenPsnr(hidden, stats.psnr_hidden);
+        if (frameEpoch != null) canvas().dataset.epoch = formatEpoch(frameEpoch);
       },
-      plot: (result) => {
-        if (result.cost == null) return;
-        chart.add(result.frame_epoch, result.cost, result.cost_hidden);
+      epoch,
+      plot: (stats) => {
+        if (id !== SESSION_A || stats.cost == null) return;
+        chart.add(stats.frame_epoch, stats.cost, stats.cost_hidden);
         chart.draw();
       },
-      clearPlot: () => chart.clear(),
+    });
+    this.#views = {
+      [SESSION_A]: view(SESSION_A, () => learned, lesson.legendA, lesson.hiddenA,
+        (stats) => readout.showStats(stats), (epoch) => readout.showEpoch(epoch)),
+      [SESSION_B]: view(SESSION_B, () => compare.canvas, lesson.legendB, lesson.hiddenB,
+        (stats) => compare.show(stats), (epoch) => compare.showEpoch(epoch)),
     };
-    this.#b = {
-      id: compare.id,
-      gen: null,
-      model: () => compare.model,
-      knobs: () => compare.knobs(),
-      learningRate: () => null,
-      epochs: () => compare.epochsPerFrame(),
-      draw: drawB,
-      show: (result) => {
-        compare.show(result);
-        showHiddenPsnr(lesson.hiddenB, result.psnr_hidden);
-      },
-      showEpoch: (epoch) => compare.showEpoch(epoch),
-      confirm: (result) => {
-        this.#b.gen = result.gen;
-        if (result.pixels) this.#b.draw(result.pixels, result.shown);
-        this.#b.show(result);
-      },
-      plot: () => {},
-      clearPlot: () => {},
-    };
-    this.settings = settings;
-    this.target = target;
   }
 
-  // The panes on screen: [a], or [a, b] in compare mode.
-  panes() {
-    return this.#compare.enabled ? [this.#a, this.#b] : [this.#a];
+  // Set once the screen exists (it needs the views, and the sessions need it).
+  set screen(screen) { this.#screen = screen; }
+
+  view(id) { return this.#views[id]; }
+
+  // The ids of the panes on screen: [a], or [a, b] in compare mode.
+  ids() { return this.#store.visible; }
+
+  // What a pane's session is made with: its model, knobs, learning rate (null: the model's default) and
+  // epochs per frame.
+  model(id) { return id === SESSION_A ? this.#store.get('model') : this.#store.get('model-b'); }
+
+  knobs(id) { return id === SESSION_A ? this.#knobs.values() : this.#compare.knobs(); }
+
+  learningRate(id) {
+    const store = this.#store;
+    return id === SESSION_A && store.learningRateEdited ? store.get('lr') : null;
   }
 
-  pane(id) {
-    return this.panes().find((pane) => pane.id === id);
+  // A reply that (re)made or changed session `id`: the store takes what the worker confirmed, and the
+  // screen its frame (if it came with it).
+  confirm(id, result, { redraw = false } = {}) {
+    const store = this.#store;
+    store.setPane(id, { gen: result.gen, model: result.model, knobs: result.knobs ?? {} });
+    if (id === SESSION_A) {
+      this.acceptRate(result.learningRate);
+      this.#knobs.confirm(result.knobs);
+      document.body.dataset.model = result.model;
+      showHoldout({ canvas: this.#lesson.overlay, legend: this.#lesson.holdoutLegend }, result.overlay ?? null,
+        result.width, result.height);
+    } else {
+      this.#compare.confirm(result);
+    }
+    this.#screen.reply(id, result, { redraw });
+  }
+
+  // A session rebuilt at epoch 0: its cost chart starts again.
+  clearPlot(id) {
+    if (id === SESSION_A) this.#chart.clear();
   }
 
   // (Re)creates the sessions on the target shown, with the current settings, at epoch 0; their first
   // frames follow when the engine pulls them. `pixels` (the target's RGBA) is transferred to the worker.
   async create(pixels) {
     const client = this.#client();
-    const mode = this.settings.get('mode');
-    const panes = this.panes();
-    if (!this.#compare.enabled) await client.request(Request.DROP, { session: this.#compare.id });
-    for (const [i, pane] of panes.entries()) {
-      const own = i === panes.length - 1 ? pixels : pixels.slice(0); // each session gets its own copy
+    const mode = this.#store.get('mode');
+    const ids = this.ids();
+    if (!ids.includes(SESSION_B)) await client.request(Request.DROP, { session: SESSION_B });
+    for (const [i, id] of ids.entries()) {
+      const own = i === ids.length - 1 ? pixels : pixels.slice(0); // each session gets its own copy
       const result = await client.request(Request.INIT, {
-        session: pane.id, pixels: own, width: this.target.width, height: this.target.height, mode,
-        model: pane.model(), learningRate: pane.learningRate(), knobs: pane.knobs(), ...this.lessonSettings(),
+        session: id, pixels: own, width: this.target.width, height: this.target.height, mode,
+        model: this.model(id), learningRate: this.learningRate(id), knobs: this.knobs(id), ...this.lessonSettings(),
       }, [own]);
-      pane.confirm(result);
-      pane.clearPlot();
+      this.confirm(id, result);
+      this.clearPlot(id);
     }
   }
 
   // Rebuilds one pane's session at epoch 0 with new {model, knobs, learningRate}.
-  async configure(pane, fields) {
-    const result = await this.#client().request(Request.CONFIGURE, { session: pane.id, ...fields });
-    pane.confirm(result);
-    pane.clearPlot();
+  async configure(id, fields) {
+    this.confirm(id, await this.#client().request(Request.CONFIGURE, { session: id, ...fields }));
+    this.clearPlot(id);
   }
 
   // The lesson's settings as the worker takes them: {holdout, zoom, view}.
   lessonSettings() {
-    return { holdout: Number(this.settings.get('holdout')), zoom: Number(this.settings.get('zoom')),
-      view: this.settings.get('view') };
+    const store = this.#store;
+    return { holdout: Number(store.get('holdout')), zoom: Number(store.get('zoom')), view: store.get('view') };
   }
 
   // Every pane drawn another way (zoom, view): the same sessions, so no rebuild; a network's redrawn
   // frame follows as a FRAME.
   async display() {
     const { zoom, view } = this.lessonSettings();
-    for (const pane of this.panes()) {
-      const result = await this.#client().request(Request.CONFIGURE, { session: pane.id, zoom, view });
-      if (result.gen === pane.gen) pane.confirm(result);
+    for (const id of this.ids()) {
+      const result = await this.#client().request(Request.CONFIGURE, { session: id, zoom, view });
+      if (result.gen === this.#store.pane(id).gen) this.confirm(id, result, { redraw: true });
     }
   }
 
   // The rate the worker confirmed for session a; the slider follows it unless the rate was set by hand.
   acceptRate(rate) {
+    if (rate == null) return;
     document.body.dataset.learningRate = String(rate);
-    if (!this.settings.learningRateEdited) this.settings.controls.set('lr', rate);
+    if (!this.#store.learningRateEdited) this.#store.set('lr', rate);
   }
 }

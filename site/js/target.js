@@ -10,22 +10,24 @@ export class Target {
   size = 64;      // the resolution setting: pixels on the longest side
   width = 64;     // the target's size in pixels: a person's own image may be non-square
   height = 64;
-  upload = null;  // {name} while the target is a person's own file, else null (a bundled photo)
   #bitmaps = new Map(); // image id -> decoded ImageBitmap
   #el;
   #client;
   #gallery;
+  #store;
 
-  // el: {canvas (#target), learned (#learned), credit}; client() -> the WorkerClient; gallery: {mark(id)}
-  constructor(el, client, gallery) {
+  // el: {canvas (#target), learned (#learned), credit}; client() -> the WorkerClient; gallery: {mark(id)};
+  // store: Store (its upload: the person's own file, else a bundled photo is the target)
+  constructor(el, client, gallery, store) {
     this.#el = el;
     this.#client = client;
     this.#gallery = gallery;
+    this.#store = store;
   }
 
   // The target at the current size, drawn on #target; -> its RGBA for INIT.
   show(imageId) {
-    return this.upload ? this.resample(false) : this.showPhoto(imageId);
+    return this.#store.upload ? this.resample(false) : this.showPhoto(imageId);
   }
 
   async showPhoto(imageId) {
@@ -53,8 +55,9 @@ export class Target {
   }
 
   showCredit(imageId) {
-    const image = this.upload ? null : IMAGES.find((img) => img.id === imageId);
-    this.#el.credit.textContent = this.upload ? this.upload.name : image ? image.credit : '';
+    const { upload } = this.#store;
+    const image = upload ? null : IMAGES.find((img) => img.id === imageId);
+    this.#el.credit.textContent = upload ? upload.name : image ? image.credit : '';
     this.#gallery.mark(image ? image.id : null);
   }
 

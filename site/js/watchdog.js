@@ -10,45 +10,40 @@ export const STALL_MS = 3000;
 const CHECK_MS = 500;
 
 export class Watchdog {
-  stalled = false;
   #client;
-  #state;
-  #button;
-  #readout;
+  #store;
   #armed;
 
-  // client() -> the WorkerClient; state: PageState; button: #stop-python; readout: Readout;
+  // client() -> the WorkerClient; store: Store (its `stalled`); button: #stop-python; readout: Readout;
   // armed() -> whether the visitor's code may be running; onStop() when Stop is pressed
-  constructor({ client, state, button, readout, armed, onStop }) {
+  constructor({ client, store, button, readout, armed, onStop }) {
     this.#armed = armed;
     this.#client = client;
-    this.#state = state;
-    this.#button = button;
-    this.#readout = readout;
+    this.#store = store;
     button.addEventListener('click', () => {
-      this.#show(false);
+      store.update({ stalled: false });
       onStop();
+    });
+    let shown = false;
+    store.subscribe(({ stalled }) => {
+      if (stalled === shown) return;
+      shown = stalled;
+      button.hidden = !stalled;
+      document.body.dataset.stalled = String(stalled);
+      if (stalled) {
+        readout.showMessage(`Python has not answered for ${STALL_MS / 1000} s: a step of your model may `
+          + 'never return (an endless loop?). Stop restarts Python; your code, the image and the settings are '
+          + 'kept.', 'error', { kind: 'stalled' });
+      }
     });
     setInterval(() => this.check(), CHECK_MS);
   }
 
   check() {
     const client = this.#client();
-    const waiting = client && client.state === LoadState.READY && (client.outstanding > 0 || this.#state.running)
+    const waiting = client && client.state === LoadState.READY && (client.outstanding > 0 || this.#store.running)
       && this.#armed();
     const silent = waiting ? performance.now() - client.lastHeard : 0;
-    this.#show(silent > STALL_MS);
-  }
-
-  #show(stalled) {
-    if (stalled === this.stalled) return;
-    this.stalled = stalled;
-    this.#button.hidden = !stalled;
-    document.body.dataset.stalled = String(stalled);
-    if (stalled) {
-      this.#readout.showMessage(`Python has not answered for ${STALL_MS / 1000} s: a step of your model may `
-        + 'never return (an endless loop?). Stop restarts Python; your code, the image and the settings are '
-        + 'kept.', 'error', { kind: 'stalled' });
-    }
+    this.#store.update({ stalled: silent > STALL_MS });
   }
 }

@@ -44,8 +44,7 @@ export class YourModel {
 
   // el: {pane (<details>), code (textarea#code), gutter, mark, run, templates (container of
   // [data-template] buttons), save, load (file input), recipePanel (<details>), recipe, recipeImage};
-  // ctx: {client(), state, readout, settings, models (ModelChoice), compare, knobs (session a's KnobPanel),
-  // target (Target: a person's own image is named in the recipe)}
+  // ctx: {client(), store, readout, models (ModelChoice), knobs (session a's KnobPanel)}
   constructor(el, ctx) {
     this.#el = el;
     this.#ctx = ctx;
@@ -107,8 +106,8 @@ export class YourModel {
   // Compiles the editor's code in the worker (unless it already has it); false, with the error shown
   // and its line marked, if the code is refused. Nothing on the page changes then.
   async compile() {
-    const { client, state, readout } = this.#ctx;
-    if (!state.pythonUp) {
+    const { client, store, readout } = this.#ctx;
+    if (!store.pythonUp) {
       readout.showMessage('Python is still loading: press Run again in a moment.', 'info');
       return false;
     }
@@ -132,22 +131,22 @@ export class YourModel {
   // The visitor's code may be running: it is being compiled, or a session paints with it (the watchdog
   // offers Stop only then; a built-in model's long request always ends).
   inUse() {
-    const { settings, compare } = this.#ctx;
-    return this.#compiling || settings.get('model') === CUSTOM || (compare.enabled && compare.model === CUSTOM);
+    const { store } = this.#ctx;
+    return this.#compiling || store.visible.some((id) => store.pane(id).model === CUSTOM
+      || (id === SESSION_A ? store.get('model') : store.get('model-b')) === CUSTOM);
   }
 
   // Run: compile, then session a trains the model "custom" (from epoch 0) like any built-in model.
   async run() {
-    const { settings, models, compare } = this.#ctx;
+    const { store, models } = this.#ctx;
     this.compiled = false; // Run always takes the code as it is now
     if (!(await this.compile())) return false;
-    const current = document.body.dataset.model ?? settings.get('model'); // session a's model in effect
+    const current = store.pane(SESSION_A).model ?? store.get('model'); // session a's model in effect
     if (current !== CUSTOM) this.previousModel = current;
-    settings.controls.set('model', CUSTOM);
-    settings.remember('model', CUSTOM);
+    store.choose('model', CUSTOM);
     this.#el.pane.open = true;
     await models.switchModel(CUSTOM);
-    if (compare.enabled && compare.model === CUSTOM) await models.switchModelB(CUSTOM);
+    if (store.compare && store.get('model-b') === CUSTOM) await models.switchModelB(CUSTOM);
     this.showRecipe();
     return true;
   }
@@ -195,10 +194,10 @@ export class YourModel {
   // settings in effect.
   showRecipe() {
     if (!this.#el.recipePanel.open) return;
-    const { settings, knobs } = this.#ctx;
+    const { store: settings, knobs } = this.#ctx;
     const wheel = new URL(`py/${WHEEL_FILE}`, document.baseURI).href;
     const image = IMAGES.find((img) => img.id === settings.get('image')) ?? IMAGES[0];
-    const upload = this.#ctx.target.upload?.name;
+    const upload = settings.upload?.name;
     const file = upload ? upload.replace(/[^\w.-]+/g, '_') : image.file.split('/').pop();
     const model = settings.get('model');
     const args = [file, '--size', String(settings.get('size'))];

@@ -73,7 +73,7 @@ def wait_for(page, predicate: str, arg=None, timeout: float = 30_000, interval: 
 
 
 def wait_final_frame(page, timeout: float = 60_000):
-    """After a Pause the status and epoch count are final at once; the frame of that epoch follows as the
-    next one the worker sends (#frame-epoch says "image of epoch N" until it is drawn)."""
-    wait_for(page, "() => document.body.dataset.status !== 'training'"
+    """After a Pause the final frame and its numbers arrive together, after the status says paused; the
+    page declares it with body[data-settled] (and #frame-epoch is hidden once that frame is drawn)."""
+    wait_for(page, "() => document.body.dataset.settled === 'true'"
              " && document.getElementById('frame-epoch').hidden", timeout=timeout)

@@ -80,8 +80,9 @@ def pause(d) -> None:
     if readout(d)["status"] == "training":
         d.click("#start")
     wait_for(d, "() => document.body.dataset.status !== 'training'", timeout=30, what="pause")
-    # the status and epoch count are final at once; the frame of that epoch is the next one drawn
-    wait_for(d, "() => document.getElementById('frame-epoch').hidden", timeout=30, what="the final frame")
+    # the final frame and its numbers arrive together, after the status: the page says so
+    wait_for(d, "() => document.body.dataset.settled === 'true' && document.getElementById('frame-epoch').hidden",
+             timeout=30, what="the final frame")
 
 
 def test_loads_and_trains_past_30_db(driver, xserver):

@@ -160,7 +160,7 @@ class Engine {
 
   #stopAll({ reason, session = null, error = null, reasons = null }) {
     this.pause();
-    const { result: described, transfer } = describeAll(); // every session as it stopped
+    const { result: described, transfer } = describeStopped(); // every session as it stopped
     post({
       type: Event.STOPPED, run: this.#run, reason, session, error: error && pythonError(error), reasons,
       sessions: described,
@@ -176,6 +176,7 @@ class Engine {
       try {
         complete = entry.session.render(seconds);
       } catch (err) {
+        entry.credit = false; // not tried again until the page pulls: a frame that cannot be drawn is said once
         this.#stopAll({ reason: 'error', session: entry.id, error: err });
         return true;
       }
@@ -212,3 +213,13 @@ class Engine {
 
 // The worker's one engine.
 export const engine = new Engine();
+
+// Every session as it stopped, with frames unless a frame cannot be drawn (the error being reported
+// may be that one).
+function describeStopped() {
+  try {
+    return describeAll();
+  } catch {
+    return describeAll(undefined, false);
+  }
+}
