@@ -1,0 +1,84 @@
+"""TensorFlow.js in the worker (site/js/worker/tf.js), in headless Chromium under the page's own CSP.
+
+A probe page (the page's Content-Security-Policy meta, copied from site/index.html) starts a module
+worker that imports tf.js, as the page's worker will: TF.js must load without eval or blob: scripts,
+pick a backend with a reason, and compute. And the page itself must not download any of dist/tf/.
+"""
+from __future__ import annotations
+
+import json
+import re
+import shutil
+
+import pytest
+from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server
+from pagehelpers import wait_for
+
+PROBE_PAGE = """<!doctype html>
+<html><head>{csp}<link rel="icon" href="favicon.svg"><title>tf probe</title><script type="module" src="tf-probe.js"></script></head>
+<body></body></html>
+"""
+PROBE_SCRIPT = """
+const worker = new Worker(new URL('./js/worker/tf-probe-worker.js', import.meta.url), { type: 'module' });
+worker.onmessage = (e) => { document.body.dataset.result = JSON.stringify(e.data); };
+"""
+PROBE_WORKER = """
+import { loadTf } from './tf.js';
+const violations = [];
+self.addEventListener('securitypolicyviolation', (e) => violations.push(`${e.violatedDirective} ${e.blockedURI}`));
+try {
+  const first = await loadTf();
+  const again = await loadTf();
+  const tf = first.tf;
+  const y = tf.tidy(() => Array.from(tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5], [6]])).dataSync()));
+  postMessage({ backend: first.backend, adapter: first.adapter, reason: first.reason, y, active: tf.getBackend(),
+                same: again === first, global: globalThis.tf === tf, violations });
+} catch (e) {
+  postMessage({ error: String(e), violations });
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def probe_server(site, tmp_path_factory):
+    root = tmp_path_factory.mktemp("tfprobe") / "dist"
+    shutil.copytree(site, root)
+    csp = re.search(r'<meta http-equiv="Content-Security-Policy"[^>]*>', (ROOT / "site" / "index.html").read_text())
+    assert csp, "site/index.html has no Content-Security-Policy meta"
+    (root / "tf-probe.html").write_text(PROBE_PAGE.format(csp=csp.group(0)))
+    (root / "tf-probe.js").write_text(PROBE_SCRIPT)
+    (root / "js" / "worker" / "tf-probe-worker.js").write_text(PROBE_WORKER)
+    srv = Server(root)
+    yield srv
+    srv.close()
+
+
+def test_worker_loads_tfjs_under_the_csp_and_picks_a_backend(browser, probe_server):
+    rec = PageRecorder(browser.new_context())
+    missing = []
+    rec.page.on("response", lambda r: r.status >= 400 and missing.append(f"{r.status} {r.url}"))
+    try:
+        rec.page.goto(probe_server.url + "tf-probe.html")
+        wait_for(rec.page, "() => document.body.dataset.result !== undefined", timeout=READY_TIMEOUT_MS)
+        result = json.loads(rec.page.evaluate("document.body.dataset.result"))
+        assert "error" not in result, result
+        assert result["violations"] == [] and rec.errors == [] and missing == [], (result, rec.errors, missing)
+        assert result["y"] == [17, 39]
+        assert result["same"] and result["global"]  # one load; Python reaches it as js.tf
+        assert result["backend"] == result["active"] in ("webgpu", "webgl", "wasm", "cpu")
+        print(f"\nTF.js backend: {result['backend']} ({result['reason']})")
+        if result["backend"] == "wasm":  # headless Chromium here: no hardware GPU
+            assert result["adapter"].startswith("WebAssembly SIMD") and "one thread" in result["adapter"]
+            assert any(r.endswith("/tf/tfjs-backend-wasm-simd.wasm") for r in rec.requests), rec.requests
+            assert "WebGL" in result["reason"] or "WebGPU" in result["reason"]  # says why not the GPU
+        tf_files = sorted({r.rsplit("/", 1)[1] for r in rec.requests if "/tf/" in r})
+        assert "tf.min.js" in tf_files and "tfjs-backend-wasm-threaded-simd.wasm" not in tf_files, tf_files
+        if result["backend"] != "webgpu":
+            assert "tf-backend-webgpu.min.js" not in tf_files, tf_files
+    finally:
+        rec.close()
+
+
+def test_the_page_does_not_download_tfjs(recorder, server):
+    assert recorder.goto_and_wait(server.url) == "ready"
+    assert [r for r in recorder.requests if "/tf/" in r] == []
