@@ -34,13 +34,14 @@ export async function loadTf(tfDir) {
 // Switch to `name` ("cpu" or "wasm") and wait until it is ready; throws if it cannot start.
 export async function useBackend(name) {
   const tf = globalThis.tf;
-  const warn = console.warn;
-  console.warn = (...a) => { if (!String(a[0]).includes("tfjs-node")) warn(...a); };  // not the "install tfjs-node" banner
+  const { log, warn } = console;  // not the "install tfjs-node" banner
+  console.log = (...a) => { if (!String(a[0]).includes("tfjs-node")) log(...a); };
+  console.warn = (...a) => { if (!String(a[0]).includes("tfjs-node")) warn(...a); };
   try {
     if (!(await tf.setBackend(name))) throw new Error(`TensorFlow.js backend ${name} failed to start`);
     await tf.ready();
   } finally {
-    console.warn = warn;
+    Object.assign(console, { log, warn });
   }
   return tf.getBackend();
 }
