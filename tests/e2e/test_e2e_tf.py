@@ -2,7 +2,8 @@
 
 A probe page (the page's Content-Security-Policy meta, copied from site/index.html) starts a module
 worker that imports tf.js, as the page's worker will: TF.js must load without eval or blob: scripts,
-pick a backend with a reason, and compute. And the page itself must not download any of dist/tf/.
+pick a backend with a reason, and compute. The page itself must not download any of dist/tf/; under the
+service worker, dist/tf/ is cached on first use and works offline afterwards.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 import shutil
 
 import pytest
-from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server
+from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server, build
 from pagehelpers import wait_for
 
 PROBE_PAGE = """<!doctype html>
@@ -19,6 +20,12 @@ PROBE_PAGE = """<!doctype html>
 <body></body></html>
 """
 PROBE_SCRIPT = """
+if (location.hash === '#sw') {  // under the site's service worker, as the page is
+  await navigator.serviceWorker.register('sw.js');
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve));
+  }
+}
 const worker = new Worker(new URL('./js/worker/tf-probe-worker.js', import.meta.url), { type: 'module' });
 worker.onmessage = (e) => { document.body.dataset.result = JSON.stringify(e.data); };
 """
@@ -48,9 +55,21 @@ def probe_server(site, tmp_path_factory):
     (root / "tf-probe.html").write_text(PROBE_PAGE.format(csp=csp.group(0)))
     (root / "tf-probe.js").write_text(PROBE_SCRIPT)
     (root / "js" / "worker" / "tf-probe-worker.js").write_text(PROBE_WORKER)
+    shutil.copy(ROOT / "site" / "sw.js", root / "sw.js")
+    build.stamp_service_worker(root)  # the probe's own files are precached too
     srv = Server(root)
     yield srv
     srv.close()
+
+
+def probe(page, url=None):
+    """The probe's result at url (None: reload the page: a new document, a new worker)."""
+    if url is None:
+        page.reload()
+    else:
+        page.goto(url)
+    wait_for(page, "() => document.body.dataset.result !== undefined", timeout=READY_TIMEOUT_MS)
+    return json.loads(page.evaluate("document.body.dataset.result"))
 
 
 def test_worker_loads_tfjs_under_the_csp_and_picks_a_backend(browser, probe_server):
@@ -58,9 +77,7 @@ def test_worker_loads_tfjs_under_the_csp_and_picks_a_backend(browser, probe_serv
     missing = []
     rec.page.on("response", lambda r: r.status >= 400 and missing.append(f"{r.status} {r.url}"))
     try:
-        rec.page.goto(probe_server.url + "tf-probe.html")
-        wait_for(rec.page, "() => document.body.dataset.result !== undefined", timeout=READY_TIMEOUT_MS)
-        result = json.loads(rec.page.evaluate("document.body.dataset.result"))
+        result = probe(rec.page, probe_server.url + "tf-probe.html")
         assert "error" not in result, result
         assert result["violations"] == [] and rec.errors == [] and missing == [], (result, rec.errors, missing)
         assert result["y"] == [17, 39]
@@ -82,3 +99,27 @@ def test_worker_loads_tfjs_under_the_csp_and_picks_a_backend(browser, probe_serv
 def test_the_page_does_not_download_tfjs(recorder, server):
     assert recorder.goto_and_wait(server.url) == "ready"
     assert [r for r in recorder.requests if "/tf/" in r] == []
+
+
+def test_tfjs_is_cached_on_first_use_and_works_offline(browser, probe_server):
+    rec = PageRecorder(browser.new_context())
+    try:
+        first = probe(rec.page, probe_server.url + "tf-probe.html#sw")
+        assert "error" not in first and first["y"] == [17, 39], first
+        cached = rec.page.evaluate("""async () => {
+          const out = {};
+          for (const name of await caches.keys()) {
+            out[name] = (await (await caches.open(name)).keys()).map((r) => new URL(r.url).pathname);
+          }
+          return out;
+        }""")
+        lazy = [name for name in cached if name.startswith("regression-painter-lazy ")]
+        assert len(lazy) == 1, cached
+        assert "/tf/tf.min.js" in cached[lazy[0]] and "/tf/tf-backend-wasm.min.js" in cached[lazy[0]], cached
+        precache = [name for name in cached if name.startswith("regression-painter ")]
+        assert precache and not any("/tf/" in path for name in precache for path in cached[name]), cached
+        rec.context.set_offline(True)
+        again = probe(rec.page)
+        assert "error" not in again and again["y"] == [17, 39] and again["backend"] == first["backend"], again
+    finally:
+        rec.close()
