@@ -29,6 +29,48 @@ if (location.hash === '#sw') {  // under the site's service worker, as the page 
 const worker = new Worker(new URL('./js/worker/tf-probe-worker.js', import.meta.url), { type: 'module' });
 worker.onmessage = (e) => { document.body.dataset.result = JSON.stringify(e.data); };
 """
+# Python in Pyodide driving TF.js in the same worker (the wiring to come): painting.tfnets against nets.
+PY_PROBE_WORKER = """
+import { loadTf } from './tf.js';
+const PYODIDE_DIR = new URL('../../pyodide/', import.meta.url).href;
+try {
+  const { backend } = await loadTf();
+  const { loadPyodide } = await import(PYODIDE_DIR + 'pyodide.mjs');
+  const py = await loadPyodide({ indexURL: PYODIDE_DIR });
+  await py.loadPackage(['numpy'], { messageCallback: () => {} });
+  const zip = await (await fetch(new URL('../../py/painting.zip', import.meta.url))).arrayBuffer();
+  py.unpackArchive(zip, 'zip', { extractDir: py.runPython('import site; site.getsitepackages()[0]') });
+  postMessage({ backend, ...JSON.parse(py.runPython(self.name)) });
+} catch (e) {
+  postMessage({ error: String(e) });
+}
+"""
+PY_PROBE = """
+import json, time
+import numpy as np
+from painting import nets, tfnets
+y, x = np.mgrid[0:64, 0:64] / 64
+target = np.stack([0.5 + 0.4 * np.sin(6 * x + 2 * y), 0.5 + 0.3 * np.cos(9 * y), x * y], axis=2)  # (64, 64, 3)
+a = tfnets.MLPModel(target, seed=1, learning_rate=1e-3)
+b = nets.MLPModel(target, seed=1, learning_rate=1e-3)
+a.step_batches(20)
+b.step_batches(20)
+diff = max(float(np.abs(p - q).max() / np.abs(q).max()) for p, q in zip(a.parameters(), b.parameters()))
+ms = {}
+for name, model in (("tf", a), ("numpy", b)):
+    best = float("inf")
+    for _ in range(5):
+        t = time.perf_counter()
+        model.step_batches(5)
+        best = min(best, (time.perf_counter() - t) / 5 * 1e3)
+    ms[name] = best
+json.dumps({"diff": diff, "cost": [a.cost(), b.cost()], "step_ms": ms, "backend_py": tfnets.backend()})
+"""
+PY_PROBE_SCRIPT = """
+const worker = new Worker(new URL('./js/worker/tf-probe-py-worker.js', import.meta.url), { type: 'module', name: PY });
+worker.onmessage = (e) => { document.body.dataset.result = JSON.stringify(e.data); };
+"""
+
 PROBE_WORKER = """
 import { loadTf } from './tf.js';
 const violations = [];
@@ -54,6 +96,9 @@ def probe_server(site, tmp_path_factory):
     assert csp, "site/index.html has no Content-Security-Policy meta"
     (root / "tf-probe.html").write_text(PROBE_PAGE.format(csp=csp.group(0)))
     (root / "tf-probe.js").write_text(PROBE_SCRIPT)
+    (root / "tf-probe-py.html").write_text(PROBE_PAGE.format(csp=csp.group(0)).replace("tf-probe.js", "tf-probe-py.js"))
+    (root / "tf-probe-py.js").write_text(PY_PROBE_SCRIPT.replace("name: PY", f"name: {json.dumps(PY_PROBE)}"))
+    (root / "js" / "worker" / "tf-probe-py-worker.js").write_text(PY_PROBE_WORKER)
     (root / "js" / "worker" / "tf-probe-worker.js").write_text(PROBE_WORKER)
     shutil.copy(ROOT / "site" / "sw.js", root / "sw.js")
     build.stamp_service_worker(root)  # the probe's own files are precached too
@@ -121,5 +166,18 @@ def test_tfjs_is_cached_on_first_use_and_works_offline(browser, probe_server):
         rec.context.set_offline(True)
         again = probe(rec.page)
         assert "error" not in again and again["y"] == [17, 39] and again["backend"] == first["backend"], again
+    finally:
+        rec.close()
+
+
+def test_python_in_the_worker_trains_the_tf_network_like_numpy(browser, probe_server):
+    rec = PageRecorder(browser.new_context())
+    try:
+        result = probe(rec.page, probe_server.url + "tf-probe-py.html")
+        assert "error" not in result and rec.errors == [], (result, rec.errors)
+        assert result["backend_py"] == result["backend"]
+        assert result["diff"] < 1e-3, result  # 20 Adam steps, relative to each array's largest entry
+        assert result["cost"][0] == pytest.approx(result["cost"][1], rel=1e-3)
+        print(f"\nmlp step at batch 256 in the worker ({result['backend']}): {result['step_ms']}")
     finally:
         rec.close()
