@@ -139,6 +139,18 @@ def test_no_tensor_leak_over_200_steps():
     assert num_tensors() == baseline
 
 
+def test_a_dropped_model_frees_its_tensors():
+    gc.collect()
+    baseline = num_tensors()
+    tf_model, _ = pair("siren")
+    tf_model.step_batches(3)
+    tf_model.predict()
+    assert num_tensors() == baseline + 18
+    del tf_model  # no dispose(): the session may just drop a model
+    gc.collect()
+    assert num_tensors() == baseline
+
+
 def test_snapshot_copy_trains_on_identically():
     tf_model, _ = pair("mlp")
     tf_model.step_batches(8)  # mid-epoch, with Adam moments

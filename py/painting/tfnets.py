@@ -14,8 +14,9 @@ and predict()/predict_rows()/predict_zoomed() run the forward pass in TensorFlow
 Why not tf.train.adam: it adds eps to sqrt of the bias-corrected v, solvers.Adam to sqrt of the raw v,
 an effective eps 30x larger at step 1. For the tiny gradients of the first steps (an MLP's output
 layer starts at 0) that changes the step by tens of percent, and the two models drift apart by 20%
-within 20 steps. The same formula in both keeps them within float32 rounding; it also keeps the
-moments in our own variables, which a snapshot can read and restore.
+within 20 steps. With the same formula only float32 rounding differs (Adam's early, nearly sign-like
+steps amplify it, ~5e-4 relative after 20 steps at lr 1e-2, ~5e-5 at 1e-3, as for numpy against itself
+with weights perturbed by 1e-7); the moments are also our own variables, which a snapshot can read.
 
 The numpy `layers` and `optimizer` (a solvers.Adam holding the moments) are a mirror, copied from the
 variables when something reads them (get_params, hidden_activations, a snapshot's deepcopy) and copied
@@ -105,11 +106,11 @@ class TFNetwork:
     """Mixin before a nets.Network subclass: the same model, its maths in TensorFlow.js.
 
     State: the variables [W_1, b_1, ..., W_out, b_out], Adam's moments (m, v) per variable and its
-    step count (made on first use); `_ahead` says they have trained past the numpy mirror, `_behind` that the mirror was set and
-    the variables must be reloaded from it.
+    step count (made on first use); `_ahead` says they have trained past the numpy mirror, `_behind`
+    that the mirror was set and the variables must be remade from it.
     """
 
-    _TF_HANDLES = ("_variables", "_var_list", "_moments", "_step_proxy", "_loss_proxy")
+    _TF_HANDLES = ("_variables", "_var_list", "_moments")  # JS objects: never copied
 
     def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32, **knobs):
         if np.dtype(dtype) != np.float32:
@@ -161,7 +162,7 @@ class TFNetwork:
         """(Re)make the variables and Adam's moments from the numpy mirror, if it changed."""
         if not self._behind:
             return
-        from pyodide.ffi import create_proxy, to_js
+        from pyodide.ffi import to_js
         self._dispose_tensors()
         arrays, adam = self.parameters(), self._optimizer  # [W_1, b_1, ...]; solvers.Adam
         prefix = f"painting{next(_names)}"
@@ -171,9 +172,6 @@ class TFNetwork:
                           to_tensor(v, f"{prefix}/{n}/v", trainable=False))
                          for n, (m, v) in enumerate(zip(adam.m, adam.v))]
         self._adam_t = adam.t
-        if self._step_proxy is None:
-            self._step_proxy = create_proxy(self._step)
-            self._loss_proxy = create_proxy(self._loss)
         self._behind = False
 
     # ---- the maths, in TF.js ----
@@ -196,13 +194,14 @@ class TFNetwork:
         h = self.tf_forward(to_tensor(x))  # (B, C)
         return tf.div(tf.sum(tf.square(tf.sub(h, to_tensor(y)))), 2.0 * len(x))
 
-    def _step(self, *_):
-        """One Adam step on self._batch, as solvers.Adam.update (call through tf.tidy)."""
+    def _step(self, loss):
+        """One Adam step on self._batch, as solvers.Adam.update (call through tf.tidy); `loss` is
+        _loss as a JS function."""
         import js
         tf = _tf()
         adam = self._optimizer
         beta1, beta2 = adam.beta1, adam.beta2
-        grads = tf.variableGrads(self._loss_proxy, self._var_list).grads  # {name: dJ/dparam}
+        grads = tf.variableGrads(loss, self._var_list).grads  # {name: dJ/dparam}
         self._adam_t += 1
         # both bias corrections folded into one step size, as solvers.Adam
         step = self.learning_rate * (1.0 - beta2 ** self._adam_t) ** 0.5 / (1.0 - beta1 ** self._adam_t)
@@ -214,18 +213,26 @@ class TFNetwork:
 
     def step_batches(self, batches):
         """`batches` more Adam steps in TF.js, the batches drawn exactly as nets.Network draws them."""
+        from pyodide.ffi import create_proxy
         batches = check_count(batches, "batches")
         self._push()
         tf = _tf()
-        for _ in range(batches):
-            index = self.train_index[self._schedule.next_batch(self.rng)]  # (B,)
-            self._batch = (self.encode(index), self.labels[index])  # (B, D), (B, C)
-            tf.tidy(self._step_proxy)
-            self._ahead = True
-            if self._schedule.done == 0:
-                self.epoch += 1
-        self._batch = None
-        self._cache = None
+        # JS handles on Python functions, for this call only (kept on self they would keep self alive)
+        loss = create_proxy(self._loss)
+        step = create_proxy(lambda *_: self._step(loss))
+        try:
+            for _ in range(batches):
+                index = self.train_index[self._schedule.next_batch(self.rng)]  # (B,)
+                self._batch = (self.encode(index), self.labels[index])  # (B, D), (B, C)
+                tf.tidy(step)
+                self._ahead = True
+                if self._schedule.done == 0:
+                    self.epoch += 1
+        finally:
+            step.destroy()
+            loss.destroy()
+            self._batch = None
+            self._cache = None
 
     def forward(self, x, keep=False):
         """(B, D) -> (B, C) in TF.js; with keep (gradients()), nets.Network's numpy pass on the mirror."""
@@ -244,18 +251,13 @@ class TFNetwork:
         """Free the TF.js memory now (the numpy mirror stays usable: it is brought up to date first)."""
         self._pull()
         self._dispose_tensors()
-        if self._step_proxy is not None:
-            self._step_proxy.destroy()
-            self._loss_proxy.destroy()
-            self._step_proxy = self._loss_proxy = None
         self._behind = True
 
     def __del__(self):
+        """A model dropped without dispose() frees its tensors when Python collects it."""
         try:
-            if self.__dict__.get("_variables") is not None or self.__dict__.get("_step_proxy") is not None:
+            if self.__dict__.get("_variables") is not None:
                 self._dispose_tensors()
-                self._step_proxy.destroy()
-                self._loss_proxy.destroy()
         except Exception:  # interpreter shutdown, TF.js gone: nothing left to free
             pass
 
