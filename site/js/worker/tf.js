@@ -1,0 +1,108 @@
+// TensorFlow.js for the worker, loaded on first need only (dist/tf/ is not precached; the service worker
+// caches it on first use), put where Python reaches it (globalThis.tf = `js.tf`), on the fastest backend.
+//
+//   const { backend, adapter, reason } = await loadTf();   // then painting.tfnets works
+//
+// The files are TF.js's UMD builds: import()-ed as modules they find no `exports` or `define` and set
+// globalThis.tf (the wasm and webgpu backends add themselves to it), which a module worker can do under
+// the page's CSP (script-src 'self' 'wasm-unsafe-eval'): no eval, no blob: scripts.
+//
+// The backend: webgpu, then webgl, then wasm, then cpu, skipping a GPU that is software-rendered
+// (SwiftShader, llvmpipe, "Basic Render Driver": slower than wasm, measured 1.3 vs 3.4-4.4 GFLOPS).
+// wasm runs single-threaded with SIMD: its threaded build needs cross-origin isolation (COOP/COEP,
+// which GitHub Pages cannot send; a service worker could fake them at the cost of a reload on the first
+// visit) and starts its threads from blob: URLs, which the CSP forbids; the Pyodide worker keeps a core
+// busy anyway.
+
+const TF_DIR = new URL('../../tf/', import.meta.url);  // dist/tf/
+const SOFTWARE = /swiftshader|llvmpipe|softpipe|lavapipe|basic render driver|software/i;
+
+let loading = null;
+
+// -> {tf, backend, adapter, reason}; the same promise on every call (one load, one choice).
+export function loadTf() {
+  loading ??= load();
+  return loading;
+}
+
+async function load() {
+  await import(new URL('tf.min.js', TF_DIR).href);
+  await import(new URL('tf-backend-wasm.min.js', TF_DIR).href);
+  const gpu = await webgpuAdapter();
+  if (gpu.usable) await import(new URL('tf-backend-webgpu.min.js', TF_DIR).href);
+  const tf = globalThis.tf;
+  tf.wasm.setWasmPaths(TF_DIR.href);
+  return { tf, ...await pickBackend(tf, gpu) };
+}
+
+async function pickBackend(tf, gpu) {
+  const skipped = [];
+  if (gpu.usable) {
+    if (await start(tf, 'webgpu')) return { backend: 'webgpu', adapter: gpu.name, reason: `WebGPU on ${gpu.name}` };
+    skipped.push(`WebGPU on ${gpu.name} did not start`);
+  } else {
+    skipped.push(gpu.why);
+  }
+  const gl = webglRenderer();
+  if (gl.usable) {
+    if (await start(tf, 'webgl')) return { backend: 'webgl', adapter: gl.name, reason: `WebGL on ${gl.name}` };
+    skipped.push(`WebGL on ${gl.name} did not start`);
+  } else {
+    skipped.push(gl.why);
+  }
+  if (await start(tf, 'wasm')) {
+    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+    const adapter = `WebAssembly${simd ? ' SIMD' : ''}${threads ? ', threads' : ', one thread'}`;
+    return { backend: 'wasm', adapter, reason: `${adapter}, as ${skipped.join('; ')}` };
+  }
+  skipped.push('WebAssembly did not start');
+  await start(tf, 'cpu');
+  return { backend: 'cpu', adapter: 'JavaScript', reason: `plain JavaScript, as ${skipped.join('; ')}` };
+}
+
+// Switch to `name` and run one small op on it; false if it cannot start.
+async function start(tf, name) {
+  try {
+    if (!(await tf.setBackend(name))) return false;
+    await tf.ready();
+    const sum = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().dataSync()[0]);
+    return sum === 12;
+  } catch {
+    return false;
+  }
+}
+
+// {usable, name, why}: a hardware WebGPU adapter, or why not.
+async function webgpuAdapter() {
+  if (!self.navigator?.gpu) return { usable: false, why: 'no WebGPU' };
+  let adapter = null;
+  try {
+    adapter = await navigator.gpu.requestAdapter({ powerPreference: 'high-performance' });
+  } catch {
+    // as no adapter
+  }
+  if (!adapter) return { usable: false, why: 'no WebGPU adapter' };
+  const info = adapter.info ?? {};
+  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'a GPU';
+  if (adapter.isFallbackAdapter || info.isFallbackAdapter || SOFTWARE.test(name)) {
+    return { usable: false, name, why: `WebGPU is software-rendered (${name})` };
+  }
+  return { usable: true, name };
+}
+
+// {usable, name, why}: a hardware WebGL 2 renderer (on an OffscreenCanvas: a worker has no DOM), or why not.
+function webglRenderer() {
+  let gl = null;
+  try {
+    gl = new OffscreenCanvas(1, 1).getContext('webgl2');
+  } catch {
+    // as no context
+  }
+  if (!gl) return { usable: false, why: 'no WebGL 2 in a worker' };
+  const debug = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(debug ? debug.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  if (SOFTWARE.test(name)) return { usable: false, name, why: `WebGL is software-rendered (${name})` };
+  return { usable: true, name };
+}
