@@ -72,7 +72,8 @@ def train(page, until, cap_s):
         time.sleep(0.2)
     if page.evaluate("document.body.dataset.status") == "training":
         page.click("#start")
-    wait_for(page, "() => ['paused', 'done'].includes(document.body.dataset.status)")
+    wait_for(page, "() => ['paused', 'done'].includes(document.body.dataset.status)"
+             " && document.body.dataset.settled === 'true'")  # the final frame, with its numbers
 
 
 @pytest.fixture(scope="module")
