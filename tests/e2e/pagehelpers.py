@@ -1,4 +1,5 @@
-"""Reading and driving the page from tests: canvases, readout, log sliders; an independent PSNR."""
+"""Reading and driving the page from tests: canvases, readout, log sliders; an independent PSNR; waiting
+for the page to settle (`wait_settled`), for Playwright pages and the cross-browser drivers alike."""
 import math
 import time
 
@@ -73,7 +74,74 @@ def wait_for(page, predicate: str, arg=None, timeout: float = 30_000, interval: 
 
 
 def wait_final_frame(page, timeout: float = 60_000):
-    """After a Pause the status and epoch count are final at once; the frame of that epoch follows as the
-    next one the worker sends (#frame-epoch says "image of epoch N" until it is drawn)."""
-    wait_for(page, "() => document.body.dataset.status !== 'training'"
-             " && document.getElementById('frame-epoch').hidden", timeout=timeout)
+    """After a Pause: wait until the page has settled (the frame drawn is the final one)."""
+    wait_settled(page, timeout=timeout)
+
+
+def pause_if_training(page) -> bool:
+    """Press Pause only if the page is training at this instant (checked and clicked in one step inside the
+    page: a separate check then click would turn a `done` that lands between them into Continue)."""
+    return _evaluate(page, """() => {
+        if (document.body.dataset.status !== 'training') return false;
+        document.getElementById('start').click();
+        return true;
+    }""")
+
+
+# The page declares `body[data-settled="true"]` when nothing is going on and every frame drawn is its
+# session's current state. A page without that attribute is settled, at best, when its status is neither
+# loading nor training, no rebuild note or "image of epoch N" note shows, and the readouts, the learned
+# canvases and the count of frames drawn (painter:frame events) have stopped changing.
+_SETTLED = """() => {
+    const b = document.body;
+    if (b.dataset.settled !== undefined) return b.dataset.settled === 'true' ? 'declared' : null;
+    if (!window.__framesDrawn) {
+        window.__framesDrawn = {n: 0};
+        document.addEventListener('painter:frame', () => { window.__framesDrawn.n += 1; });
+    }
+    const $ = (id) => document.getElementById(id);
+    if (['loading', 'training'].includes(b.dataset.status)) return null;
+    if (!$('status-note').hidden || !$('frame-epoch').hidden) return null;
+    const sum = (id) => {
+        const c = $(id);
+        if (!c || !c.width || !c.height) return 0;
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let s = 0;
+        for (let i = 0; i < d.length; i += 3) s = (s * 31 + d[i]) % 1000000007;
+        return `${c.width}x${c.height}:${s}`;
+    };
+    const text = (id) => $(id)?.textContent;
+    return JSON.stringify([b.dataset.status, window.__framesDrawn.n, text('epoch'), text('cost'), text('psnr'),
+        text('epoch-b'), text('cost-b'), text('psnr-b'), sum('learned'), $('pane-b')?.hidden ? 0 : sum('learned-b')]);
+}"""
+QUIET_POLLS = 4         # without data-settled: the same picture this many polls in a row ...
+QUIET_SECONDS = 0.6     # ... spanning at least this long
+
+
+def _evaluate(target, js: str, arg=None):
+    """A Playwright page (`evaluate`) or a cross-browser driver (`eval`, tests/xbrowser/drivers.py)."""
+    return target.evaluate(js, arg) if hasattr(target, "evaluate") else target.eval(js, arg)
+
+
+def wait_settled(page, timeout: float = 120_000, interval: float = 0.1) -> str:
+    """Wait until the page has settled after an action; return "declared" (the page's data-settled) or
+    "quiet" (the fallback). Call it after the action has taken effect (its status or note is up)."""
+    deadline = time.monotonic() + timeout / 1000
+    last, since, polls = None, 0.0, 0
+    while True:
+        now = time.monotonic()
+        value = _evaluate(page, _SETTLED)
+        if value == "declared":
+            return value
+        if value is not None and value == last:
+            polls += 1
+            if polls >= QUIET_POLLS and now - since >= QUIET_SECONDS:
+                return "quiet"
+        else:
+            last, since, polls = value, now, 1 if value is not None else 0
+        if now > deadline:
+            state = _evaluate(page, "() => [document.body.dataset.status, document.body.dataset.settled,"
+                                    " document.getElementById('message-text')?.textContent]")
+            raise TimeoutError(f"waited {timeout / 1000:.0f} s for the page to settle; status {state[0]!r},"
+                               f" data-settled {state[1]!r}, message {state[2]!r}")
+        time.sleep(interval)
