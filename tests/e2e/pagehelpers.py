@@ -92,8 +92,11 @@ def pause_if_training(page) -> bool:
 # session's current state. A page without that attribute is settled, at best, when its status is neither
 # loading nor training, no rebuild note or "image of epoch N" note shows, and the readouts, the learned
 # canvases and the count of frames drawn (painter:frame events) have stopped changing.
-_SETTLED = """() => {
+_SETTLED = """orTraining => {
     const b = document.body;
+    if (orTraining && b.dataset.status === 'training' && document.getElementById('status-note').hidden) {
+        return 'training';
+    }
     if (b.dataset.settled !== undefined) return b.dataset.settled === 'true' ? 'declared' : null;
     if (!window.__framesDrawn) {
         window.__framesDrawn = {n: 0};
@@ -123,15 +126,16 @@ def _evaluate(target, js: str, arg=None):
     return target.evaluate(js, arg) if hasattr(target, "evaluate") else target.eval(js, arg)
 
 
-def wait_settled(page, timeout: float = 120_000, interval: float = 0.1) -> str:
+def wait_settled(page, timeout: float = 120_000, interval: float = 0.1, or_training: bool = False) -> str:
     """Wait until the page has settled after an action; return "declared" (the page's data-settled) or
-    "quiet" (the fallback). Call it after the action has taken effect (its status or note is up)."""
+    "quiet" (the fallback); with or_training, "training" as soon as it trains (no rebuild going on).
+    Call it after the action has taken effect (its status or note is up)."""
     deadline = time.monotonic() + timeout / 1000
     last, since, polls = None, 0.0, 0
     while True:
         now = time.monotonic()
-        value = _evaluate(page, _SETTLED)
-        if value == "declared":
+        value = _evaluate(page, _SETTLED, or_training)
+        if value in ("declared", "training"):
             return value
         if value is not None and value == last:
             polls += 1
