@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 import random
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -94,10 +95,13 @@ class Walk:
         self.settle()
         self.check("boot", bad=False)
 
-    def run(self, n: int) -> list:
-        """n random actions, each followed by settle + check; returns the failures (also in .failures)."""
+    def run(self, n: int, deadline: float | None = None) -> list:
+        """n random actions (fewer if time.monotonic() passes `deadline`), each followed by settle + check;
+        returns the failures (also in .failures)."""
         self.boot()
         for _ in range(n):
+            if deadline is not None and time.monotonic() > deadline:
+                break
             action = self.choose()
             if action is None:
                 continue
