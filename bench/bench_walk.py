@@ -39,6 +39,7 @@ def main() -> int:
     deadline = time.monotonic() + args.minutes * 60
     totals = collections.Counter()
     actions = collections.Counter()
+    checked = collections.Counter()
     reports = []
     seeds = 0
     t0 = time.monotonic()
@@ -61,6 +62,7 @@ def main() -> int:
                 rec.close()
                 seeds += 1
                 actions.update(a[0] for a in walk.actions)
+                checked.update(walk.checked)
                 totals.update(f.kind for f in walk.failures)
                 print(f"seed {seed}: {len(walk.actions)} actions, {len(walk.failures)} failures"
                       f" ({', '.join(sorted({f.kind for f in walk.failures})) or 'none'})", flush=True)
@@ -71,6 +73,7 @@ def main() -> int:
         httpd.shutdown()
 
     print(f"\nrandom walk: {seeds} seeds, {sum(actions.values())} actions in {(time.monotonic() - t0) / 60:.1f} min")
+    print("checks made: " + ", ".join(f"{name} {n}" for name, n in checked.most_common()))
     print("actions: " + ", ".join(f"{name} {n}" for name, n in actions.most_common()))
     print(f"invariant failures: {sum(totals.values())}"
           + ("".join(f"\n  {kind:<10}{n:6d}" for kind, n in totals.most_common())))

@@ -77,6 +77,7 @@ class Walk:
     actions: list = field(default_factory=list)
     failures: list = field(default_factory=list)
     counts: dict = field(default_factory=dict)
+    checked: dict = field(default_factory=dict)  # check -> times it was made (a PSNR compared, ...)
 
     def __post_init__(self):
         self.page = self.recorder.page
@@ -209,12 +210,14 @@ class Walk:
             return (name, rng.choice(sorted(p.name for p in IMAGES.glob("*.jpg"))), rng.choice(["png", "jpeg"]))
         if name == "compare":
             return (name, not s["compare"])
+        # the lesson's settings go back to their defaults half the time (the PSNR check needs them there)
         if name == "holdout":
-            return (name, other(["0", "0.25", "0.5", "0.75", "0.9"], s["holdout"]))
+            return (name, "0" if s["holdout"] != "0" and rng.random() < 0.5
+                    else other(["0", "0.25", "0.5", "0.75", "0.9"], s["holdout"]))
         if name == "zoom":
-            return (name, other(["1", "2", "4"], s["zoom"]))
+            return (name, "1" if s["zoom"] != "1" and rng.random() < 0.5 else other(["1", "2", "4"], s["zoom"]))
         if name == "view":
-            return (name, other(s["views"], s["view"]))
+            return (name, "learned" if s["view"] != "learned" and rng.random() < 0.5 else other(s["views"], s["view"]))
         if name == "hash":
             return (name, f"model={rng.choice(MODELS[:5])}&size={rng.choice(SIZES[:3])}")
         return (name,)
@@ -342,6 +345,7 @@ class Walk:
             self.fail("url", f"reload changed the address: {url} -> {self.page.url}")
         if after != before:
             self.fail("url", f"reload changed the settings: {before} -> {after}")
+        self.checked["url"] = self.checked.get("url", 0) + 1
 
     def act_hash(self, hash_):
         self._await_reload(lambda: self.page.evaluate("h => { location.hash = h; }", hash_))
@@ -437,8 +441,10 @@ class Walk:
         if action == "load_params" and self.saved_params and self.saved_params[1] != self.page.input_value("#size") \
                 and s["tone"] != "error":
             self.fail("error", f"{where}: a parameter file of another size was not refused: {s['message']!r}")
+        self.checked["status"] = self.checked.get("status", 0) + 1
         if status == "training" or s["note"]:
             return
+        self.checked["settled"] = self.checked.get("settled", 0) + 1
         # the numbers are those of the frame drawn
         for pane, canvas, epoch, frame_epoch, shown in (("a", "learned", s["epoch"], s["frameEpoch"], s["psnr"]),
                                                         ("b", "learned-b", s["epochB"], s["frameEpochB"], s["psnrB"])):
@@ -455,6 +461,7 @@ class Walk:
                 self.fail("psnr", f"{where}: pane {pane}: #{canvas} {learned.shape} vs #target {target.shape}")
                 continue
             measured = min(psnr(learned, target), 100.0)
+            self.checked["psnr"] = self.checked.get("psnr", 0) + 1
             if abs(measured - float(shown[:-3])) >= 0.1:
                 self.fail("psnr", f"{where}: pane {pane} says {shown}, the canvas is {measured:.2f} dB"
                                   f" (epoch {epoch})")
