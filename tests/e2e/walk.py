@@ -470,6 +470,7 @@ class Walk:
         """The seed, the exact actions (replayable) and the page's state."""
         lines = [f"seed {self.seed}: {len(self.failures)} invariant failure(s) in {len(self.actions)} actions"]
         lines += [f"  {f.kind}: {f.detail}" for f in self.failures]
+        lines.append("checks made: " + json.dumps(self.checked))
         lines.append("actions = " + json.dumps([list(a) for a in self.actions]))
         try:
             lines.append("state = " + json.dumps({k: v for k, v in self.snapshot().items() if k != "log"}))
