@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from PIL import Image
+from playwright.sync_api import Error as PlaywrightError
 
 from pagehelpers import canvas_rgba, pause_if_training, psnr, wait_for, wait_settled
 
@@ -328,10 +329,25 @@ class Walk:
                  || document.getElementById('message').dataset.tone === 'error'""", timeout=READY_MS)
 
     def _await_reload(self, go):
+        """go() makes the page load again (the page reloads itself on a hash change): wait for the new one."""
         self.page.evaluate("window.__walkBefore = true")
-        go()
-        wait_for(self.page, "() => !window.__walkBefore && ['ready', 'error', 'paused', 'done']"
-                 ".includes(document.body.dataset.status)", timeout=READY_MS)
+        try:
+            go()
+        except PlaywrightError as exc:  # the navigation began while go() was evaluating
+            if "context was destroyed" not in str(exc):
+                raise
+        deadline = time.monotonic() + READY_MS / 1000
+        while True:
+            try:
+                if self.page.evaluate("() => !window.__walkBefore && ['ready', 'error', 'paused', 'done']"
+                                      ".includes(document.body.dataset.status)"):
+                    return
+            except PlaywrightError as exc:  # polled during the navigation
+                if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
+                    raise
+            if time.monotonic() > deadline:
+                raise TimeoutError("the page did not load again")
+            time.sleep(0.1)
 
     def act_reload(self):
         """The URL round-trips: reloading the page's own address gives the same settings."""
