@@ -29,10 +29,11 @@ def checks_can_fail(walk):
         if page.input_value(f"#{action[0]}") != action[1]:
             walk.do(action)
     assert walk.failures == [], walk.report()
-    page.evaluate("""() => { const c = document.getElementById('learned');
-        c.getContext('2d').drawImage(document.getElementById('target'), 0, 0, c.width, c.height); }""")
+    page.evaluate("""() => { const g = document.getElementById('learned').getContext('2d');
+        g.globalCompositeOperation = 'difference'; g.fillStyle = '#fff'; g.fillRect(0, 0, 4096, 4096);
+        g.globalCompositeOperation = 'source-over'; }""")  # the picture inverted
     walk.check("a canvas painted over", bad=False)
-    assert [f.kind for f in walk.failures] == ["psnr"], walk.report()
+    assert "psnr" in [f.kind for f in walk.failures], walk.report()
     page.evaluate("""() => { const m = document.getElementById('message'); m.hidden = false;
         m.dataset.tone = 'error'; document.getElementById('message-text').textContent = 'made up'; }""")
     walk.check("zoom", bad=False)
