@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import PageRecorder
-from pagehelpers import canvas_rgba, psnr, wait_for
+from pagehelpers import canvas_rgba, psnr, wait_for, wait_settled
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,7 @@ def test_hidden_pixels_show_what_each_model_learned(painter):
     page.click("#solve")  # both panes to their least-squares answer on the seen pixels
     wait_for(page, "() => document.body.dataset.status === 'paused' && "
                    "document.getElementById('psnr-b').textContent.startsWith('100')", timeout=60_000)
+    wait_settled(page)
     rff, onehot = hidden_psnr(page, "learned", hidden), hidden_psnr(page, "learned-b", hidden)
     seen_rff = psnr(canvas_rgba(page, "learned")[~hidden], canvas_rgba(page, "target")[~hidden])
     assert onehot < 13 and rff > onehot + 6, (onehot, rff)  # one-hot knows only the bias there
@@ -56,6 +57,7 @@ def test_zoom_4_draws_a_canvas_4_times_wider(painter):
     page.select_option("#zoom", "4")
     wait_for(page, "() => document.getElementById('learned').width === 256 && "
                    "document.getElementById('learned-b').width === 256")
+    wait_settled(page)
     a, b = canvas_rgba(page, "learned"), canvas_rgba(page, "learned-b")
     assert a.shape == b.shape == (256, 256, 4) and canvas_rgba(page, "target").shape == (64, 64, 4)
     blocks = b.reshape(64, 4, 64, 4, 4)  # one-hot: each pixel a 4 x 4 block
@@ -72,9 +74,11 @@ def test_zoom_4_draws_a_canvas_4_times_wider(painter):
 def test_each_view_draws_and_changes_with_the_model(painter, view):
     page = painter.page
     learned = canvas_rgba(page, "learned")
+    wait_settled(page)
     page.select_option("#view", view)
     shown(page, "view-legend", view)
     shown(page, "view-legend-b", view)  # compare mode: both panes
+    wait_settled(page)
     first = canvas_rgba(page, "learned")
     assert first.shape != learned.shape or not np.array_equal(first, learned)
     assert page.is_visible("#view-legend") and page.text_content("#view-legend").strip()
