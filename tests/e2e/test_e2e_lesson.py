@@ -73,8 +73,8 @@ def test_zoom_4_draws_a_canvas_4_times_wider(painter):
 @pytest.mark.parametrize("view", ["error", "spectrum", "inside"])
 def test_each_view_draws_and_changes_with_the_model(painter, view):
     page = painter.page
-    learned = canvas_rgba(page, "learned")
     wait_settled(page)
+    learned = canvas_rgba(page, "learned")
     page.select_option("#view", view)
     shown(page, "view-legend", view)
     shown(page, "view-legend-b", view)  # compare mode: both panes
