@@ -17,7 +17,7 @@ from PIL import Image
 
 from conftest import PageRecorder
 from corpus import encoded, noise, odd_images
-from pagehelpers import canvas_rgba, psnr, wait_for
+from pagehelpers import canvas_rgba, psnr, wait_for, wait_settled
 from painting.images import open_image, resize_rgb
 from painting.metrics import to_uint8
 from painting.params import params_to_json
@@ -59,6 +59,7 @@ def wait_outcome(page, name, timeout=60_000):
         if (m.hidden || !text.includes(`"${name}"`)) return false;
         return m.dataset.tone === 'error' || (m.dataset.kind === 'image' && document.body.dataset.status === 'ready');
     }""", name, timeout=timeout)
+    wait_settled(page)
     return message(page)
 
 
@@ -67,6 +68,7 @@ def step(page):
     page.click("#step")
     wait_for(page, "b => ['paused', 'done'].includes(document.body.dataset.status)"
              " && Number(document.getElementById('epoch').textContent) > b", before)
+    wait_settled(page)
 
 
 def ensure_trained(page):
