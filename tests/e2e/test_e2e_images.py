@@ -294,6 +294,7 @@ def load_params(page, name, text):
         const m = document.getElementById('message');
         return !m.hidden && document.getElementById('message-text').textContent.includes(`"${name}"`);
     }""", name)
+    wait_settled(page)
     return message(page)
 
 
@@ -307,6 +308,7 @@ def test_saved_parameters_restore_the_learned_image_after_reset(painter):
     page.click("#reset")
     wait_for(page, "() => document.body.dataset.status === 'ready'"
              " && document.getElementById('epoch').textContent === '0'")
+    wait_settled(page)
     assert not np.array_equal(canvas_rgba(page, "learned"), learned)
     said = load_params(page, "saved.json", data)
     assert said["tone"] == "info", said
