@@ -59,7 +59,7 @@ def wait_outcome(page, name, timeout=60_000):
         if (m.hidden || !text.includes(`"${name}"`)) return false;
         return m.dataset.tone === 'error' || (m.dataset.kind === 'image' && document.body.dataset.status === 'ready');
     }""", name, timeout=timeout)
-    wait_settled(page)
+    wait_settled(page, or_training=True)  # a file refused while training leaves it training
     return message(page)
 
 
@@ -294,7 +294,7 @@ def load_params(page, name, text):
         const m = document.getElementById('message');
         return !m.hidden && document.getElementById('message-text').textContent.includes(`"${name}"`);
     }""", name)
-    wait_settled(page)
+    wait_settled(page, or_training=True)
     return message(page)
 
 
