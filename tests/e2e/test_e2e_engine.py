@@ -69,10 +69,10 @@ def test_pause_stops_training_at_512(browser, server, model):
             paused_at = page.evaluate(PAUSE_AND_READ)
             wait_settled(page)
             # the worker answers a request after the Pause (a new rate) and has trained nothing meanwhile
+            rate = page.evaluate("document.body.dataset.learningRate")
             page.evaluate("""() => { const el = document.getElementById('lr');
                 el.value = String(Number(el.value) - 0.1); el.dispatchEvent(new Event('input', {bubbles: true})); }""")
-            wait_for(page, "r => document.body.dataset.learningRate !== r",
-                     page.evaluate("document.body.dataset.learningRate"), timeout=60_000)
+            wait_for(page, "r => document.body.dataset.learningRate !== r", rate, timeout=60_000)
             wait_settled(page)
             assert page.text_content("#epoch") == paused_at, "training went on after Pause"
             assert page.text_content("#start") == "Continue"

@@ -322,11 +322,11 @@ class Walk:
 
     def act_load_params(self):
         path, _size = self.saved_params
-        self.page.evaluate("document.getElementById('message').dataset.kind = 'walk'")
         self.page.set_input_files("#load-params", str(path))
-        wait_for(self.page, """() => document.getElementById('message').dataset.kind !== 'walk'
-                 || !document.getElementById('status-note').hidden
-                 || document.getElementById('message').dataset.tone === 'error'""", timeout=READY_MS)
+        # the outcome names the file (a note such as "Loading the image decoder…" may come first)
+        wait_for(self.page, """name => { const m = document.getElementById('message');
+                 return !m.hidden && document.getElementById('message-text').textContent.includes(`"${name}"`); }""",
+                 path.name, timeout=READY_MS)
 
     def _await_reload(self, go):
         """go() makes the page load again (the page reloads itself on a hash change): wait for the new one."""
