@@ -240,3 +240,24 @@ def test_an_endless_loop_is_stopped_and_a_built_in_model_trains_again(painter):
     assert page.is_hidden("#stop-python")
     train(page, lambda p: read_epoch(p) >= kept + 200)
     assert read_epoch(page) >= kept + 200
+
+
+@pytest.mark.xfail(strict=False, reason="page defect found by the random walk (seed 2000): with the visitor's "
+                   "features model, #zoom 4 is refused but stays selected, and the worker's next frame raises "
+                   "NotImplementedError in Session.shown_info (predict_zoomed), uncaught: Step never ends")
+def test_a_refused_zoom_on_your_model_leaves_step_working(recorder, server):
+    page = recorder.page
+    assert recorder.goto_and_wait(server.url) == "ready"
+    open_pane(page)
+    type_code(page, FEATURES)
+    page.click("#run-code")
+    wait_custom_ready(page)
+    page.select_option("#zoom", "4")
+    wait_for(page, "() => document.getElementById('message').dataset.tone === 'error'")  # refused, with words
+    wait_settled(page)
+    page.click("#step")
+    # the Step ends (paused), or the watchdog says Python went silent (the defect)
+    wait_for(page, "() => document.body.dataset.status !== 'training'"
+             " || !document.getElementById('stop-python').hidden", timeout=120_000)
+    assert page.evaluate("document.body.dataset.status") == "paused", page.text_content("#message-text")
+    assert recorder.errors == [], recorder.errors

@@ -119,13 +119,16 @@ class Walk:
     def do(self, action: tuple):
         self.actions.append(action)
         self.counts[action[0]] = self.counts.get(action[0], 0) + 1
+        # the visitor's features model cannot be drawn between pixels: zoom > 1 on it is refused, with words
+        bad = action[0] in BAD_INPUT or (action[0] == "zoom" and action[1] != "1" and self.page.evaluate(
+            "document.body.dataset.model === 'custom' || document.getElementById('model-b').value === 'custom'"))
         try:
             getattr(self, "act_" + action[0])(*action[1:])
             self.settle()
         except Exception as exc:  # a wait that never ended is a failure of the page, with its state
             self.fail("stuck", f"{action}: {type(exc).__name__}: {str(exc)[:400]}")
             self.recover()
-        self.check(action[0], bad=action[0] in BAD_INPUT)
+        self.check(action[0], bad=bad)
 
     def recover(self):
         """After a stuck action: load the page's own URL again so the walk can go on."""
