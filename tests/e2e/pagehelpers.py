@@ -147,5 +147,5 @@ def wait_settled(page, timeout: float = 120_000, interval: float = 0.1, or_train
             state = _evaluate(page, "() => [document.body.dataset.status, document.body.dataset.settled,"
                                     " document.getElementById('message-text')?.textContent]")
             raise TimeoutError(f"waited {timeout / 1000:.0f} s for the page to settle; status {state[0]!r},"
-                               f" data-settled {state[1]!r}, message {state[2]!r}")
+                               f" data-settled {state[1]!r}, message {state[2]!r}; last seen {value!r}")
         time.sleep(interval)
