@@ -42,10 +42,10 @@ def checks_can_fail(walk):
 
 
 @pytest.mark.xfail(strict=False, reason="page defect found by the random walk (seed 3001): Solve pressed while dct "
-                   "trains with holdout 0.9, zoom 4, view inside leaves the rebuild note up and never settles")
-def test_solve_during_training_with_hidden_pixels_and_a_zoomed_view_ends(recorder, server):
+                   "trains with 90 % of the pixels hidden leaves 'Preparing…' up for over 90 s (status training)")
+def test_solve_during_training_with_hidden_pixels_ends(recorder, server):
     page = recorder.page
-    assert recorder.goto_and_wait(server.url + "#image=chelsea&model=dct&holdout=0.9&zoom=4&view=inside") == "ready"
+    assert recorder.goto_and_wait(server.url + "#image=chelsea&model=dct&holdout=0.9") == "ready"
     page.click("#start")
     wait_for(page, "() => document.body.dataset.status !== 'training'"
              " || parseFloat(document.getElementById('epoch').textContent) > 0", timeout=60_000)
