@@ -117,3 +117,18 @@ def test_lesson_settings_round_trip_through_the_url(painter, browser, server):
         rec.close()
     page.select_option("#view", "learned")
     page.select_option("#zoom", "1")
+
+
+@pytest.mark.xfail(strict=False, reason="page defect found by the random walk (seed 3001): Solve pressed while dct "
+                   "trains with 90 % of the pixels hidden leaves 'Preparing…' up for over 90 s (status training)")
+def test_solve_during_training_with_hidden_pixels_ends(recorder, server):
+    page = recorder.page
+    assert recorder.goto_and_wait(server.url + "#image=chelsea&model=dct&holdout=0.9") == "ready"
+    page.click("#start")
+    wait_for(page, "() => document.body.dataset.status !== 'training'"
+             " || parseFloat(document.getElementById('epoch').textContent) > 0", timeout=60_000)
+    page.click("#solve")
+    wait_for(page, "() => document.getElementById('status-note').hidden", timeout=90_000)
+    wait_settled(page)
+    assert page.evaluate("document.body.dataset.status") == "paused"
+    assert recorder.errors == [], recorder.errors
