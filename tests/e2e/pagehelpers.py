@@ -1,4 +1,5 @@
-"""Reading and driving the page from tests: canvases, readout, log sliders; an independent PSNR."""
+"""Reading and driving the page from tests: canvases, readout, log sliders; an independent PSNR; waiting
+for the page to settle (`wait_settled`), for Playwright pages and the cross-browser drivers alike."""
 import math
 import time
 
@@ -73,7 +74,48 @@ def wait_for(page, predicate: str, arg=None, timeout: float = 30_000, interval: 
 
 
 def wait_final_frame(page, timeout: float = 60_000):
-    """After a Pause the final frame and its numbers arrive together, after the status says paused; the
-    page declares it with body[data-settled] (and #frame-epoch is hidden once that frame is drawn)."""
-    wait_for(page, "() => document.body.dataset.settled === 'true'"
-             " && document.getElementById('frame-epoch').hidden", timeout=timeout)
+    """After a Pause: wait until the page has settled (the frame drawn is the final one)."""
+    wait_settled(page, timeout=timeout)
+
+
+def pause_if_training(page) -> bool:
+    """Press Pause only if the page is training at this instant (checked and clicked in one step inside the
+    page: a separate check then click would turn a `done` that lands between them into Continue)."""
+    return _evaluate(page, """() => {
+        if (document.body.dataset.status !== 'training') return false;
+        document.getElementById('start').click();
+        return true;
+    }""")
+
+
+# The page declares `body[data-settled="true"]` when nothing is going on and every frame drawn is its
+# session's current state (the final frame with its numbers): tests wait for that, never for a time.
+_SETTLED = """orTraining => {
+    const b = document.body;
+    if (orTraining && b.dataset.status === 'training' && document.getElementById('status-note').hidden) {
+        return 'training';
+    }
+    return b.dataset.settled === 'true' ? 'declared' : null;
+}"""
+
+
+def _evaluate(target, js: str, arg=None):
+    """A Playwright page (`evaluate`) or a cross-browser driver (`eval`, tests/xbrowser/drivers.py)."""
+    return target.evaluate(js, arg) if hasattr(target, "evaluate") else target.eval(js, arg)
+
+
+def wait_settled(page, timeout: float = 120_000, interval: float = 0.1, or_training: bool = False) -> str:
+    """Wait until the page has settled after an action (body[data-settled]); return "declared", or with
+    or_training "training" as soon as it trains (no rebuild going on). Call it after the action has taken
+    effect (its status or note is up). The timeout is a limit for a busy machine, not a speed check."""
+    deadline = time.monotonic() + timeout / 1000
+    while True:
+        value = _evaluate(page, _SETTLED, or_training)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            state = _evaluate(page, "() => [document.body.dataset.status, document.body.dataset.settled,"
+                                    " document.getElementById('message-text')?.textContent]")
+            raise TimeoutError(f"waited {timeout / 1000:.0f} s for the page to settle; status {state[0]!r},"
+                               f" data-settled {state[1]!r}, message {state[2]!r}")
+        time.sleep(interval)

@@ -1,20 +1,20 @@
-"""The training engine in a real Chromium: Pause acts at once at any model and size, training keeps its
-pace when the page is slow to draw, Start pressed during a rebuild is queued (not lost, and never shown
-as "ready" while epochs arrive), and the status and buttons agree through a storm of clicks."""
+"""The training engine in a real Chromium: Pause stops training at any model and size, Start pressed
+during a rebuild is queued (not lost, and never shown as "ready" while epochs arrive), the status and
+buttons agree through a storm of clicks, frames keep coming after Pause and Continue.
+
+How fast Pause acts (150 ms median at 512 x 512) and that a page slowed 10x keeps >= 85 % of its epochs
+per second are speed targets: bench/bench_engine.py measures them (no timing is asserted here)."""
 import random
 import time
 
 import pytest
 
 from conftest import PageRecorder
-from pagehelpers import read_epoch, wait_for
+from pagehelpers import pause_if_training, read_epoch, wait_for, wait_settled
 
-PAUSE_MS = 150  # every control acts within this
-
-# Clicks #start and resolves with the milliseconds until body[data-status] is "paused" (the worker has
-# stopped: the status changes on its reply), plus the epoch shown then.
-TIMED_PAUSE = """async () => {
-    const t0 = performance.now();
+# Clicks #start (Pause) and resolves with the epoch shown when body[data-status] becomes "paused" (the
+# worker has stopped: the status changes on its reply).
+PAUSE_AND_READ = """async () => {
     const paused = new Promise((resolve) => {
         const observer = new MutationObserver(() => {
             if (document.body.dataset.status !== 'paused') return;
@@ -24,8 +24,8 @@ TIMED_PAUSE = """async () => {
         observer.observe(document.body, {attributes: true, attributeFilter: ['data-status']});
     });
     document.getElementById('start').click();
-    const t1 = await paused;
-    return {ms: t1 - t0, epoch: document.getElementById('epoch').textContent};
+    await paused;
+    return document.getElementById('epoch').textContent;
 }"""
 
 # Records every moment the page says "ready" while its epoch is not 0 (epochs arriving while it claims
@@ -58,56 +58,29 @@ def start_and_wait_for_epochs(page, timeout=120_000):
 
 
 @pytest.mark.parametrize("model", ["mlp", "siren", "rff"])
-def test_pause_acts_within_150_ms_at_512(browser, server, model):
-    rec = open_page(browser, server, f"#size=512&model={model}")
+def test_pause_stops_training_at_512(browser, server, model):
+    rec = open_page(browser, server, f"#size=512&model={model}&stop-cost=0")
     page = rec.page
     try:
-        timings = []
-        for _ in range(3):
+        for _ in range(2):
+            before = read_epoch(page)
             start_and_wait_for_epochs(page)
-            time.sleep(0.3)
-            result = page.evaluate(TIMED_PAUSE)
-            timings.append(result["ms"])
-            # the final frame, with its numbers (a network at 512 predicts it a few rows per slice)
-            wait_for(page, "() => document.body.dataset.settled === 'true'", timeout=180_000)
-            final = page.text_content("#epoch")
-            assert float(final) >= float(result["epoch"])
-            time.sleep(0.4)
-            assert page.text_content("#epoch") == final, "training went on after Pause"
+            wait_for(page, "b => Number(document.getElementById('epoch').textContent) > b", before, timeout=120_000)
+            page.evaluate(PAUSE_AND_READ)
+            wait_settled(page)  # the final frame brings the final epoch with its numbers
+            paused_at = page.text_content("#epoch")
+            # the worker answers a request after the Pause (a new rate) and has trained nothing meanwhile
+            rate = page.evaluate("document.body.dataset.learningRate")
+            page.evaluate("""() => { const el = document.getElementById('lr');
+                el.value = String(Number(el.value) - 0.1); el.dispatchEvent(new Event('input', {bubbles: true})); }""")
+            wait_for(page, "r => document.body.dataset.learningRate !== r", rate, timeout=60_000)
+            wait_settled(page)
+            assert page.text_content("#epoch") == paused_at, "training went on after Pause"
             assert page.text_content("#start") == "Continue"
-        timings.sort()
-        assert timings[1] < PAUSE_MS, f"{model} at 512 x 512: Pause took {timings} ms"
+            assert page.evaluate("document.body.dataset.status") == "paused"
         assert rec.errors == []
     finally:
         rec.close()
-
-
-def epochs_per_second(browser, server, fragment, throttle):
-    rec = open_page(browser, server, fragment)
-    page = rec.page
-    try:
-        if throttle > 1:
-            cdp = page.context.new_cdp_session(page)
-            cdp.send("Emulation.setCPUThrottlingRate", {"rate": throttle})
-        page.click("#start")
-        began = time.monotonic()
-        time.sleep(4.0)
-        page.click("#start")
-        ended = time.monotonic()
-        wait_for(page, "() => document.body.dataset.status === 'paused'", timeout=30_000)
-        return read_epoch(page) / (ended - began)
-    finally:
-        rec.close()
-
-
-# stop-cost=0 and a slow rate: neither stops by itself within the measuring window
-@pytest.mark.parametrize("fragment", ["#size=64&model=onehot&lr=0.01&stop-cost=0", "#size=256&model=rff&stop-cost=0"])
-def test_a_slow_page_does_not_slow_training(browser, server, fragment):
-    """The main thread slowed 10x (it draws fewer frames) keeps >= 85 % of the epochs per second."""
-    fast = epochs_per_second(browser, server, fragment, 1)
-    slow = epochs_per_second(browser, server, fragment, 10)
-    assert fast > 100, fast
-    assert slow >= 0.85 * fast, f"{fragment}: {slow:.0f} epochs/s with the page slowed 10x vs {fast:.0f}"
 
 
 def test_start_during_a_rebuild_is_queued_and_the_status_never_lies(browser, server):
@@ -118,13 +91,13 @@ def test_start_during_a_rebuild_is_queued_and_the_status_never_lies(browser, ser
     try:
         page.evaluate(WATCH_STATUS)
         page.select_option("#model", "mlp")
-        time.sleep(0.2)
+        wait_for(page, "() => !document.getElementById('status-note').hidden", interval=0.01)  # rebuilding
         page.click("#start")
         wait_for(page, "() => document.body.dataset.status === 'training'"
                  " && Number(document.getElementById('epoch').textContent) > 0", timeout=120_000)
         assert page.evaluate("window.__lies") == []
         assert page.evaluate("document.body.dataset.model") == "mlp"
-        page.click("#start")
+        assert pause_if_training(page)
         wait_for(page, "() => document.body.dataset.status === 'paused'")
         log = page.evaluate("window.__statusLog")
         assert log[-2:] == ["training", "paused"], log
@@ -169,14 +142,14 @@ def test_status_and_buttons_agree_through_a_storm_of_clicks(browser, server):
             elif action in ("reset", "step", "solve"):
                 if page.is_enabled(f"#{action}"):
                     page.click(f"#{action}")
-            time.sleep(rng.uniform(0.0, 0.3))
+            time.sleep(rng.uniform(0.0, 0.3))  # the storm's own rhythm (an input), not a wait for a state
             problems = page.evaluate(INVARIANTS)
             assert problems == [], f"after action {n} ({action}): {problems}"
         # whatever happened, the page still works
         wait_for(page, "() => document.getElementById('status-note').hidden", timeout=60_000)
         if page.text_content("#start") == "Pause":
-            page.click("#start")
-            wait_for(page, "() => document.body.dataset.status === 'paused'")
+            pause_if_training(page)
+        wait_settled(page)
         before = read_epoch(page)
         page.click("#start")
         wait_for(page, "b => Number(document.getElementById('epoch').textContent) > b", before, timeout=60_000)
@@ -196,12 +169,14 @@ def test_frames_keep_coming_after_pause_and_continue(browser, server):
         page.evaluate("window.__frames = 0; document.addEventListener('painter:frame', () => window.__frames++)")
         for _ in range(4):
             page.click("#start")
-            time.sleep(0.3)
+            wait_for(page, "() => document.body.dataset.status === 'training'")
             before = page.evaluate("window.__frames")
-            time.sleep(0.7)
-            assert page.evaluate("window.__frames") > before + 3, "no frames drawn while training"
-            page.click("#start")
+            # frames keep being drawn while training (a page that stopped pulling would wait forever here)
+            wait_for(page, "b => window.__frames > b + 3 && document.body.dataset.status === 'training'", before,
+                     timeout=60_000)
+            assert pause_if_training(page)
             wait_for(page, "() => document.body.dataset.status === 'paused'")
+            wait_settled(page)
         assert rec.errors == []
     finally:
         rec.close()

@@ -17,7 +17,7 @@ from PIL import Image
 
 from conftest import PageRecorder
 from corpus import encoded, noise, odd_images
-from pagehelpers import canvas_rgba, psnr, wait_for
+from pagehelpers import canvas_rgba, psnr, wait_for, wait_settled
 from painting.images import open_image, resize_rgb
 from painting.metrics import to_uint8
 from painting.params import params_to_json
@@ -59,6 +59,7 @@ def wait_outcome(page, name, timeout=60_000):
         if (m.hidden || !text.includes(`"${name}"`)) return false;
         return m.dataset.tone === 'error' || (m.dataset.kind === 'image' && document.body.dataset.status === 'ready');
     }""", name, timeout=timeout)
+    wait_settled(page, or_training=True)  # a file refused while training leaves it training
     return message(page)
 
 
@@ -67,6 +68,7 @@ def step(page):
     page.click("#step")
     wait_for(page, "b => ['paused', 'done'].includes(document.body.dataset.status)"
              " && Number(document.getElementById('epoch').textContent) > b", before)
+    wait_settled(page)
 
 
 def ensure_trained(page):
@@ -292,6 +294,7 @@ def load_params(page, name, text):
         const m = document.getElementById('message');
         return !m.hidden && document.getElementById('message-text').textContent.includes(`"${name}"`);
     }""", name)
+    wait_settled(page, or_training=True)
     return message(page)
 
 
@@ -305,6 +308,7 @@ def test_saved_parameters_restore_the_learned_image_after_reset(painter):
     page.click("#reset")
     wait_for(page, "() => document.body.dataset.status === 'ready'"
              " && document.getElementById('epoch').textContent === '0'")
+    wait_settled(page)
     assert not np.array_equal(canvas_rgba(page, "learned"), learned)
     said = load_params(page, "saved.json", data)
     assert said["tone"] == "info", said

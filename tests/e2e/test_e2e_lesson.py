@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import PageRecorder
-from pagehelpers import canvas_rgba, psnr, wait_for
+from pagehelpers import canvas_rgba, psnr, wait_for, wait_settled
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +42,7 @@ def test_hidden_pixels_show_what_each_model_learned(painter):
     page.click("#solve")  # both panes to their least-squares answer on the seen pixels
     wait_for(page, "() => document.body.dataset.status === 'paused' && "
                    "document.getElementById('psnr-b').textContent.startsWith('100')", timeout=60_000)
+    wait_settled(page)
     rff, onehot = hidden_psnr(page, "learned", hidden), hidden_psnr(page, "learned-b", hidden)
     seen_rff = psnr(canvas_rgba(page, "learned")[~hidden], canvas_rgba(page, "target")[~hidden])
     assert onehot < 13 and rff > onehot + 6, (onehot, rff)  # one-hot knows only the bias there
@@ -56,6 +57,7 @@ def test_zoom_4_draws_a_canvas_4_times_wider(painter):
     page.select_option("#zoom", "4")
     wait_for(page, "() => document.getElementById('learned').width === 256 && "
                    "document.getElementById('learned-b').width === 256")
+    wait_settled(page)
     a, b = canvas_rgba(page, "learned"), canvas_rgba(page, "learned-b")
     assert a.shape == b.shape == (256, 256, 4) and canvas_rgba(page, "target").shape == (64, 64, 4)
     blocks = b.reshape(64, 4, 64, 4, 4)  # one-hot: each pixel a 4 x 4 block
@@ -71,10 +73,12 @@ def test_zoom_4_draws_a_canvas_4_times_wider(painter):
 @pytest.mark.parametrize("view", ["error", "spectrum", "inside"])
 def test_each_view_draws_and_changes_with_the_model(painter, view):
     page = painter.page
+    wait_settled(page)
     learned = canvas_rgba(page, "learned")
     page.select_option("#view", view)
     shown(page, "view-legend", view)
     shown(page, "view-legend-b", view)  # compare mode: both panes
+    wait_settled(page)
     first = canvas_rgba(page, "learned")
     assert first.shape != learned.shape or not np.array_equal(first, learned)
     assert page.is_visible("#view-legend") and page.text_content("#view-legend").strip()
@@ -113,3 +117,18 @@ def test_lesson_settings_round_trip_through_the_url(painter, browser, server):
         rec.close()
     page.select_option("#view", "learned")
     page.select_option("#zoom", "1")
+
+
+@pytest.mark.xfail(strict=False, reason="page defect found by the random walk (seed 3001): Solve pressed while dct "
+                   "trains with 90 % of the pixels hidden leaves 'Preparing…' up for over 90 s (status training)")
+def test_solve_during_training_with_hidden_pixels_ends(recorder, server):
+    page = recorder.page
+    assert recorder.goto_and_wait(server.url + "#image=chelsea&model=dct&holdout=0.9") == "ready"
+    page.click("#start")
+    wait_for(page, "() => document.body.dataset.status !== 'training'"
+             " || parseFloat(document.getElementById('epoch').textContent) > 0", timeout=60_000)
+    page.click("#solve")
+    wait_for(page, "() => document.getElementById('status-note').hidden", timeout=90_000)
+    wait_settled(page)
+    assert page.evaluate("document.body.dataset.status") == "paused"
+    assert recorder.errors == [], recorder.errors

@@ -3,14 +3,12 @@
 The tests run in file order on the same page (booting Python once keeps the run short); each leaves
 the page paused or ready for the next.
 """
-import time
-
 import numpy as np
 import pytest
 
 from conftest import PageRecorder
-from pagehelpers import (canvas_rgba, psnr, read_cost, read_int, read_psnr, set_log_slider, wait_final_frame,
-                         wait_for)
+from pagehelpers import (canvas_rgba, pause_if_training, psnr, read_cost, read_int, read_psnr, set_log_slider,
+                         wait_for, wait_settled)
 
 PSNR_FLOOR_DB = 25.0  # the default image at 64 x 64 passes 40 dB within ~10,000 epochs
 
@@ -37,12 +35,14 @@ def step_once(page):
              " && Number(document.getElementById('epoch').textContent) !== before"
              " || !document.getElementById('message').hidden"
              " && document.getElementById('message').dataset.tone === 'error'", before)
+    wait_settled(page)
 
 
 def reset(page):
     page.click("#reset")
     wait_for(page, "() => document.body.dataset.status === 'ready'"
              " && document.getElementById('epoch').textContent === '0'")
+    wait_settled(page)
 
 
 def set_rate(page, rate):
@@ -68,14 +68,14 @@ def test_training_raises_psnr_above_floor(painter):
     page = painter.page
     set_log_slider(page, "epochs-per-frame", 1000)
     page.click("#start")
-    # 60,000 epochs a second: the photo may be done before the status is read
-    assert painter.status() in ("training", "done")
-    assert page.text_content("#start") == {"training": "Pause", "done": "Continue"}[painter.status()]
+    # 60,000 epochs a second: the photo may be done before the status is read (read with the label, at once)
+    status, label = page.evaluate("[document.body.dataset.status, document.getElementById('start').textContent]")
+    assert (status, label) in (("training", "Pause"), ("done", "Continue"))
     wait_for(page, "() => Number(document.getElementById('epoch').textContent) >= 10000"
-             " || document.body.dataset.status === 'done'", timeout=60_000)
-    page.click("#start")  # pause
+             " || document.body.dataset.status === 'done'", timeout=180_000)
+    pause_if_training(page)
     wait_status(page, "paused", "done")
-    wait_final_frame(page)
+    wait_settled(page)
     learned, target = canvas_rgba(page, "learned"), canvas_rgba(page, "target")
     measured = psnr(learned, target)
     assert measured > PSNR_FLOOR_DB
@@ -91,11 +91,15 @@ def test_pause_freezes_epoch(painter):
         reset(page)
         page.click("#start")
         wait_for(page, "() => Number(document.getElementById('epoch').textContent) > 0")
-        page.click("#start")
+        assert pause_if_training(page), "done within the first frames at 100 epochs per frame"
     wait_status(page, "paused")
+    wait_settled(page)
     assert page.text_content("#start") == "Continue"
     first = read_int(page, "#epoch")
-    time.sleep(0.6)
+    # a request the worker answers after the Pause (a new rate): a paused worker trained nothing meanwhile
+    set_rate(page, 0.5)
+    set_rate(page, 1.0)
+    wait_settled(page)
     assert read_int(page, "#epoch") == first
     assert painter.status() == "paused"
 
@@ -145,6 +149,7 @@ def test_too_large_rate_explodes_and_keeps_last_good_frame(painter):
     page.click("#start")
     wait_for(page, "() => document.getElementById('message').dataset.kind === 'exploded'")
     wait_status(page, "paused")
+    wait_settled(page)
     assert "exploded" in page.text_content("#message-text")
     assert page.is_visible("#message")
     assert read_int(page, "#epoch") == good_epoch

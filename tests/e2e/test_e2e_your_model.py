@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import PageRecorder
-from pagehelpers import canvas_rgba, psnr, read_epoch, read_psnr, wait_for
+from pagehelpers import canvas_rgba, pause_if_training, psnr, read_epoch, read_psnr, wait_for, wait_settled
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,17 +63,25 @@ def wait_custom_ready(page, timeout=60_000):
              " && document.getElementById('epoch').textContent === '0'", timeout=timeout)
 
 
-def train(page, until, cap_s):
-    """Start; wait until `until(page)`, the model is done (a plateau) or the cap; then paused or done."""
+def train(page, until, timeout=180_000):
+    """Start; wait until `until(page)` (a state: epochs trained) or the model is done (a plateau); pause;
+    wait until the page has settled. The timeout is a limit for a busy machine, not a speed check."""
     page.click("#start")
     wait_for(page, "() => document.body.dataset.status === 'training'")
-    deadline = time.monotonic() + cap_s
-    while time.monotonic() < deadline and not until(page) and page.evaluate("document.body.dataset.status") == "training":
+    wait_for_py(page, lambda p: until(p) or p.evaluate("document.body.dataset.status") != "training", timeout)
+    pause_if_training(page)
+    wait_for(page, "() => ['paused', 'done'].includes(document.body.dataset.status)")
+    wait_settled(page)
+
+
+def wait_for_py(page, predicate, timeout):
+    """Poll a Python predicate on the page (it reads several elements) until it holds."""
+    deadline = time.monotonic() + timeout / 1000
+    while not predicate(page):
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout / 1000:.0f} s for {predicate}; status "
+                               f"{page.evaluate('document.body.dataset.status')!r}, epoch {page.text_content('#epoch')!r}")
         time.sleep(0.2)
-    if page.evaluate("document.body.dataset.status") == "training":
-        page.click("#start")
-    wait_for(page, "() => ['paused', 'done'].includes(document.body.dataset.status)"
-             " && document.body.dataset.settled === 'true'")  # the final frame, with its numbers
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +102,13 @@ def test_a_typed_features_model_paints_past_a_psnr_floor(painter, server, tmp_pa
     page.click("#run-code")
     wait_custom_ready(page)
     assert page.input_value("#model") == "custom"
-    train(page, lambda p: read_epoch(p) >= 20 and read_psnr(p) >= 17.5, 30)
+    train(page, lambda p: read_epoch(p) >= 20)
     shown = read_psnr(page)
     measured = psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target"))
-    # 256 cosines: 18.3 dB on the page's 64 x 64 astronaut (19.4 dB on CPython's resampling); a plane, 10 dB
-    assert shown >= 17.5 and measured >= 17.5, (shown, measured)
-    assert abs(shown - measured) < 0.5
+    # 256 cosines: 18.3 dB after 20 epochs on the page's 64 x 64 astronaut (its plateau; 17.9 dB on
+    # open_image's resampling); a plane, 10 dB
+    assert shown >= 17.0 and measured >= 17.0, (shown, measured)
+    assert abs(shown - measured) < 0.1
 
     # "Run it in Python": pip install the wheel from the page's own address, then the same model on CPython
     page.evaluate("document.getElementById('run-in-python').open = true")
@@ -133,7 +142,7 @@ def test_a_syntax_error_marks_its_line_and_the_page_goes_on(painter):
     assert page.locator("#code-lines span.error").text_content() == "4"
     # the previous model kept its state: same epoch, same picture; and it trains on
     assert read_epoch(page) == epoch and (canvas_rgba(page, "learned") == before).all()
-    train(page, lambda p: read_epoch(p) > epoch, 20)
+    train(page, lambda p: read_epoch(p) > epoch)
     assert read_epoch(page) > epoch
     # typing clears the mark
     type_code(page, FEATURES)
@@ -148,14 +157,14 @@ def test_the_from_scratch_template_paints_and_faces_a_built_in_model(painter):
     wait_custom_ready(page)
     assert page.locator("#knob-tile").count() == 1  # its KNOBS became a slider
     start = psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target"))
-    train(page, lambda p: read_epoch(p) >= 20, 30)
+    train(page, lambda p: read_epoch(p) >= 20)
     after = psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target"))
     assert start < 8 and after > 14, (start, after)  # a mosaic of 4 x 4 tiles: ~17 dB after 30 epochs
     # compare mode: the visitor's model (A) against a built-in one (B)
     page.check("#compare")
     wait_for(page, "() => document.body.dataset.status === 'ready' && !document.getElementById('pane-b').hidden")
     assert page.input_value("#model") == "custom" and page.input_value("#model-b") == "onehot"
-    train(page, lambda p: read_epoch(p) >= 5 and float(p.text_content("#epoch-b")) >= 100, 30)
+    train(page, lambda p: read_epoch(p) >= 5 and float(p.text_content("#epoch-b")) >= 100)
     assert read_epoch(page) >= 5 and float(page.text_content("#epoch-b")) >= 100
     page.uncheck("#compare")
     wait_for(page, "() => document.body.dataset.status === 'ready'")
@@ -165,7 +174,7 @@ def test_the_code_survives_a_reload_and_round_trips_as_a_py_file(painter, tmp_pa
     page = painter.page
     open_pane(page)
     type_code(page, FEATURES)
-    page.wait_for_timeout(500)  # saved to localStorage shortly after typing
+    wait_for(page, "text => localStorage.getItem('regression-painter:code') === text", FEATURES)  # saved shortly
     page.reload()
     wait_for(page, "() => document.body.dataset.status === 'ready'", timeout=90_000)
     assert page.input_value("#code") == FEATURES
@@ -214,21 +223,41 @@ def test_no_code_runs_from_a_url(painter, server):
 
 def test_an_endless_loop_is_stopped_and_a_built_in_model_trains_again(painter):
     page = painter.page
-    train(page, lambda p: read_epoch(p) >= 300, 20)  # the built-in model has some state to keep
+    train(page, lambda p: read_epoch(p) >= 300)  # the built-in model has some state to keep
     kept = read_epoch(page)
     assert kept > 0
     open_pane(page)
     type_code(page, ENDLESS)
     page.click("#run-code")
-    t0 = time.monotonic()
-    wait_for(page, "() => !document.getElementById('stop-python').hidden", timeout=20_000)
-    offered = time.monotonic() - t0
+    # the watchdog offers Stop after 3 s of silence (bench/bench_stop.py times it); this is a limit
+    wait_for(page, "() => !document.getElementById('stop-python').hidden", timeout=60_000)
     assert "endless loop" in page.text_content("#message-text")
     page.click("#stop-python")
     wait_for(page, "() => document.body.dataset.status === 'paused'", timeout=90_000)
+    wait_settled(page)  # the restored parameters' frame and numbers are drawn
     assert page.input_value("#model") == "onehot" and page.input_value("#code") == ENDLESS
     assert read_epoch(page) == kept  # the built-in model's parameters came back
     assert page.is_hidden("#stop-python")
-    train(page, lambda p: read_epoch(p) >= kept + 200, 20)
+    train(page, lambda p: read_epoch(p) >= kept + 200)
     assert read_epoch(page) >= kept + 200
-    assert offered < 10, offered
+
+
+@pytest.mark.xfail(strict=False, reason="page defect found by the random walk (seed 2000): with the visitor's "
+                   "features model, #zoom 4 is refused but stays selected, and the worker's next frame raises "
+                   "NotImplementedError in Session.shown_info (predict_zoomed), uncaught: Step never ends")
+def test_a_refused_zoom_on_your_model_leaves_step_working(recorder, server):
+    page = recorder.page
+    assert recorder.goto_and_wait(server.url) == "ready"
+    open_pane(page)
+    type_code(page, FEATURES)
+    page.click("#run-code")
+    wait_custom_ready(page)
+    page.select_option("#zoom", "4")
+    wait_for(page, "() => document.getElementById('message').dataset.tone === 'error'")  # refused, with words
+    wait_settled(page)
+    page.click("#step")
+    # the Step ends (paused), or the watchdog says Python went silent (the defect)
+    wait_for(page, "() => document.body.dataset.status !== 'training'"
+             " || !document.getElementById('stop-python').hidden", timeout=120_000)
+    assert page.evaluate("document.body.dataset.status") == "paused", page.text_content("#message-text")
+    assert recorder.errors == [], recorder.errors

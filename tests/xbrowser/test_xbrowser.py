@@ -9,13 +9,18 @@ from __future__ import annotations
 import base64
 import io
 import math
+import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from .drivers import wait_for
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+from pagehelpers import pause_if_training, wait_settled  # noqa: E402  (one definition of "settled")
 
 pytestmark = [pytest.mark.cpython_only,  # Selenium's own deprecation, not ours:
               pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")]
@@ -77,12 +82,10 @@ def set_log_slider(d, control_id: str, value: float) -> None:
 
 
 def pause(d) -> None:
-    if readout(d)["status"] == "training":
-        d.click("#start")
-    wait_for(d, "() => document.body.dataset.status !== 'training'", timeout=30, what="pause")
-    # the final frame and its numbers arrive together, after the status: the page says so
-    wait_for(d, "() => document.body.dataset.settled === 'true' && document.getElementById('frame-epoch').hidden",
-             timeout=30, what="the final frame")
+    pause_if_training(d)
+    wait_for(d, "() => document.body.dataset.status !== 'training'", timeout=60, what="pause")
+    # the status and epoch count are final at once; the frame of that epoch follows (drawn when settled)
+    wait_settled(d, timeout=120_000)
 
 
 def test_loads_and_trains_past_30_db(driver, xserver):
