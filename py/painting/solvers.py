@@ -83,3 +83,26 @@ class Adam:
             v += (1.0 - self.beta2) * (g * g)
             p -= step * m / (np.sqrt(v) + self.eps)  # python float step keeps float32 arrays float32
 
+
+def conjugate_gradients(normal, rhs, precondition, tolerance=1e-10, max_iterations=1000):
+    """Solve normal(x) = rhs for a symmetric positive definite operator, one system per column of rhs
+    (F, C), run side by side, preconditioned by the elementwise factor `precondition` (F, 1) or (F, C),
+    until ||residual|| <= tolerance ||rhs|| per column or max_iterations. -> x (F, C) float64."""
+    x = np.zeros_like(rhs)
+    r = rhs.copy()
+    z = precondition * r
+    p = z.copy()
+    rz = np.sum(r * z, axis=0)  # (C,)
+    limit = tolerance * np.linalg.norm(rhs, axis=0)  # (C,)
+    for _ in range(max_iterations):
+        if np.all(np.linalg.norm(r, axis=0) <= limit):
+            break
+        q = normal(p)  # (F, C)
+        alpha = rz / np.maximum(np.sum(p * q, axis=0), 1e-300)
+        x += alpha * p
+        r -= alpha * q
+        z = precondition * r
+        rz_next = np.sum(r * z, axis=0)
+        p = z + (rz_next / np.maximum(rz, 1e-300)) * p
+        rz = rz_next
+    return x
