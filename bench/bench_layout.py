@@ -19,21 +19,15 @@ axe reports (4.5:1 needed for small text). No asserts: tests/e2e/test_e2e_a11y.p
 from __future__ import annotations
 
 import argparse
-import http.server
 import statistics
-import subprocess
 import sys
-import tempfile
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bench_page  # noqa: E402
+from bench_page import ROOT, built_site  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 AXE = ROOT / "tests" / "xbrowser" / "node_modules" / "axe-core" / "axe.min.js"
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
 
@@ -64,22 +58,8 @@ AXE_CONTRAST = """async () => {
 }"""
 
 
-def serve(directory: Path):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), build.make_handler(directory, False))
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-
 def wait_js(page, predicate: str, arg=None, timeout: float = 240.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(predicate, arg)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout:.0f} s for {predicate}")
-        time.sleep(0.05)
+    return bench_page.wait_js(page, predicate, arg, timeout)
 
 
 def measure_cls(browser, url: str, viewport: dict) -> tuple[float, list]:
@@ -137,43 +117,33 @@ def main() -> int:
     ap.add_argument("--cls-only", action="store_true")
     ap.add_argument("--contrast-only", action="store_true")
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "dist"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                       capture_output=True)
-        httpd, url = serve(out)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            if not args.contrast_only:
-                print("CLS from navigation to ready + 0.5 s (Chromium)")
-                for name, vp in (("desktop 1280x800", {"width": 1280, "height": 800}),
-                                 ("phone 390x844", {"width": 390, "height": 844})):
-                    totals, worst = [], {}
-                    for _ in range(args.runs):
-                        total, shifts = measure_cls(browser, url, vp)
-                        totals.append(total)
-                        for s in shifts:
-                            for who in s["who"] or ["?"]:
-                                worst[who] = worst.get(who, 0) + s["value"] / args.runs
-                    movers = ", ".join(f"{w} {v:.3f}" for w, v in sorted(worst.items(), key=lambda kv: -kv[1])[:4])
-                    print(f"  {name:17s} runs {' '.join(f'{t:.4f}' for t in totals)}  median "
-                          f"{statistics.median(totals):.4f}  moved: {movers or 'nothing'}")
-            if not args.cls_only:
-                if not AXE.exists():
-                    print(f"axe-core is missing ({AXE}): cd tests/xbrowser && npm ci")
-                    return 1
-                print("Colour contrast (axe-core color-contrast), desktop 1280x800")
-                print(f"  {'theme':5s} {'status':9s} {'chip':>6s}  chip colours                          violations")
-                for theme in ("light", "dark"):
-                    for status in ("loading", "ready", "training", "paused", "done", "error"):
-                        got, r = axe_in_status(browser, url, theme, status)
-                        bad = "; ".join(f"{v['target']} {v['ratio']}:1" for v in r["violations"]) or "none"
-                        chip = f"{r['chip']:.2f}" if isinstance(r["chip"], (int, float)) else "?"
-                        print(f"  {theme:5s} {got:9s} {chip:>6s}  {' on '.join(r['chip_colours']):36s}  {bad}")
-            browser.close()
-        httpd.shutdown()
+    with built_site(args.chromium) as (browser, url, _):
+        if not args.contrast_only:
+            print("CLS from navigation to ready + 0.5 s (Chromium)")
+            for name, vp in (("desktop 1280x800", {"width": 1280, "height": 800}),
+                             ("phone 390x844", {"width": 390, "height": 844})):
+                totals, worst = [], {}
+                for _ in range(args.runs):
+                    total, shifts = measure_cls(browser, url, vp)
+                    totals.append(total)
+                    for s in shifts:
+                        for who in s["who"] or ["?"]:
+                            worst[who] = worst.get(who, 0) + s["value"] / args.runs
+                movers = ", ".join(f"{w} {v:.3f}" for w, v in sorted(worst.items(), key=lambda kv: -kv[1])[:4])
+                print(f"  {name:17s} runs {' '.join(f'{t:.4f}' for t in totals)}  median "
+                      f"{statistics.median(totals):.4f}  moved: {movers or 'nothing'}")
+        if not args.cls_only:
+            if not AXE.exists():
+                print(f"axe-core is missing ({AXE}): cd tests/xbrowser && npm ci")
+                return 1
+            print("Colour contrast (axe-core color-contrast), desktop 1280x800")
+            print(f"  {'theme':5s} {'status':9s} {'chip':>6s}  chip colours                          violations")
+            for theme in ("light", "dark"):
+                for status in ("loading", "ready", "training", "paused", "done", "error"):
+                    got, r = axe_in_status(browser, url, theme, status)
+                    bad = "; ".join(f"{v['target']} {v['ratio']}:1" for v in r["violations"]) or "none"
+                    chip = f"{r['chip']:.2f}" if isinstance(r["chip"], (int, float)) else "?"
+                    print(f"  {theme:5s} {got:9s} {chip:>6s}  {' on '.join(r['chip_colours']):36s}  {bad}")
     return 0
 
 

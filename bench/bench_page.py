@@ -24,6 +24,7 @@ prints only that table. Targets: UI visible <= 300 ms; first frame <= 1.3 x bare
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.server
 import statistics
 import subprocess
@@ -71,10 +72,35 @@ def serve(directory: Path):
     return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
+@contextlib.contextmanager
+def built_site(chromium: str = "/usr/bin/chromium"):
+    """A fresh build in a temporary folder, served on a free port, and a Chromium: yields (browser, url,
+    tmp); everything is closed and removed afterwards."""
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="rp-bench-") as tmp:
+        out = Path(tmp) / "dist"
+        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
+                       stdout=subprocess.DEVNULL)
+        httpd, url = serve(out)
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+                try:
+                    yield browser, url, Path(tmp)
+                finally:
+                    browser.close()
+        finally:
+            httpd.shutdown()
+
+
 def wait_js(page, predicate: str, arg=None, timeout: float = 120.0):
-    """Poll predicate(arg) with page.evaluate (the page's CSP forbids wait_for_function's eval)."""
+    """Poll predicate(arg) with page.evaluate (the page's CSP forbids wait_for_function's eval); -> its value."""
     deadline = time.monotonic() + timeout
-    while not page.evaluate(predicate, arg):
+    while True:
+        value = page.evaluate(predicate, arg)
+        if value:
+            return value
         if time.monotonic() > deadline:
             raise TimeoutError(f"{predicate} still false after {timeout} s")
         time.sleep(0.01)

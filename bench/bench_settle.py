@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_page import CHROMIUM_ARGS, ROOT, serve, wait_js  # noqa: E402
+from bench_page import built_site, wait_js  # noqa: E402
 
 CASES = [("onehot", 64), ("onehot", 512), ("rff", 512), ("mlp", 64), ("mlp", 512)]
 
@@ -50,18 +48,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="rp-bench-") as tmp:
-        out = Path(tmp) / "dist"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
-        httpd, url = serve(out)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            results = {case: one_case(browser, url, *case, args.runs) for case in CASES}
-            browser.close()
-        httpd.shutdown()
+    with built_site(args.chromium) as (browser, url, _):
+        results = {case: one_case(browser, url, *case, args.runs) for case in CASES}
 
     print(f"Pause -> paused -> settled (median of {args.runs} runs, ms)")
     print(f"  {'model':<8}{'size':>6}{'paused':>10}{'settled':>10}")

@@ -18,35 +18,15 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_page import CHROMIUM_ARGS, ROOT, serve, wait_js  # noqa: E402
+from bench_page import ROOT, built_site, wait_js  # noqa: E402
+sys.path.insert(0, str(ROOT / "tests" / "e2e"))
+from visitor_code import ENDLESS, type_code  # noqa: E402
 
-ENDLESS = """\
-class Forever:
-    def __init__(self, target, learning_rate=0.1, seed=0):
-        self.target = target
-
-    def step(self, epochs):
-        while True:
-            pass
-
-    def predict(self):
-        return self.target * 0
-"""
-
-
-def set_code(page, source):
-    page.evaluate("""text => {
-        const el = document.getElementById('code');
-        el.value = text;
-        el.dispatchEvent(new Event('input', {bubbles: true}));
-    }""", source)
 
 
 def timed(page, action, predicate, arg=None) -> float:
@@ -76,7 +56,7 @@ def one_run(browser, url: str) -> dict:
     wait_js(page, "() => Number(document.getElementById('epoch').textContent) >= 200")
     page.click("#start")
     wait_js(page, "() => document.body.dataset.status === 'paused'")
-    set_code(page, ENDLESS)
+    type_code(page, ENDLESS)
     result["offered"] = timed(page, lambda: page.click("#run-code"),
                               "() => !document.getElementById('stop-python').hidden")
     t0 = time.perf_counter()
@@ -94,18 +74,8 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="rp-bench-") as tmp:
-        out = Path(tmp) / "dist"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
-        httpd, url = serve(out)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            runs = [one_run(browser, url) for _ in range(args.runs)]
-            browser.close()
-        httpd.shutdown()
+    with built_site(args.chromium) as (browser, url, _):
+        runs = [one_run(browser, url) for _ in range(args.runs)]
 
     rows = [("page boot", "boot"), ("run features", "features"), ("run scratch", "scratch"),
             ("stop offered", "offered"), ("stop -> usable", "usable"), ("stop -> restored", "restored")]

@@ -13,16 +13,14 @@ from __future__ import annotations
 
 import argparse
 import collections
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_page import CHROMIUM_ARGS, serve  # noqa: E402
+from bench_page import built_site  # noqa: E402
 from conftest import PageRecorder  # noqa: E402  (tests/e2e: a page with its console errors recorded)
 from walk import Walk  # noqa: E402
 
@@ -34,8 +32,6 @@ def main() -> int:
     ap.add_argument("--first-seed", type=int, default=1000)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
-    from playwright.sync_api import sync_playwright
-
     deadline = time.monotonic() + args.minutes * 60
     totals = collections.Counter()
     actions = collections.Counter()
@@ -43,34 +39,26 @@ def main() -> int:
     reports = []
     seeds = 0
     t0 = time.monotonic()
-    with tempfile.TemporaryDirectory(prefix="rp-walk-") as tmp:
-        out = Path(tmp) / "dist"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
-        httpd, url = serve(out)
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
-            seed = args.first_seed
-            while time.monotonic() < deadline:
-                rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800},
-                                                       service_workers="block"))
-                walk = Walk(rec, url, seed, Path(tmp) / f"seed-{seed}")
-                try:
-                    walk.run(args.actions, deadline=deadline)
-                except Exception as exc:  # the walk itself broke (e.g. the page never booted)
-                    walk.fail("walk", f"{type(exc).__name__}: {exc}")
-                rec.close()
-                seeds += 1
-                actions.update(a[0] for a in walk.actions)
-                checked.update(walk.checked)
-                totals.update(f.kind for f in walk.failures)
-                print(f"seed {seed}: {len(walk.actions)} actions, {len(walk.failures)} failures"
-                      f" ({', '.join(sorted({f.kind for f in walk.failures})) or 'none'})", flush=True)
-                if walk.failures:
-                    reports.append(walk.report())
-                seed += 1
-            browser.close()
-        httpd.shutdown()
+    with built_site(args.chromium) as (browser, url, tmp):
+        seed = args.first_seed
+        while time.monotonic() < deadline:
+            rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800},
+                                                   service_workers="block"))
+            walk = Walk(rec, url, seed, Path(tmp) / f"seed-{seed}")
+            try:
+                walk.run(args.actions, deadline=deadline)
+            except Exception as exc:  # the walk itself broke (e.g. the page never booted)
+                walk.fail("walk", f"{type(exc).__name__}: {exc}")
+            rec.close()
+            seeds += 1
+            actions.update(a[0] for a in walk.actions)
+            checked.update(walk.checked)
+            totals.update(f.kind for f in walk.failures)
+            print(f"seed {seed}: {len(walk.actions)} actions, {len(walk.failures)} failures"
+                  f" ({', '.join(sorted({f.kind for f in walk.failures})) or 'none'})", flush=True)
+            if walk.failures:
+                reports.append(walk.report())
+            seed += 1
 
     print(f"\nrandom walk: {seeds} seeds, {sum(actions.values())} actions in {(time.monotonic() - t0) / 60:.1f} min")
     print("checks made: " + ", ".join(f"{name} {n}" for name, n in checked.most_common()))

@@ -14,18 +14,9 @@ import pytest
 from PIL import Image
 
 from conftest import PageRecorder
+from visitor_code import FEATURES_NEVER_RETURN, FEATURES_SMALL as FEATURES, type_code
 from pagehelpers import canvas_rgba, psnr, read_epoch, read_psnr, wait_for
 
-FEATURES = """\
-def features(x, y):
-    cols = [np.cos(np.pi * i * x) * np.cos(np.pi * j * y) for i in range(6) for j in range(6)]
-    return np.stack(cols, axis=1)   # (M, 36)
-"""
-FEATURES_NEVER_RETURN = """\
-def features(x, y):
-    while True:
-        pass
-"""
 SETTLED = "() => document.body.dataset.settled === 'true'"
 
 
@@ -50,14 +41,6 @@ def page_of(browser, server):
         errors = rec.errors
         rec.close()
         assert errors == [], errors
-
-
-def type_code(page, source):
-    page.evaluate("""text => {
-        const el = document.getElementById('code');
-        el.value = text;
-        el.dispatchEvent(new Event('input', {bubbles: true}));
-    }""", source)
 
 
 def run_code(page, source):

@@ -15,43 +15,11 @@ from pathlib import Path
 import pytest
 
 from conftest import PageRecorder
+from visitor_code import ENDLESS, FEATURES, SYNTAX_ERROR, type_code
 from pagehelpers import canvas_rgba, pause_if_training, psnr, read_epoch, read_psnr, wait_for, wait_settled
 
 ROOT = Path(__file__).resolve().parents[2]
 
-FEATURES = """\
-# a 16 x 16 cosine basis, typed by a visitor
-def features(x, y):
-    cols = [np.cos(np.pi * i * x) * np.cos(np.pi * j * y) for i in range(16) for j in range(16)]
-    return np.stack(cols, axis=1)   # (M, 256)
-"""
-SYNTAX_ERROR = """\
-def features(x, y):
-    cols = [np.ones_like(x), x, y]
-
-    return np.stack(cols, axis=1
-"""
-ENDLESS = """\
-class Forever:
-    def __init__(self, target, learning_rate=0.1, seed=0):
-        self.target = target
-
-    def step(self, epochs):
-        while True:
-            pass
-
-    def predict(self):
-        return self.target * 0
-"""
-
-
-def type_code(page, source):
-    """What the contract promises: set textarea#code's value and dispatch `input`."""
-    page.evaluate("""text => {
-        const el = document.getElementById('code');
-        el.value = text;
-        el.dispatchEvent(new Event('input', {bubbles: true}));
-    }""", source)
 
 
 def open_pane(page):

@@ -19,6 +19,7 @@ from urllib.parse import unquote
 from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
+from visitor_code import ENDLESS, FEATURES_SMALL, SYNTAX_ERROR, type_code
 from pagehelpers import canvas_rgba, pause_if_training, psnr, wait_for, wait_settled
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -29,27 +30,6 @@ START_LABEL = {"ready": "Start", "training": "Pause", "paused": "Continue", "don
 SIZES = ("28", "32", "64", "96", "128")  # the page offers up to 512; the walk stays quick
 MODELS = ("onehot", "plane", "poly", "rff", "dct", "mlp", "siren")
 
-GOOD_CODE = """\
-def features(x, y):
-    cols = [np.cos(np.pi * i * x) * np.cos(np.pi * j * y) for i in range(6) for j in range(6)]
-    return np.stack(cols, axis=1)   # (M, 36)
-"""
-SYNTAX_ERROR = """\
-def features(x, y):
-    return np.stack([np.ones_like(x), x, y], axis=1
-"""
-ENDLESS = """\
-class Forever:
-    def __init__(self, target, learning_rate=0.1, seed=0):
-        self.target = target
-
-    def step(self, epochs):
-        while True:
-            pass
-
-    def predict(self):
-        return self.target * 0
-"""
 
 # action -> weight; the generator skips actions the page does not offer at the moment
 WEIGHTS = {
@@ -295,12 +275,11 @@ class Walk:
 
     def _run_code(self, source):
         self.page.evaluate("document.getElementById('your-model').open = true")
-        self.page.evaluate("""text => { const el = document.getElementById('code'); el.value = text;
-            el.dispatchEvent(new Event('input', {bubbles: true})); }""", source)
+        type_code(self.page, source)
         self.page.click("#run-code")
 
     def act_code_good(self):
-        self._run_code(GOOD_CODE)
+        self._run_code(FEATURES_SMALL)
         wait_for(self.page, """() => document.body.dataset.model === 'custom'
                  || document.getElementById('message').dataset.tone === 'error'""", timeout=READY_MS)
 
