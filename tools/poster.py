@@ -2,7 +2,7 @@
 
     python tools/poster.py IMAGE OUT_DIR
 
-writes OUT_DIR/poster.png (APNG: the learned image after 0, 1, 2, 4, ... epochs, the last frame held)
+writes OUT_DIR/poster.png (APNG: the learned image at EPOCHS, the last frame held, looping)
 and OUT_DIR/poster-still.png (the last frame alone, for prefers-reduced-motion). build.py runs this with a
 Python that has numpy and Pillow (the `painting` package decodes the photo and trains the model).
 Prints one JSON line: {"frames": n, "epochs": [...], "psnr": [...], "bytes": {...}}.
@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 SIZE = 64                 # the page's default size
 MODEL = "onehot"          # the page's default model and learning rate (site/js/python-values.js)
 LEARNING_RATE = 1.0
-EPOCHS = (0, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000, 12500, 16000)  # frames
+EPOCHS = (500, 1000, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000, 12500, 16000)  # frames
 FRAME_MS = 350
 HOLD_MS = 2500            # the last frame stays this long before the loop starts again
 
