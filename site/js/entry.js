@@ -8,6 +8,7 @@
 import { applyView } from './embed.js';
 import { parseUrlState } from './url-state.js';
 import { IMAGES, DEFAULT_IMAGE } from './images.js';
+import { underServiceWorker } from './offline.js';
 
 // what the click downloads: Pyodide's runtime and stdlib, numpy and painting.zip (dist/, build.py)
 export const LIVE_SIZE = '≈17 MB';
@@ -20,7 +21,13 @@ const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matc
 
 if (url.view.embed && (!url.view.autoplay || saveData)) showFacade();
 else if (!url.view.embed && saveData) showFacade();
-else import('./main.js');
+else loadApp();
+
+// Python's files then download once, through the service worker that keeps them (offline.js, sw.js).
+async function loadApp() {
+  await underServiceWorker();
+  await import('./main.js');
+}
 
 function element(tag, props = {}, children = []) {
   const el = Object.assign(document.createElement(tag), props);
@@ -75,5 +82,5 @@ async function playLive(facade) {
       setTimeout(() => { if (document.body.dataset.status === 'ready') document.getElementById('start').click(); }, 0);
     });
   }
-  await import('./main.js');
+  await loadApp();
 }
