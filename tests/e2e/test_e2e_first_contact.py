@@ -148,11 +148,70 @@ def test_the_embed_dialog_offers_both_embeds(browser, counting):
     try:
         page = rec.page
         page.goto(counting.url + "#image=coffee")
+        wait_status(page, "ready")
         page.click("#embed-code")
         snippet = page.input_value("#embed-snippet")
         assert '<iframe src="' + counting.url + '?embed=1#' in snippet, snippet
         assert counting.url + "?embed=1&autoplay=1#" in snippet and "image=coffee" in snippet, snippet
         assert "Paint it live" in snippet and "about 17 MB" in snippet, snippet
+        assert rec.errors == []
+    finally:
+        rec.close()
+
+
+def test_a_first_visit_downloads_each_file_once(browser, counting):
+    """The page registers the service worker before Python loads; Python's downloads go through it and
+    are kept, so the offline copy fetches only what is still missing (Pillow, the other photos)."""
+    rec = PageRecorder(browser.new_context())
+    try:
+        page = rec.page
+        counting.take()
+        page.goto(counting.url)
+        wait_status(page, "ready")
+        wait_for(page, "() => document.documentElement.dataset.offline === 'ready'", timeout=120_000)
+        log = counting.take(settle=1.0)
+        sent = [path for path, code, _ in log if code == 200]
+        assert "/pyodide/pyodide.asm.wasm" in sent and "/pyodide/python_stdlib.zip" in sent, sent
+        twice = sorted({p for p in sent if sent.count(p) > 1})
+        assert twice == [], twice
+        # the offline copy is complete: every file of the build is in the service worker's cache
+        missing = page.evaluate("""async () => {
+            const line = await (await fetch('sw.js')).text();
+            const files = JSON.parse(line.match(/const BUILD = (.*);/)[1]).files;
+            const name = (await caches.keys()).find((n) => n.startsWith('regression-painter '));
+            const cache = await caches.open(name);
+            const out = [];
+            for (const path of Object.keys(files)) if (!(await cache.match(path))) out.push(path);
+            return out;
+        }""")
+        assert missing == [], missing
+        assert rec.errors == []
+    finally:
+        rec.close()
+
+
+def test_a_repeat_visit_starts_python_from_the_snapshot_and_trains(browser, server):
+    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    warnings = []
+    rec.page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    try:
+        page = rec.page
+        page.goto(server.url + "#size=28")
+        wait_status(page, "ready")
+        # the first visit kept a snapshot of the interpreter's memory
+        size = wait_for(page, """async () => {
+            const cache = await caches.open('regression-painter python snapshot');
+            const keys = await cache.keys();
+            if (keys.length !== 1 || !/interpreter-0\\.27\\.7\\.snapshot$/.test(keys[0].url)) return 0;
+            return (await (await cache.match(keys[0])).arrayBuffer()).byteLength;
+        }""", timeout=30_000)
+        assert size > 10_000_000, size
+        page.reload()
+        wait_status(page, "ready")
+        assert not [w for w in warnings if "snapshot" in w], warnings
+        page.click("#start")
+        wait_for(page, "() => Number(document.getElementById('epoch').textContent) >= 3000", timeout=60_000)
+        assert psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target")) > 14.0
         assert rec.errors == []
     finally:
         rec.close()
