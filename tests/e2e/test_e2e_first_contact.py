@@ -200,7 +200,7 @@ def test_a_repeat_visit_starts_python_from_the_snapshot_and_trains(browser, serv
         wait_status(page, "ready")
         # the first visit kept a snapshot of the interpreter's memory
         size = wait_for(page, """async () => {
-            const cache = await caches.open('regression-painter python snapshot');
+            const cache = await caches.open('regression-painter-python-snapshot');
             const keys = await cache.keys();
             if (keys.length !== 1 || !/interpreter-0\\.27\\.7\\.snapshot$/.test(keys[0].url)) return 0;
             return (await (await cache.match(keys[0])).arrayBuffer()).byteLength;

@@ -151,7 +151,9 @@ export async function boot() {
 // 0.27.7 cannot snapshot a state with a package loaded (its JS objects are not serialisable, and the
 // package's shared libraries live outside the memory). The snapshot (~21 MB) is the interpreter's whole
 // memory, kept in the Cache API under the Pyodide version; Pyodide itself refuses one of another build.
-const SNAPSHOT_CACHE = 'regression-painter python snapshot';
+// Not one of sw.js's caches (`regression-painter <scope> <version>`): it holds none of this build's files, so
+// a redeploy keeps it; a new Pyodide is a new key.
+const SNAPSHOT_CACHE = 'regression-painter-python-snapshot';
 
 async function startInterpreter({ loadPyodide, version }, options) {
   const key = `${PYODIDE_DIR}interpreter-${version}.snapshot`;
