@@ -2,7 +2,13 @@
 // with the network off, and a redeploy downloads only the files that changed.
 //
 // build.py replaces the BUILD line below with every file of dist/ and its sha256, and a version (a hash
-// of them all), so each new build is a byte change the browser notices. Update protocol:
+// of them all), so each new build is a byte change the browser notices.
+// First visit: each file is downloaded once. The page registers this worker before Python loads
+// (entry.js) and the first install fetches nothing: it activates at once and claims the page, whose own
+// requests then go through the fetch handler, which keeps a copy of each file whose hash is right. Once
+// Python is up the page posts FILL (offline.js): only the files not kept yet are fetched, and the file
+// list is stored (FILES_KEY), which marks the cache complete.
+// Update protocol:
 //  1. install: a new version copies each file whose path and hash are unchanged from an older complete
 //     cache of this scope; only the others are fetched (and checked against their hash). The file list
 //     is stored last (FILES_KEY), which marks the cache complete and says what it holds.
@@ -24,13 +30,22 @@ const LAZY_PREFIX = `regression-painter-lazy ${SCOPE} `;
 const LAZY = LAZY_PREFIX + BUILD.lazyVersion;
 const FILES_KEY = '.sw-files.json';               // {path: sha256} of a complete cache (never a real file)
 const SKIP_WAITING = 'SKIP_WAITING';                // the page's message (update-notice.js)
+const FILL = 'FILL';                                // the page's message once Python is up (offline.js)
+const keeping = new Map();                          // path -> the fetch handler's pending copy
 
 self.addEventListener('install', (event) => {
-  event.waitUntil(fill(BUILD.files));
+  // the first install fills its cache from the page's own requests and FILL; an update is complete
+  // before it takes over
+  if (self.registration.active) event.waitUntil(fill(BUILD.files));
 });
 
 self.addEventListener('message', (event) => {
   if (event.data === SKIP_WAITING) self.skipWaiting();
+  // replies on the message's port: 'ok' once the cache is complete, else why not
+  if (event.data === FILL && event.ports[0]) {
+    event.waitUntil(fill(BUILD.files).then(() => 'ok', (err) => err.message)
+      .then((reply) => event.ports[0].postMessage(reply)));
+  }
 });
 
 self.addEventListener('activate', (event) => {
@@ -47,14 +62,17 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('fetch', (event) => {
   const { request } = event;
   if (request.method !== 'GET' || !request.url.startsWith(SCOPE)) return;
-  event.respondWith(cacheFirst(request));
+  event.respondWith(cacheFirst(event));
 });
 
-// files: {path: sha256}. Copies what an older complete cache holds with the same hash, fetches the rest.
+// files: {path: sha256}. Keeps what this cache holds, copies what an older complete cache holds with
+// the same hash, fetches the rest.
 async function fill(files) {
   const cache = await caches.open(CACHE);
   const older = await olderCopies();
   await Promise.all(Object.entries(files).map(async ([path, hash]) => {
+    await keeping.get(path);
+    if (await cache.match(path)) return; // only ever put there with the right hash
     const old = older.get(`${path} ${hash}`);
     const copy = old && await old.match(path);
     if (copy) return cache.put(path, copy);
@@ -87,7 +105,8 @@ async function sha256(buffer) {
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-async function cacheFirst(request) {
+async function cacheFirst(event) {
+  const { request } = event;
   const cache = await caches.open(CACHE);
   const path = new URL(request.url).pathname;
   const scopePath = new URL(SCOPE).pathname;
@@ -96,7 +115,21 @@ async function cacheFirst(request) {
   const rel = path.slice(scopePath.length);
   if (Object.hasOwn(BUILD.lazy, rel)) return lazyFirst(request, rel);
   const hit = page ? await cache.match('index.html', { ignoreSearch: true }) : await cache.match(request);
-  return hit || fetch(request);
+  if (hit) return hit;
+  const response = await fetch(request);
+  // a file of this build fetched for the page: keep a copy (if its hash is right), so FILL skips it
+  const file = page ? 'index.html' : path.slice(scopePath.length);
+  if (response.ok && response.type === 'basic' && file in BUILD.files && !keeping.has(file)) {
+    const copy = keep(cache, file, response.clone());
+    keeping.set(file, copy);
+    event.waitUntil(copy.finally(() => keeping.delete(file)));
+  }
+  return response;
+}
+
+async function keep(cache, path, response) {
+  const body = await response.clone().arrayBuffer();
+  if (await sha256(body) === BUILD.files[path]) await cache.put(path, response);
 }
 
 // A file of BUILD.lazy: from the lazy cache, else from the network, cached if its hash is the build's.

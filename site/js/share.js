@@ -9,9 +9,20 @@ function escapeAttribute(text) {
   return text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-// src: the embed URL (?embed=1#settings); resizeScript: the URL of embed-resize.js.
+// The URL of the embed that starts painting as soon as it is in view (?embed=1&autoplay=1).
+export function autoplayUrl(src) {
+  const url = new URL(src);
+  url.searchParams.set('autoplay', '1');
+  return url.href;
+}
+
+// src: the embed URL (?embed=1#settings); resizeScript: the URL of embed-resize.js. The iframe shows a
+// poster and loads Python only when the reader presses its button; the comment gives the other choice.
 export function embedSnippet(src, resizeScript) {
   return [
+    '<!-- Regression Painter: shows a poster; Python (about 17 MB) loads only when the reader presses',
+    '     "Paint it live". To start painting as soon as the frame is in view instead, use this src:',
+    `     ${autoplayUrl(src).replace(/--/g, '%2D%2D')} -->`,
     `<iframe src="${escapeAttribute(src)}" title="${FRAME_TITLE}"`,
     '  width="560" height="420" loading="lazy" allow="clipboard-write"',
     '  style="width: 100%; height: auto; aspect-ratio: 4 / 3; border: 0;"></iframe>',

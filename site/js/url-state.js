@@ -33,6 +33,7 @@ export const URL_PROPERTIES = Object.freeze([
   { key: 'zoom', kind: 'enum', values: ZOOMS.map(String), default: '1' },
   { key: 'view', kind: 'enum', values: VIEWS, default: 'learned' },
   { key: 'embed', kind: 'flag', default: false, view: true },
+  { key: 'autoplay', kind: 'flag', default: false, view: true }, // with embed: start when in view
   { key: 'theme', kind: 'enum', values: ['auto', 'light', 'dark'], default: 'auto', view: true },
 ]);
 

@@ -100,17 +100,16 @@ export async function boot() {
   });
   packageZip.catch(() => {}); // awaited below; avoid an unhandled rejection while Pyodide loads
 
-  let loadPyodide;
+  let loader;
   try {
-    ({ loadPyodide } = await import(`${PYODIDE_DIR}pyodide.mjs`));
+    loader = await import(`${PYODIDE_DIR}pyodide.mjs`);
   } catch (err) {
     fail('could not load pyodide/pyodide.mjs', err);
   }
   let pyodide;
   try {
-    pyodide = await loadPyodide({
+    pyodide = await startInterpreter(loader, {
       indexURL: PYODIDE_DIR,
-      packages: ['numpy'],
       stdout: (line) => console.log(line),
       stderr: (line) => { stderr.push(line); console.warn(line); },
     });
@@ -118,8 +117,11 @@ export async function boot() {
     fail('the Python runtime did not start', err);
   }
   postProgress(Stage.RUNTIME, 1);
-  // a package that fails to load is only logged by Pyodide; turn it into an error naming the file
-  if (!('numpy' in pyodide.loadedPackages)) fail('numpy did not load');
+  try {
+    await loadPackage(pyodide, 'numpy');
+  } catch (err) {
+    fail(err.message);
+  }
   postProgress(Stage.NUMPY, 1);
 
   let zip;
@@ -142,6 +144,40 @@ export async function boot() {
   }
   postProgress(Stage.MODEL, 1);
   return { pyodide, painting };
+}
+
+// A repeat visit starts the interpreter from a memory snapshot (Pyodide's experimental _makeSnapshot /
+// _loadSnapshot) made on the first visit right after the interpreter started, before numpy: Pyodide
+// 0.27.7 cannot snapshot a state with a package loaded (its JS objects are not serialisable, and the
+// package's shared libraries live outside the memory). The snapshot (~21 MB) is the interpreter's whole
+// memory, kept in the Cache API under the Pyodide version; Pyodide itself refuses one of another build.
+// Not one of sw.js's caches (`regression-painter <scope> <version>`): it holds none of this build's files, so
+// a redeploy keeps it; a new Pyodide is a new key.
+const SNAPSHOT_CACHE = 'regression-painter-python-snapshot';
+
+async function startInterpreter({ loadPyodide, version }, options) {
+  const key = `${PYODIDE_DIR}interpreter-${version}.snapshot`;
+  const cache = await caches.open(SNAPSHOT_CACHE).catch(() => null); // no Cache API: no snapshot
+  const saved = cache && await cache.match(key);
+  if (saved) {
+    try {
+      return await loadPyodide({ ...options, _loadSnapshot: new Uint8Array(await saved.arrayBuffer()) });
+    } catch (err) {
+      console.warn(`Python snapshot not used: ${err.message}`);
+      await cache.delete(key);
+    }
+  }
+  const pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(cache) });
+  if (cache) {
+    try {
+      const snapshot = pyodide.makeMemorySnapshot();
+      for (const old of await cache.keys()) await cache.delete(old);
+      cache.put(key, new Response(snapshot)).catch((err) => console.warn(`Python snapshot not kept: ${err.message}`));
+    } catch (err) {
+      console.warn(`Python snapshot not made: ${err.message}`);
+    }
+  }
+  return pyodide;
 }
 
 // Pillow is loaded only when first needed (decoding uploads). If this version of painting.session
