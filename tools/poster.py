@@ -39,7 +39,7 @@ def learn(image: Path) -> tuple[list[np.ndarray], list[int], list[float]]:
     truth = to_uint8(target)
     frames, scores = [], []
     for epoch in EPOCHS:
-        session.step(int(round(epoch - session.epoch)))
+        session.train(int(round(epoch - session.epoch)))
         rgb = np.ascontiguousarray(session.frame()[..., :3])  # (H, W, 3) uint8
         frames.append(rgb)
         scores.append(round(float(psnr(rgb, truth)), 2))

@@ -96,9 +96,9 @@ def chip(page) -> str:
 @pytest.mark.parametrize("where", ["desktop", "phone", "embed"])
 def test_axe_finds_nothing_serious_when_ready_and_training(browser, server, axe_source, theme, where):
     viewport = PHONE if where == "phone" else DESKTOP
-    # a network where the page trains (the desktop's Start, the embed's autostart): far from done while
+    # a network where the page trains (the desktop's Start, the autoplay embed's start): far from done while
     # axe runs, so the chip stays as it was
-    query = f"?theme={theme}" + {"embed": "&embed=1&model=mlp", "desktop": "&model=mlp", "phone": ""}[where]
+    query = f"?theme={theme}" + {"embed": "&embed=1&autoplay=1&model=mlp", "desktop": "&model=mlp", "phone": ""}[where]
     rec = open_page(browser, server.url + query, viewport)
     try:
         page = rec.page
@@ -122,6 +122,21 @@ def test_axe_finds_nothing_serious_when_ready_and_training(browser, server, axe_
             check(wait_status(page, "training"))
             assert len(found) == 3, found
         assert all(v == [] for v in found.values()), found
+        assert rec.errors == []
+    finally:
+        rec.close()
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_axe_finds_nothing_serious_on_the_embed_poster(browser, server, axe_source, theme, viewport):
+    """The embed before any click: the poster and #play-live (Python is not loaded)."""
+    rec = open_page(browser, server.url + f"?theme={theme}&embed=1", viewport)
+    try:
+        page = rec.page
+        wait_for(page, "() => document.documentElement.dataset.facade === 'poster'"
+                 " && !!document.getElementById('play-live').offsetParent")
+        assert axe_violations(page, axe_source) == []
         assert rec.errors == []
     finally:
         rec.close()
