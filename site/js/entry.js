@@ -26,7 +26,7 @@ else loadApp();
 // Python's files then download once, through the service worker that keeps them (offline.js, sw.js).
 async function loadApp() {
   await underServiceWorker();
-  await import('./main.js');
+  return import('./main.js');
 }
 
 function element(tag, props = {}, children = []) {
@@ -75,12 +75,6 @@ async function playLive(facade) {
   delete document.documentElement.dataset.facade;
   // In an embed, embed.js's autoplay starts training once Python is ready and the frame in view; where it
   // does not (the full page, or reduced motion), the click itself was the request to start.
-  if (!url.view.embed || reducedMotion) {
-    document.addEventListener('painter:status', function once(event) {
-      if (event.detail.status !== 'ready') return;
-      document.removeEventListener('painter:status', once);
-      setTimeout(() => { if (document.body.dataset.status === 'ready') document.getElementById('start').click(); }, 0);
-    });
-  }
-  await loadApp();
+  const app = await loadApp();
+  if (!url.view.embed || reducedMotion) app.startWhenReady();
 }

@@ -401,8 +401,20 @@ if (url.view.embed) {
 // history.replaceState does not fire hashchange
 window.addEventListener('hashchange', () => window.location.reload());
 // the offline copy is made once Python has loaded, so it does not slow the first load down
-document.addEventListener('painter:status', function once(event) {
-  if (event.detail.status !== 'ready') return;
-  document.removeEventListener('painter:status', once);
-  registerOffline();
-});
+whenReady(() => registerOffline());
+
+// fn() once, the first time the page is ready (after the change that made it ready has been shown)
+function whenReady(fn) {
+  let pending = true;
+  store.subscribe((now) => {
+    if (!pending || now.status !== Status.READY || now.rebuilding) return;
+    pending = false;
+    queueMicrotask(fn);
+  });
+}
+
+// The embed's "Paint it live" (entry.js) where autoplay does not start it: the click asked for training,
+// which starts once Python is ready.
+export function startWhenReady() {
+  whenReady(() => { if (store.status === Status.READY) engine.play(); });
+}

@@ -14,6 +14,9 @@ export function clampKnob(knob, value) {
   return knob.integer ? Math.round(inside) : inside;
 }
 
+// 6 significant digits: a log slider's 10^x would otherwise send 15.999999999999998 for 16
+const knobValue = (value) => Number(Number(value).toPrecision(6));
+
 function knobRow(knob, id) {
   const label = knob.label[0].toUpperCase() + knob.label.slice(1);
   const base = { id, label, default: knob.default, group: 'knobs', applyOn: 'change' };
@@ -37,6 +40,7 @@ export class KnobPanel {
   #onChange;
   #controls = null;
   #knobs = [];
+  #values = {}; // {name: number}: the values chosen, kept here (never read back from the controls)
 
   // onChange(name, value) when the user changes a knob (on release, for sliders)
   constructor(container, prefix, onChange) {
@@ -52,11 +56,16 @@ export class KnobPanel {
     this.#container.replaceChildren();
     this.#container.dataset.model = model.name;
     const rows = model.knobs.map((knob) => knobRow(knob, this.#prefix + knob.name));
-    this.#controls = buildControls({ knobs: this.#container }, rows,
-      (id, value) => this.#onChange(id.slice(this.#prefix.length), Number(value)));
+    this.#controls = buildControls({ knobs: this.#container }, rows, (id, value) => {
+      const name = id.slice(this.#prefix.length);
+      this.#values[name] = knobValue(value);
+      this.#onChange(name, this.#values[name]);
+    });
+    this.#values = {};
     for (const knob of model.knobs) {
       const given = knob.name in values ? clampKnob(knob, values[knob.name]) : null;
       if (given !== null) this.#controls.set(this.#prefix + knob.name, knob.choices.length ? String(given) : given);
+      this.#values[knob.name] = knobValue(given ?? knob.default);
     }
     this.#container.hidden = model.knobs.length === 0;
     return this.values();
@@ -64,10 +73,7 @@ export class KnobPanel {
 
   // {name: number} of every knob of the model shown
   values() {
-    if (!this.#controls) return {};
-    // 6 significant digits: a log slider's 10^x would otherwise send 15.999999999999998 for 16
-    return Object.fromEntries(this.#knobs.map((knob) => [knob.name,
-      Number(Number(this.#controls.get(this.#prefix + knob.name)).toPrecision(6))]));
+    return { ...this.#values };
   }
 
   // The worker's confirmed knobs, for tests and for anyone reading the page: data-knobs='{"sigma":5}'.
