@@ -25,6 +25,14 @@ if (location.hash === '#sw') {  // under the site's service worker, as the page 
   if (!navigator.serviceWorker.controller) {
     await new Promise((resolve) => navigator.serviceWorker.addEventListener('controllerchange', resolve));
   }
+  // as the page does once Python is up (offline.js): the worker fetches the build's files it lacks
+  const { active } = await navigator.serviceWorker.ready;
+  const filled = await new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = (event) => resolve(event.data);
+    active.postMessage('FILL', [channel.port2]);
+  });
+  if (filled !== 'ok') throw new Error(`FILL: ${filled}`);
 }
 const worker = new Worker(new URL('./js/worker/tf-probe-worker.js', import.meta.url), { type: 'module' });
 worker.onmessage = (e) => { document.body.dataset.result = JSON.stringify(e.data); };
