@@ -19,9 +19,15 @@ sys.path.insert(0, str(ROOT / "py"))
 from painting.images import open_image  # noqa: E402
 from painting.metrics import psnr, to_uint8  # noqa: E402
 
-_spec = importlib.util.spec_from_file_location("rp_poster", ROOT / "tools" / "poster.py")
-poster = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(poster)
+
+
+@pytest.fixture(scope="module")
+def poster():
+    """tools/poster.py as a module (loaded when a test runs: inside Pyodide only the package is there)."""
+    spec = importlib.util.spec_from_file_location("rp_poster", ROOT / "tools" / "poster.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 PHOTO = ROOT / "site" / "images" / "astronaut.jpg"
 
@@ -44,7 +50,7 @@ def frames_of(path: Path) -> list:
         return out
 
 
-def test_poster_is_an_apng_of_the_photo_being_learned(made):
+def test_poster_is_an_apng_of_the_photo_being_learned(made, poster):
     out, summary = made
     frames = frames_of(out / "poster.png")
     assert len(frames) == len(poster.EPOCHS) == summary["frames"]
@@ -68,7 +74,7 @@ def test_still_is_the_last_frame_and_both_are_small(made):
     assert (out / "poster-still.png").stat().st_size < 30_000
 
 
-def test_png_writer_round_trips_through_pillow(tmp_path):
+def test_png_writer_round_trips_through_pillow(tmp_path, poster):
     rgb = np.random.default_rng(0).integers(0, 256, (5, 7, 3), dtype=np.uint8)
     (tmp_path / "a.png").write_bytes(poster.png(rgb))
     assert np.array_equal(frames_of(tmp_path / "a.png")[0], rgb)
@@ -90,7 +96,7 @@ def test_play_live_states_what_the_click_downloads():
     assert round(size / 1e6) == stated, size
 
 
-def test_build_puts_the_poster_in_dist_and_in_the_precache(tmp_path):
+def test_build_puts_the_poster_in_dist_and_in_the_precache(tmp_path, poster):
     out = tmp_path / "dist"
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], capture_output=True,
                           text=True, timeout=900, stdin=subprocess.DEVNULL)

@@ -147,8 +147,8 @@ class Frames:
         value = check_view(value)
         if value != self.view:
             self.view, self._shown = value, None
-            if self.zoom > 1:
-                self._redraw_if_in_rows()
+            # a network's frame is sent again (drawn anew) so that the page gets the new picture as a frame
+            self._redraw_if_in_rows()
 
     def _redraw_if_in_rows(self):
         if self.model is not None and renders_in_rows(self.model):

@@ -182,6 +182,13 @@ class Session:
         """True while a frame is being rendered a few rows at a time (render() returned False)."""
         return self._frames.drawing
 
+    @property
+    def frame_current(self):
+        """True when the frame last drawn shows the model as it now is (nothing to render): a reply can
+        carry it, as render() would have nothing new to send."""
+        frames = self._frames
+        return frames.epoch is not None and not frames.stale and not frames.drawing
+
     def scores(self):
         """{"epoch", "cost", "psnr"} (+ "psnr_hidden" with hidden pixels) of a freshly rendered frame."""
         self._ensure_frame()

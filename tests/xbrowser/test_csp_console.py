@@ -9,6 +9,9 @@ or profile, and says what its console gets:
              every console message, as "CONSOLE <SOURCE> <LEVEL> text"
     firefox  firefox-esr --headless with MOZ_LOG=sync,CSPParser:5: the parser's log, where each warning or
              error it sends to the console is a "logWarningErrorToConsole: <message name>" line
+Only WebKit runs in the suite: Firefox knows every directive of the policy, and its parser log came out
+empty on a fresh CI machine (no message to read is no check), so its reader stays here for a manual
+run (`console_output("firefox", ...)`); `tests/test_csp.py` checks the directives against all three.
 The page has loaded, started its worker and asked for the model's package once the server has sent
 py/painting.zip; then the browser is closed and everything it wrote is read. A control page with an
 unknown directive shows that the message is seen (Chromium: tests/e2e/test_e2e_a11y.py).
@@ -129,7 +132,7 @@ def site_server(tmp_path_factory):
     srv.close()
 
 
-@pytest.mark.parametrize("engine", ["webkit", "firefox"])
+@pytest.mark.parametrize("engine", ["webkit"])
 def test_console_shows_an_unknown_directive_on_the_control_page(site_server, tmp_path, engine):
     text = console_output(engine, site_server.url + "csp-control.html", site_server, "favicon.svg", tmp_path)
     problems = console_csp_problems(engine, text)
@@ -140,7 +143,7 @@ def test_console_shows_an_unknown_directive_on_the_control_page(site_server, tmp
         assert any("couldNotProcessUnknownDirective" in line for line in problems), problems
 
 
-@pytest.mark.parametrize("engine", ["webkit", "firefox"])
+@pytest.mark.parametrize("engine", ["webkit"])
 def test_console_says_nothing_about_the_pages_csp(site_server, tmp_path, engine):
     text = console_output(engine, site_server.url, site_server, "py/painting.zip", tmp_path)
     assert console_csp_problems(engine, text) == [], text[-3000:]

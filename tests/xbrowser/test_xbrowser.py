@@ -117,6 +117,10 @@ def test_png_export_is_the_learned_canvas(driver, xserver):
     d.eval("""() => { window.__saved = [];
         const make = URL.createObjectURL;
         URL.createObjectURL = (blob) => { window.__saved.push(blob); return make.call(URL, blob); }; }""")
+    # the Save panel's buttons are usable once the page says so (a rebuild's model picker may be refilling)
+    wait_for(d, """() => { const b = document.getElementById('download-png'), box = b.getBoundingClientRect();
+        return !b.disabled && box.width > 0 && getComputedStyle(b).visibility === 'visible'; }""",
+             timeout=60, what="#download-png usable")
     d.click("#download-png")
     png = wait_for(d, """async () => {
         const blob = window.__saved && window.__saved.find(b => b.type === 'image/png');

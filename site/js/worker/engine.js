@@ -83,8 +83,13 @@ class Engine {
     this.wake();
   }
 
+  // Starts the loop if it sleeps, after the message being handled has been answered: a frame made
+  // because of a request (a new session, a new view) must reach the page after that request's reply,
+  // which tells the page the gen and state the frame belongs to.
   wake() {
-    if (!this.#looping) this.#loop();
+    if (this.#looping) return;
+    this.#looping = true;
+    yieldToMessages().then(() => this.#loop());
   }
 
   async #loop() {

@@ -79,8 +79,11 @@ function holdoutOverlay(session) {
 // is. With its frame (pixels) if that is quick to render; a network's follows when the page pulls it.
 export function describe(entry, withFrame = true) {
   const { session } = entry;
-  const frame = withFrame && session.renders_quickly;
-  if (frame) session.render(0);
+  // a quick model renders now; a network's frame comes along when it is already of the current state
+  // (e.g. after LOAD_PARAMS), else it follows as a FRAME when pulled
+  const quick = withFrame && session.renders_quickly;
+  if (quick) session.render(0);
+  const frame = quick || (withFrame && session.frame_current);
   const { pixels, shown } = frame ? shownFrame(session) : {};
   const overlay = holdoutOverlay(session);
   const result = {
