@@ -72,6 +72,7 @@ const readout = new Readout(byId({
 const controls = buildControls(
   byId({ target: 'target-settings', training: 'training-settings', model: 'model-picker', lesson: 'lesson-settings' }),
   SETTINGS, (id, value) => onSetting(id, value));
+delete $('settings').dataset.building; // the panel is whole now: shown (css/style.css)
 const knobs = new KnobPanel($('knobs-a'), 'knob-', (name, value) => models.onKnob(SESSION_A, name, value));
 const compare = new ComparePane(byId({
   pane: 'pane-b', canvas: 'learned-b', select: 'model-b', epoch: 'epoch-b', cost: 'cost-b', psnr: 'psnr-b',

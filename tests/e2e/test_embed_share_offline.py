@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from conftest import READY_TIMEOUT_MS, PageRecorder, Server
-from pagehelpers import read_int, set_log_slider, wait_for
+from pagehelpers import read_int, set_log_slider, wait_for, wait_settled
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
 # every securitypolicyviolation event, recorded from before the page's first script runs
@@ -289,6 +289,7 @@ def test_share_link_round_trip(rec, server):
 def test_hostile_urls_fall_back_and_never_become_markup(rec, server):
     page = rec.page
     assert rec.goto_and_wait(server.url) == "ready"
+    wait_settled(page)  # every part the page builds after ready is there
     markup = "document.querySelectorAll('img, svg, script:not([type=module]), [onerror], [onload]').length"
     clean_elements = page.evaluate("document.getElementsByTagName('*').length")
     clean_markup = page.evaluate(markup)
@@ -300,6 +301,7 @@ def test_hostile_urls_fall_back_and_never_become_markup(rec, server):
                "&stop-cost=Infinity&unknown=<i>x</i>")
     page.goto(server.url + hostile)
     wait_status(page, "ready")
+    wait_settled(page)
     assert page.evaluate("window.__pwned") is None
     assert page.evaluate("document.getElementsByTagName('*').length") == clean_elements
     assert page.evaluate(markup) == clean_markup  # the gallery's own thumbnails, nothing more
