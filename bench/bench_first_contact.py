@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from counting_server import CountingServer  # noqa: E402
 
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+sys.path.insert(0, str(ROOT / "bench"))
+from bench_page import CHROMIUM_ARGS  # noqa: E402
 # when the page first says "ready", in the page's own clock (ms since navigation)
 READY_PROBE = """
 document.addEventListener('painter:status', (e) => {
