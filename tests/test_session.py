@@ -278,3 +278,14 @@ def test_rgb_to_rgba_is_opaque_canvas_pixels_and_inverts_rgba_to_rgb():
     assert rgba.shape == (5, 7, 4) and rgba.dtype == np.uint8 and rgba.flags.c_contiguous
     assert (rgba[..., 3] == 255).all()
     assert np.abs(rgba_to_rgb(rgba.tobytes(), 5, 7) - rgb).max() <= 0.5 / 255 + 1e-6
+
+
+def test_engine_tensorflow_needs_tfjs_and_only_changes_networks():
+    rgb = np.random.default_rng(0).random((8, 8, 3), dtype=np.float32)
+    assert Session(rgb, model="mlp").engine == "numpy"
+    with pytest.raises(ValueError, match="TensorFlow.js is not loaded"):
+        Session(rgb, model="mlp", engine="tensorflow")  # CPython: no js.tf
+    with pytest.raises(ValueError, match="engine must be one of numpy, tensorflow"):
+        Session(rgb, model="mlp", engine="gpu")
+    linear = Session(rgb, model="rff", engine="tensorflow")  # the linear models always run on numpy
+    assert type(linear.model).__module__ == "painting.features"

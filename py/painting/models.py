@@ -3,17 +3,32 @@ from .features import CosineBasisModel, FourierFeatureModel, PlaneModel, Polynom
 from .knobs import check_learning_rate
 from .nets import MLPModel, SirenModel
 from .onehot import OneHotImageModel
+from . import tfnets
 
 MODELS = {"onehot": OneHotImageModel, "plane": PlaneModel, "poly": PolynomialModel,
           "rff": FourierFeatureModel, "dct": CosineBasisModel, "mlp": MLPModel, "siren": SirenModel}
+ENGINES = ("numpy", "tensorflow")  # what a network's arithmetic runs on (the linear models: always numpy)
 
 
-def make_model(name, target, learning_rate=None, seed=0, train_mask=None, **knobs):
+def model_class(name, engine="numpy"):
+    """MODELS[name], or its TensorFlow.js twin (tfnets.MODELS) for engine "tensorflow" and a network.
+    ValueError for an unknown engine, or "tensorflow" where TensorFlow.js is not loaded."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {engine!r}")
+    if engine == "tensorflow" and name in tfnets.MODELS:
+        if not tfnets.available():
+            raise ValueError("TensorFlow.js is not loaded here; run the networks on numpy")
+        return tfnets.MODELS[name]
+    return MODELS[name]
+
+
+def make_model(name, target, learning_rate=None, seed=0, train_mask=None, engine="numpy", **knobs):
     """Build MODELS[name](target, ...) with knobs validated and clamped to their ranges; train_mask
-    (H, W) bool, if given, is the pixels it may learn from (a model without that option is refused)."""
+    (H, W) bool, if given, is the pixels it may learn from (a model without that option is refused);
+    engine "tensorflow" makes a network's TensorFlow.js twin (model_class)."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
-    cls = MODELS[name]
+    cls = model_class(name, engine)
     table = cls.KNOBS
     unknown = [k for k in knobs if k not in table]
     if unknown:

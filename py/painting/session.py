@@ -33,15 +33,18 @@ MODES = ("rgb", "2017")
 
 class Session:
     """One painting: Session(rgb, model="onehot", mode="rgb", learning_rate=None, seed=0,
-    timelapse=TIMELAPSE_FRAMES, holdout=0.0, **knobs); timelapse is the most frames to keep (0: none);
-    holdout the share of pixels hidden from training."""
+    timelapse=TIMELAPSE_FRAMES, holdout=0.0, engine="numpy", **knobs); timelapse is the most frames
+    to keep (0: none); holdout the share of pixels hidden from training; engine what a network runs on
+    ("numpy" or "tensorflow": models.ENGINES)."""
 
     def __init__(self, rgb, model="onehot", mode="rgb", learning_rate=None, seed=0, *,
-                 timelapse=TIMELAPSE_FRAMES, holdout=0.0, **knobs):
+                 timelapse=TIMELAPSE_FRAMES, holdout=0.0, engine="numpy", **knobs):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.rgb = check_rgb(rgb)  # (H, W, 3) float32
         self.mode, self.model_name, self.seed, self.knobs = mode, model, seed, dict(knobs)
+        self.engine = engine
+        self._trainer = None
         self.height, self.width = self.rgb.shape[:2]
         self._timelapse = Timelapse(timelapse, self.height, self.width)
         self.holdout = check_holdout(holdout)
@@ -53,11 +56,14 @@ class Session:
 
     def _make(self, name, learning_rate, seed, knobs):
         return make_model(name, self._labels, learning_rate=learning_rate, seed=seed,
-                          train_mask=self.train_mask, **knobs)
+                          train_mask=self.train_mask, engine=self.engine, **knobs)
 
     def _start(self, model, cost=None):
         """A new model (or new parameters): nothing drawn yet, a fresh checkpoint, plateau history and
-        timelapse. The first frame is rendered when it is asked for (render(), frame(), stats())."""
+        timelapse. The first frame is rendered when it is asked for (render(), frame(), stats()). The
+        model replaced frees what it holds outside Python (a TensorFlow.js network's tensors)."""
+        if self._trainer is not None and self._trainer.model is not model:
+            self.dispose()
         self._trainer = Trainer(model, cost)
         self._frames.clear()
         self._timelapse.restart()
@@ -82,6 +88,13 @@ class Session:
     @property
     def model(self):
         return self._trainer.model
+
+    def dispose(self):
+        """Free the model's memory outside Python now (a TensorFlow.js network's tensors; the numpy
+        models hold none). The session stays usable: such a model remakes its tensors when next used."""
+        dispose = getattr(self.model, "dispose", None)
+        if callable(dispose):
+            dispose()
 
     @property
     def learning_rate(self):
