@@ -1,12 +1,13 @@
 // View options from the URL: ?theme=light|dark and ?embed=1, the compact layout for an <iframe>.
-// In an embed: a "More" toggle shows the rest of the page, the content height is posted to the host
-// (embed-resize.js uses it), and training starts when the frame is scrolled into view and pauses when
-// it leaves the view or the tab is hidden. prefers-reduced-motion: reduce means no autostart.
+// In an embed: the content height is posted to the host from the first screen on, the poster's as well
+// as the live page's (embed-resize.js uses it), a "More" toggle shows the rest of the page, and training
+// starts when the frame is scrolled into view and pauses when it leaves the view or the tab is hidden.
+// prefers-reduced-motion: reduce means no autostart.
 
 export const HEIGHT_MESSAGE = 'regression-painter:height';
 const IN_VIEW_RATIO = 0.5; // at least half of the learned image on screen
 
-// Called before the page is built: the stylesheet keys off these attributes on <html>.
+// Called before the page is built (entry.js, main.js): the stylesheet keys off these attributes on <html>.
 export function applyView({ embed, theme }) {
   const root = document.documentElement;
   if (theme === 'light' || theme === 'dark') {
@@ -14,7 +15,10 @@ export function applyView({ embed, theme }) {
     // css/dark.css holds the one dark palette; it follows the system unless a theme is forced
     document.getElementById('dark-palette').media = theme === 'dark' ? 'all' : 'not all';
   }
-  if (embed) root.dataset.embed = 'closed';
+  if (embed && !root.dataset.embed) {
+    root.dataset.embed = 'closed';
+    if (window.parent !== window) postHeight();
+  }
 }
 
 // toggle: the "More" button; fullPage: a link to the same settings outside the frame.
@@ -33,9 +37,9 @@ export function installEmbed({ toggle, fullPage, fullPageUrl }) {
   updateLink();
   fullPage.addEventListener('focus', updateLink);
   fullPage.addEventListener('pointerdown', updateLink);
-  if (window.parent !== window) postHeight();
 }
 
+// Once per page: every change of the content height (the poster, then the live page, "More") is posted.
 function postHeight() {
   let last = 0;
   const send = () => {

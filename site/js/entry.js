@@ -19,6 +19,7 @@ const url = parseUrlState(window.location.search, window.location.hash);
 const saveData = Boolean(navigator.connection && navigator.connection.saveData);
 const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
 
+applyView(url.view); // the embed's layout, and its height posted to the host, from the first screen on
 if (url.view.embed && (!url.view.autoplay || saveData)) showFacade();
 else if (!url.view.embed && saveData) showFacade();
 else loadApp();
@@ -37,7 +38,6 @@ function element(tag, props = {}, children = []) {
 
 function showFacade() {
   const root = document.documentElement;
-  applyView(url.view);
   root.dataset.facade = 'poster';
   const image = IMAGES.find((img) => img.id === (url.settings.image ?? DEFAULT_IMAGE));
   // the recording is of the default photo; another photo is shown as it is

@@ -5,14 +5,18 @@
   build.py); #play-live loads Python, reaches ready/training and the model trains;
 - ?embed=1&autoplay=1: no poster, it starts by itself when in view;
 - Save-Data (navigator.connection.saveData): even autoplay=1 waits for the click;
-- the embed keeps an <h1> for screen readers; the Embed dialog offers both embeds.
+- the embed keeps an <h1> for screen readers; the Embed dialog offers both embeds;
+- in a host page (another origin) with embed-resize.js, the iframe is as tall as its content, the poster's
+  and then, after #play-live, the live page's: nothing cut off, no empty band.
 """
 from __future__ import annotations
+
+import time
 
 import numpy as np
 import pytest
 
-from conftest import READY_TIMEOUT_MS, PageRecorder
+from conftest import READY_TIMEOUT_MS, PageRecorder, Server
 from counting_server import CountingServer
 from pagehelpers import canvas_rgba, psnr, wait_for
 
@@ -215,3 +219,61 @@ def test_a_repeat_visit_starts_python_from_the_snapshot_and_trains(browser, serv
         assert rec.errors == []
     finally:
         rec.close()
+
+
+def frame_fit(host, frame) -> tuple[float, float, float]:
+    """(iframe's height in the host, the frame's content height, the frame's scrollHeight) in CSS px."""
+    height = host.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
+    content = frame.evaluate("document.documentElement.getBoundingClientRect().height")
+    scroll = frame.evaluate("document.documentElement.scrollHeight")
+    return height, content, scroll
+
+
+def bottom(frame, selector: str) -> float:
+    """The bottom of an element in the frame's own coordinates (CSS px from the top of its document)."""
+    return frame.evaluate("s => document.querySelector(s).getBoundingClientRect().bottom + scrollY", selector)
+
+
+def wait_fit(host, frame, timeout: float = 15.0) -> float:
+    """Wait until embed-resize.js has set the iframe's height to the frame's content; -> that height."""
+    deadline = time.monotonic() + timeout
+    while True:
+        sized = host.evaluate("document.querySelector('iframe').style.height !== ''")
+        height, content, scroll = frame_fit(host, frame)
+        if sized and abs(height - content) <= 2 and scroll <= height + 2:
+            return height
+        assert time.monotonic() < deadline, ("the iframe does not fit its content", sized, height, content, scroll)
+        time.sleep(0.1)
+
+
+def test_the_host_iframe_fits_the_poster_then_the_live_page(browser, counting, tmp_path):
+    folder = tmp_path / "host"
+    folder.mkdir()
+    # the Embed dialog's snippet (js/share.js): a 4:3 frame until embed-resize.js sizes it
+    (folder / "post.html").write_text(
+        "<!doctype html><meta charset=utf-8><title>A blog post</title><link rel=icon href='data:,'>"
+        "<body style='margin:0 auto;max-width:560px;font-family:sans-serif;background:#fdf6e3'>"
+        f"<h1>My post</h1><iframe src='{counting.url}?embed=1' title='Regression Painter'"
+        " style='width: 100%; height: auto; aspect-ratio: 4 / 3; border: 0;'></iframe>"
+        f"<script src='{counting.url}embed-resize.js'></script><p>After the frame.</p></body>")
+    host_server = Server(folder)
+    rec = recorder(browser, viewport={"width": 600, "height": 1000})
+    try:
+        host = rec.page
+        host.goto(host_server.url + "post.html")
+        frame = host.wait_for_selector("iframe").content_frame()
+        wait_poster(frame)
+        poster_height = wait_fit(host, frame)
+        # the poster, its caption, the button and the note, and not the 4:3 box (420 px at 560 px wide)
+        assert frame.is_visible("#play-live") and abs(poster_height - 420) > 2, poster_height
+        assert bottom(frame, "#play-live") <= poster_height
+
+        frame.click("#play-live")
+        assert wait_status(frame, "ready", "training", "done") in ("ready", "training", "done")
+        live_height = wait_fit(host, frame)
+        assert frame.is_visible("#learned") and abs(live_height - poster_height) > 2, (live_height, poster_height)
+        assert bottom(frame, "#start") <= live_height
+        assert rec.errors == []
+    finally:
+        rec.close()
+        host_server.close()
