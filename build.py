@@ -5,7 +5,7 @@
     python3 build.py --out DIR             build into DIR
     python3 build.py serve [--port N]      build, then serve dist/ on http://127.0.0.1:N/
 
-dist/ = site/ (copied as is) + py/painting.zip (the `painting` package) + py/<name>-<version>-py3-none-any.whl
+dist/ = site/ (copied as is, but for index.html's stylesheets: see inline_styles) + py/painting.zip (the `painting` package) + py/<name>-<version>-py3-none-any.whl
 (the same package for pip, from py/pyproject.toml) + pyodide/ (a self-hosted Pyodide 0.27.7 with numpy and Pillow)
 + tf/ (TensorFlow.js 4.22.0, loaded by the worker on first use only, not precached by the service worker).
 Every vendored file is pinned by sha256 in VENDORED and TF_VENDORED below.
@@ -24,6 +24,7 @@ import hashlib
 import http.server
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -466,6 +467,40 @@ def stamp_service_worker(out: Path) -> tuple[str, int]:
     return version, len(hashes)
 
 
+# --------------------------------------------------------------------------------------- the page shell
+# site/index.html links its stylesheets, so site/ works unbuilt. In dist/index.html the run of plain links
+# (`<link rel="stylesheet" href="css/NAME.css">` on lines of their own, nothing else on them) becomes one
+# <style> with the same rules in the same order, and the page's CSP allows exactly that block by its
+# sha256: the first paint then waits for no stylesheet request. Links with more attributes stay links
+# (css/dark.css: media-dependent, so not render-blocking, and switched by id from embed.js).
+PAGE = "index.html"
+PLAIN_STYLESHEET = re.compile(r'^[ \t]*<link rel="stylesheet" href="(css/[\w.-]+\.css)">\n', re.M)
+CSP_STYLE_SRC = "style-src 'self'"
+
+
+def inline_styles(out: Path) -> tuple[list[str], str]:
+    """Inline dist/index.html's plain stylesheet links; -> (the inlined hrefs, the CSP source of the block)."""
+    page = out / PAGE
+    html = page.read_text(encoding="utf-8")
+    links = list(PLAIN_STYLESHEET.finditer(html))
+    if not links:
+        raise BuildError(f"site/{PAGE} links no plain stylesheet (<link rel=\"stylesheet\" href=\"css/NAME.css\">)")
+    if any(a.end() != b.start() for a, b in zip(links, links[1:])):
+        raise BuildError(f"site/{PAGE}: the plain stylesheet links must be consecutive lines (their order is the cascade's)")
+    if html.count(CSP_STYLE_SRC + ";") != 1:
+        raise BuildError(f"site/{PAGE}: its Content-Security-Policy must hold \"{CSP_STYLE_SRC};\" once")
+    hrefs = [m.group(1) for m in links]
+    css = "\n".join(f"/* {href} */\n" + (out / href).read_text(encoding="utf-8").strip() for href in hrefs)
+    if "</style" in css.lower():
+        raise BuildError(f"{', '.join(hrefs)}: a stylesheet holds '</style', which would end the inline block")
+    source = "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
+    indent = links[0].group(0)[: len(links[0].group(0)) - len(links[0].group(0).lstrip())]
+    html = html[: links[0].start()] + f"{indent}<style>{css}</style>\n" + html[links[-1].end():]
+    html = html.replace(CSP_STYLE_SRC + ";", f"{CSP_STYLE_SRC} {source};")
+    page.write_text(html, encoding="utf-8")
+    return hrefs, source
+
+
 def build(out: Path, cache: Path, offline: bool = False, tf_cache: Path = DEFAULT_TF_CACHE) -> None:
     t0 = time.perf_counter()
     if not SITE_DIR.is_dir():
@@ -492,11 +527,12 @@ def build(out: Path, cache: Path, offline: bool = False, tf_cache: Path = DEFAUL
     for name, (digest, _) in TF_VENDORED.items():
         copy_verified(tf_cache / name, out / TF_DIR / name, digest)
     make_poster(out)
+    inlined, _ = inline_styles(out)
     sw_version, n_precache = stamp_service_worker(out)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     log(f"built {out}: {n_site} site files, painting.zip ({n_py} modules), {wheel.name}, "
         f"{len(VENDORED)} pyodide files, {len(TF_VENDORED)} tfjs files; {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s; "
-        f"sw.js precaches {n_precache} files (version {sw_version})")
+        f"index.html inlines {len(inlined)} stylesheets; sw.js precaches {n_precache} files (version {sw_version})")
 
 
 # --------------------------------------------------------------------------------------- the poster
