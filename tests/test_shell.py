@@ -31,6 +31,7 @@ class _Head(html.parser.HTMLParser):
         super().__init__()
         self.stylesheets: list[dict] = []
         self.scripts: list[dict] = []
+        self.modulepreloads: list[str] = []
         self.styles: list[str] = []
         self.csp: list[str] = []
         self.style_attributes: list[str] = []
@@ -42,6 +43,8 @@ class _Head(html.parser.HTMLParser):
             self.style_attributes.append(tag)
         if tag == "link" and "stylesheet" in (a.get("rel") or "").split():
             self.stylesheets.append(a)
+        elif tag == "link" and a.get("rel") == "modulepreload":
+            self.modulepreloads.append(a.get("href"))
         elif tag == "script":
             self.scripts.append(a)
         elif tag == "style":
@@ -96,6 +99,36 @@ def test_no_stylesheet_request_blocks_the_first_paint(head):
 
 def test_the_one_script_is_a_module_and_nothing_runs_inline(head):
     assert head.scripts == [{"type": "module", "src": "js/entry.js"}]
+
+
+STATIC_IMPORT = re.compile(r"""^(?:import|export)\b[^'"]*?(?:\bfrom\s*)?['"](\./[\w.-]+\.js)['"]""", re.M)
+
+
+def static_imports(module: str) -> set[str]:
+    """Every module that js/`module` imports statically, directly or not (not import(): main.js)."""
+    seen, todo = set(), [module]
+    while todo:
+        text = (ROOT / "site" / "js" / todo.pop()).read_text(encoding="utf-8")
+        for name in STATIC_IMPORT.findall(text):
+            name = name.removeprefix("./")
+            if name not in seen:
+                seen.add(name)
+                todo.append(name)
+    return seen
+
+
+def test_static_imports_are_found():
+    assert {"url-state.js", "images.js", "python-values.js"} <= static_imports("entry.js")
+    assert "main.js" not in static_imports("entry.js")  # loaded on demand
+    assert "controls.js" in static_imports("main.js")
+
+
+def test_entry_imports_are_preloaded_with_it(head):
+    # one request level instead of three before the embed's poster; no more than entry.js needs
+    wanted = sorted(f"js/{name}" for name in static_imports("entry.js"))
+    assert sorted(head.modulepreloads) == wanted, (
+        "site/index.html's <link rel=modulepreload> list must be entry.js's static imports: "
+        + " ".join(f'<link rel="modulepreload" href="{href}">' for href in wanted))
 
 
 def test_the_inline_style_is_allowed_by_its_hash_and_nothing_else_inline(head):
