@@ -11,6 +11,7 @@ export class CodeEditor {
   #mark;
   #lines = 0;
   #marked = null;
+  #top = 0; // the textarea's scrollTop as of its last scroll event: reading it would force a layout
   #tabLeaves = false; // Escape was pressed: the next Tab moves the focus instead of indenting
 
   // el: {text (textarea), gutter (element for the line numbers), mark (element drawn over a line)};
@@ -24,7 +25,10 @@ export class CodeEditor {
       this.#number();
       onChange(text.value);
     });
-    text.addEventListener('scroll', () => this.#follow());
+    text.addEventListener('scroll', () => {
+      this.#top = text.scrollTop;
+      this.#follow();
+    });
     text.addEventListener('keydown', (event) => this.#key(event));
     text.addEventListener('focus', () => { this.#tabLeaves = false; });
     this.#number();
@@ -52,6 +56,7 @@ export class CodeEditor {
     this.#text.setSelectionRange(start, start);
     const height = this.#lineHeight();
     this.#text.scrollTop = Math.max(0, (line - 3) * height);
+    this.#top = this.#text.scrollTop;
     this.#mark.hidden = false;
     this.#follow();
   }
@@ -83,9 +88,10 @@ export class CodeEditor {
     this.#follow();
   }
 
-  // The gutter and the mark scroll with the text.
+  // The gutter and the mark scroll with the text (no layout read: the page builds its editors while it
+  // starts, and a forced layout there was the longest task of the page's start).
   #follow() {
-    const top = this.#text.scrollTop;
+    const top = this.#top;
     this.#gutter.style.transform = `translateY(${-top}px)`;
     if (this.#marked != null) {
       const height = this.#lineHeight();
