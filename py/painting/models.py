@@ -25,10 +25,13 @@ def model_class(name, engine="numpy"):
 def make_model(name, target, learning_rate=None, seed=0, train_mask=None, engine="numpy", **knobs):
     """Build MODELS[name](target, ...) with knobs validated and clamped to their ranges; train_mask
     (H, W) bool, if given, is the pixels it may learn from (a model without that option is refused);
-    engine "tensorflow" makes a network's TensorFlow.js twin (model_class)."""
+    engine "tensorflow" makes a network's TensorFlow.js twin (model_class), with a batch of
+    tfnets.DEFAULT_BATCH on a GPU backend unless batch_size is given."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
     cls = model_class(name, engine)
+    if cls is tfnets.MODELS.get(name) and knobs.get("batch_size") is None and tfnets.default_batch():
+        knobs = {**knobs, "batch_size": tfnets.default_batch()}
     table = cls.KNOBS
     unknown = [k for k in knobs if k not in table]
     if unknown:

@@ -37,6 +37,10 @@ import numpy as np
 from . import nets
 from .solvers import Adam, check_count
 
+DEFAULT_BATCH = {"webgpu": 1024, "webgl": 1024}
+"""A network's batch_size on a GPU backend when none is chosen (a GPU step costs about the same for a
+bigger batch); other backends keep the knob's default."""
+
 _names = itertools.count()  # variable names are global in TF.js: painting<n>/<layer>
 
 
@@ -64,6 +68,11 @@ def available():
 def backend():
     """The TF.js backend in use: 'webgpu', 'webgl', 'wasm' or 'cpu'."""
     return str(_tf().getBackend())
+
+
+def default_batch():
+    """DEFAULT_BATCH for the backend in use, or None (the knob's own default)."""
+    return DEFAULT_BATCH.get(backend())
 
 
 def to_tensor(array, variable_name=None, trainable=True):
