@@ -60,8 +60,10 @@ def describe_models():
     """The registry as plain data for the page: one dict per model, in MODELS order, with its default
     learning rate, whether it has a closed-form solve(), its suggested epochs per frame (EPOCHS_PER_FRAME:
     short frames in the browser at 64 x 64, the linear models fast-forward many epochs cheaply, a
-    network's epoch is a full pass of mini-batch steps) and its knobs."""
+    network's epoch is a full pass of mini-batch steps), the engines it runs on (ENGINES for a network
+    with a TensorFlow.js twin, else numpy only) and its knobs."""
     return [{"name": name, "default_learning_rate": float(cls.DEFAULT_LEARNING_RATE),
+             "engines": list(ENGINES) if name in tfnets.MODELS else ["numpy"],
              "solvable": callable(getattr(cls, "solve", None)),
              "epochs_per_frame": int(cls.EPOCHS_PER_FRAME),
              "knobs": [{"name": knob_name, "default": knob.default, "low": knob.low, "high": knob.high,
