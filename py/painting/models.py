@@ -30,8 +30,8 @@ def make_model(name, target, learning_rate=None, seed=0, train_mask=None, engine
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
     cls = model_class(name, engine)
-    if cls is tfnets.MODELS.get(name) and knobs.get("batch_size") is None and tfnets.default_batch():
-        knobs = {**knobs, "batch_size": tfnets.default_batch()}
+    if knobs.get("batch_size") is None and "batch_size" in cls.KNOBS:
+        knobs = {**knobs, "batch_size": default_batch_size(name, engine)}
     table = cls.KNOBS
     unknown = [k for k in knobs if k not in table]
     if unknown:
@@ -45,6 +45,17 @@ def make_model(name, target, learning_rate=None, seed=0, train_mask=None, engine
     if not accepts_train_mask(cls):
         raise ValueError(f"the {name} model cannot hide pixels (it takes no train_mask); use holdout 0")
     return cls(target, learning_rate=learning_rate, seed=seed, train_mask=train_mask, **values)
+
+
+def default_batch_size(name, engine="numpy"):
+    """The batch_size a model takes when none is chosen (None if it has no such knob): the knob's
+    default, or tfnets.DEFAULT_BATCH for a network on TensorFlow.js on a GPU backend."""
+    cls = model_class(name, engine)
+    if "batch_size" not in cls.KNOBS:
+        return None
+    if cls is tfnets.MODELS.get(name) and tfnets.default_batch():
+        return tfnets.default_batch()
+    return cls.KNOBS["batch_size"].default
 
 
 def accepts_train_mask(cls):

@@ -184,10 +184,11 @@ class TFNetwork:
         self._behind = False
 
     # ---- the maths, in TF.js ----
-    def tf_forward(self, x):
-        """(B, D) tensor -> (B, C) tensor (call inside tf.tidy)."""
+    def tf_forward(self, x, variables=None):
+        """(B, D) tensor -> (B, C) tensor (call inside tf.tidy); variables: [W_1, b_1, ...] tensors,
+        by default the model's own."""
         tf = _tf()
-        variables = self._variables
+        variables = self._variables if variables is None else variables
         a = x
         for n in range(0, len(variables) - 2, 2):
             a = self.tf_activation(tf.add(tf.matMul(a, variables[n]), variables[n + 1]))  # (B, width)
@@ -247,8 +248,12 @@ class TFNetwork:
         """(B, D) -> (B, C) in TF.js; with keep (gradients()), nets.Network's numpy pass on the mirror."""
         if keep:
             return super().forward(x, keep=True)
-        self._push()
-        return tidy(lambda: to_numpy(self.tf_forward(to_tensor(x)))), []
+        if self._variables is not None and not self._behind:
+            return tidy(lambda: to_numpy(self.tf_forward(to_tensor(x)))), []
+        # no variables of the current state (a snapshot that only predicts, as a frame's frozen copy; new
+        # parameters): the weights as tensors for this call only, so a copy never holds tensors that
+        # wait for Python's cycle collector (snapshot() leaves its copies in a reference cycle)
+        return tidy(lambda: to_numpy(self.tf_forward(to_tensor(x), [to_tensor(a) for a in self.parameters()]))), []
 
     # ---- lifetime ----
     def _dispose_tensors(self):

@@ -15,18 +15,17 @@ import {
 
 // ------------------------------------------------------------------------------------ sessions
 // A Session for `settings` on the engine `runsOn` ('numpy' | 'tensorflow'); a batch_size of null (not
-// chosen) is the engine's default (painting.tfnets.DEFAULT_BATCH on a GPU, else the knob's own).
+// chosen) is the engine's default (models.default_batch_size: a bigger batch on a GPU).
 function makeSession({ pyodide, painting }, target, settings, runsOn) {
   const kwargs = { model: settings.model, mode: settings.mode, seed: 0, engine: runsOn, ...settings.knobs };
-  if (kwargs.batch_size == null) delete kwargs.batch_size;
-  if (kwargs.batch_size === undefined && runsOn === 'tensorflow') {
-    const tfnets = pyodide.pyimport('painting.tfnets');
+  if ('batch_size' in kwargs && kwargs.batch_size == null) {
+    const models = pyodide.pyimport('painting.models');
     try {
-      kwargs.batch_size = tfnets.default_batch() ?? undefined;
+      kwargs.batch_size = models.default_batch_size(settings.model, runsOn);
     } finally {
-      tfnets.destroy();
+      models.destroy();
     }
-    if (kwargs.batch_size === undefined) delete kwargs.batch_size;
+    if (kwargs.batch_size == null) delete kwargs.batch_size;
   }
   if (settings.learningRate != null) kwargs.learning_rate = settings.learningRate;
   if (settings.holdout) kwargs.holdout = settings.holdout;
