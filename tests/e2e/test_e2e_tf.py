@@ -14,7 +14,7 @@ import shutil
 import numpy as np
 import pytest
 from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server, build
-from pagehelpers import canvas_rgba, read_psnr, wait_for, wait_settled
+from pagehelpers import canvas_rgba, psnr, read_psnr, wait_for, wait_settled
 from test_e2e_images import download, load_params
 from test_e2e_store import assert_screen_agrees  # settled: #psnr is the PSNR of the canvases drawn
 
@@ -378,10 +378,47 @@ def test_inside_view_hidden_pixels_and_zoom_with_a_tensorflow_network(painter, b
     wait_settled(page)
     assert tf_state(page)["backend"] == "wasm"
     step(page, 2)
-    assert_screen_agrees(page)
-    assert float(page.text_content("#psnr-hidden").removesuffix(" dB")) > 5
+    seen, hidden = read_psnr(page), float(page.text_content("#psnr-hidden").removesuffix(" dB"))
+    assert page.text_content("#epoch") == page.evaluate("document.getElementById('learned').dataset.epoch")
+    # half the pixels hidden: the whole canvas's squared error is the mean of the seen and the hidden ones'
+    mse = lambda db: 10 ** (-db / 10)  # noqa: E731  (relative to 255^2)
+    whole = psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target"))
+    assert mse(whole) == pytest.approx((mse(seen) + mse(hidden)) / 2, rel=0.05), (whole, seen, hidden)
     page.select_option("#zoom", "2")
     wait_for(page, "() => document.getElementById('learned').width === 64")
     wait_settled(page)
     zoomed = canvas_rgba(page, "learned")
     assert zoomed.shape == (64, 64, 4) and zoomed[..., :3].std() > 5
+
+
+@pytest.fixture(scope="module")
+def gpu_browser():
+    """Chromium with its software GPU on (SwiftShader for WebGL, and WebGPU through --enable-unsafe-webgpu):
+    correct and slow; the page skips it unless the link forces it (tf=webgl, tf=webgpu)."""
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"]
+    args += ["--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=args)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("backend", ["webgl", "webgpu"])
+def test_a_forced_gpu_backend_trains_the_network_with_its_bigger_batch(gpu_browser, server, backend):
+    rec = open_painter(gpu_browser, server.url + f"?backend=tensorflow&tf={backend}#model=mlp&size=32")
+    try:
+        page = rec.page
+        state = tf_state(page)
+        if state["backend"] != backend:
+            assert state["select"] == "numpy" and "did not load" in state["message"], state  # said, not hidden
+            pytest.skip(f"{backend} does not start in this headless Chromium: {state['message']}")
+        assert state["knobs"]["batch_size"] == 1024, state  # tfnets.DEFAULT_BATCH
+        assert state["line"].startswith(f"TensorFlow.js on {backend}"), state
+        before = read_psnr(page)
+        train_a_little(page, 8)  # one Adam step an epoch at 32 x 32: a few epochs
+        assert read_psnr(page) > before
+        assert rec.errors == [], rec.errors
+    finally:
+        rec.close()
