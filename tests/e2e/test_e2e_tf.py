@@ -14,7 +14,7 @@ import shutil
 import numpy as np
 import pytest
 from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server, build
-from pagehelpers import canvas_rgba, psnr, read_psnr, wait_for, wait_settled
+from pagehelpers import canvas_rgba, psnr, read_psnr, set_log_slider, wait_for, wait_settled
 from test_e2e_images import download, load_params
 from test_e2e_store import assert_screen_agrees  # settled: #psnr is the PSNR of the canvases drawn
 
@@ -422,3 +422,29 @@ def test_a_forced_gpu_backend_trains_the_network_with_its_bigger_batch(gpu_brows
         assert rec.errors == [], rec.errors
     finally:
         rec.close()
+
+
+def test_the_page_answers_while_tensorflow_loads(painter):
+    """TensorFlow.js held back on the wire: the page says it is loading, a new rate is confirmed by the
+    worker meanwhile, Start is queued and unqueued; once it arrives, a queued Start trains on it."""
+    page = painter("#model=onehot&size=32")
+    held = []
+    page.context.route("**/tf/tf.min.js", held.append)
+    page.select_option("#model", "mlp")
+    wait_for(page, "() => document.getElementById('status-note').textContent === 'Loading TensorFlow.js…'"
+                   " && document.getElementById('backend-hint').textContent === 'Loading TensorFlow.js…'")
+    assert held, "the page did not ask for TensorFlow.js"
+    rate = float(page.evaluate("document.body.dataset.learningRate"))
+    set_log_slider(page, "lr", rate / 2)
+    wait_for(page, "r => Math.abs(Number(document.body.dataset.learningRate) - r) < 1e-9", rate / 2)
+    page.click("#start")
+    assert page.text_content("#start") == "Starting…"
+    page.click("#start")  # pressed again: not queued any more
+    assert page.text_content("#start") != "Starting…"
+    page.click("#start")
+    for route in held:
+        route.continue_()
+    wait_for(page, "() => document.body.dataset.status === 'training'", timeout=120_000)
+    assert tf_state(page)["backend"] == "wasm"
+    page.click("#start")
+    assert_screen_agrees(page)

@@ -47,7 +47,7 @@ async function forceBackend(tf, name, gpu) {
     webgpu: () => gpu.name ?? null, webgl: () => webglRenderer().name ?? null, wasm: () => 'WebAssembly', cpu: () => 'JavaScript',
   }[name]();
   if (!adapter) throw new Error(`the ${name} backend cannot start here (${name === 'webgpu' ? gpu.why : webglRenderer().why})`);
-  if (!(await start(tf, name))) throw new Error(`the ${name} backend did not start on ${adapter}`);
+  if (!(await start(tf, name))) throw new Error(`the ${name} backend did not start on ${adapter}: ${failure}`);
   const detail = name === 'wasm' ? await wasmAdapter(tf) : adapter;
   return { backend: name, adapter: detail, reason: `${detail}, as the link asks (tf=${name})` };
 }
@@ -83,13 +83,21 @@ async function pickBackend(tf, gpu) {
 }
 
 // Switch to `name` and run one small op on it; false if it cannot start.
+// Python reads tensors back synchronously (dataSync), so that is what is tried. Why the last one failed:
+let failure = '';
+
 async function start(tf, name) {
   try {
-    if (!(await tf.setBackend(name))) return false;
+    if (!(await tf.setBackend(name))) {
+      failure = 'it did not initialise';
+      return false;
+    }
     await tf.ready();
     const sum = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().dataSync()[0]);
+    failure = sum === 12 ? '' : `2 x 3 ones times 3 x 2 ones summed to ${sum}, not 12`;
     return sum === 12;
-  } catch {
+  } catch (err) {
+    failure = err?.message ?? String(err);
     return false;
   }
 }
