@@ -429,7 +429,7 @@ def test_the_page_answers_while_tensorflow_loads(painter):
     worker meanwhile, Start is queued and unqueued; once it arrives, a queued Start trains on it."""
     page = painter("#model=onehot&size=32")
     held = []
-    page.context.route("**/tf/tf.min.js", held.append)
+    page.context.route("**/tf/tf.min.js", lambda route: held.append(route))
     page.select_option("#model", "mlp")
     wait_for(page, "() => document.getElementById('status-note').textContent === 'Loading TensorFlow.js…'"
                    " && document.getElementById('backend-hint').textContent === 'Loading TensorFlow.js…'")
