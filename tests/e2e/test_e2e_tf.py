@@ -392,17 +392,15 @@ def test_inside_view_hidden_pixels_and_zoom_with_a_tensorflow_network(painter, b
 
 
 @pytest.fixture(scope="module")
-def gpu_browser():
+def gpu_browser(browser):
     """Chromium with its software GPU on (SwiftShader for WebGL, and WebGPU through --enable-unsafe-webgpu):
     correct and slow; the page skips it unless the link forces it (tf=webgl, tf=webgpu)."""
     from conftest import CHROMIUM, CHROMIUM_ARGS
-    from playwright.sync_api import sync_playwright
     args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"]
     args += ["--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=args)
-        yield b
-        b.close()
+    b = browser.browser_type.launch(executable_path=CHROMIUM, args=args)  # the session's Playwright
+    yield b
+    b.close()
 
 
 @pytest.mark.parametrize("backend", ["webgl", "webgpu"])
