@@ -67,7 +67,7 @@ export const Request = Object.freeze({
   //   file on the current target (another model or mode is adopted); anything wrong (size, model,
   //   malformed) raises ValueError and changes nothing.
   LOAD_PARAMS: 'loadParams',
-  // {} -> {models: [{name, default_learning_rate, solvable, epochs_per_frame, knobs: [{name, default,
+  // {} -> {models: [{name, default_learning_rate, solvable, epochs_per_frame, engines, knobs: [{name, default,
   //   low, high, log, integer, label, choices}]}]}: painting.models.describe_models(), the one table the
   //   model picker and each model's knob controls are built from.
   DESCRIBE: 'describe',

@@ -72,9 +72,23 @@ export class TfChoice {
     else if (now.get('backend') === 'numpy') text = NUMPY;
     else if (running && tf?.state === 'ready') text = `TensorFlow.js on ${tf.backend} (${tf.reason})`;
     else text = UNUSED;
-    if (this.#status.textContent !== text) {
-      this.#status.textContent = text;
-      this.#status.title = text; // the whole of it, if the line cuts it short
+    const line = brief(text);
+    if (this.#status.textContent !== line) {
+      this.#status.textContent = line;
+      this.#status.title = text; // with the details (a renderer's full name)
     }
   }
+}
+
+// `text` without its nested parenthesised details: "… (WebAssembly SIMD, as WebGL is software-rendered
+// (ANGLE (…)))" -> "… (WebAssembly SIMD, as WebGL is software-rendered)".
+function brief(text) {
+  let depth = 0;
+  let out = '';
+  for (const ch of text) {
+    if (ch === '(') depth += 1;
+    if (depth <= 1) out += ch;
+    if (ch === ')') depth = Math.max(0, depth - 1);
+  }
+  return out.replace(/\s+(?=[,;)]|$)/g, '').replace(/ {2,}/g, ' ');
 }
