@@ -413,6 +413,7 @@ def test_a_forced_gpu_backend_trains_the_network_with_its_bigger_batch(gpu_brows
             assert state["select"] == "numpy" and "did not load" in state["message"], state  # said, not hidden
             pytest.skip(f"{backend} does not start in this headless Chromium: {state['message']}")
         assert state["knobs"]["batch_size"] == 1024, state  # tfnets.DEFAULT_BATCH
+        assert page.text_content("#knob-batch_size-value") == "1,024"  # and the slider shows it
         assert state["line"].startswith(f"TensorFlow.js on {backend}"), state
         before = read_psnr(page)
         train_a_little(page, 8)  # one Adam step an epoch at 32 x 32: a few epochs
