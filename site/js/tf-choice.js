@@ -3,7 +3,7 @@
 // needs it, and saying which backend runs (body[data-tf-backend], the select's status line).
 // TensorFlow.js that does not load leaves the networks on numpy, saying why. No maths here.
 
-import { Request } from './protocol.js';
+import { Request, LoadState } from './protocol.js';
 
 const LOADING = 'Loading TensorFlow.js…';
 const UNUSED = 'The networks (MLP, SIREN) only: the other models always run on numpy.';
@@ -39,10 +39,12 @@ export class TfChoice {
     if (store.get('backend') !== 'tensorflow' || !models.some((name) => this.#isNetwork(name))) return;
     if (store.tf?.state === 'ready') return;
     store.update({ tf: { state: 'loading' } });
+    const client = this.#client();
     try {
-      const info = await this.#client().request(Request.LOAD_TF, { forced: store.get('tf') ?? null });
+      const info = await client.request(Request.LOAD_TF, { forced: store.get('tf') ?? null });
       store.update({ tf: { state: 'ready', ...info } });
     } catch (err) {
+      if (client !== this.#client() || client.state === LoadState.FAILED) throw err; // the worker is gone
       store.update({ tf: { state: 'failed', error: err.message } });
       store.set('backend', 'numpy');
       store.unchoose('backend');
