@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 
 import numpy as np
 import pytest
@@ -268,10 +269,11 @@ def test_a_network_runs_on_tensorflow_by_default_and_pause_shows_its_canvas(pain
         assert epoch > last and page.evaluate("document.body.dataset.status") == "paused"
         last = epoch
         counts.append(tensors(page))
-    assert read_psnr(page) > before
     assert counts[0] == counts[1] == counts[2] > 0, counts  # no tensor left behind per slice or frame
     step(page)  # a Step's frame is the state it ends at, too
     assert_screen_agrees(page)
+    train_a_little(page, 15)  # 60 Adam steps: it learns
+    assert read_psnr(page) > before + 1
     assert tensors(page) == counts[0]
 
 
@@ -432,6 +434,10 @@ def test_the_page_answers_while_tensorflow_loads(painter):
     page.select_option("#model", "mlp")
     wait_for(page, "() => document.getElementById('status-note').textContent === 'Loading TensorFlow.js…'"
                    " && document.getElementById('backend-hint').textContent === 'Loading TensorFlow.js…'")
+    deadline = time.monotonic() + 30
+    while not held and time.monotonic() < deadline:  # the route's callback runs inside a Playwright call
+        page.evaluate("0")
+        time.sleep(0.05)
     assert held, "the page did not ask for TensorFlow.js"
     rate = float(page.evaluate("document.body.dataset.learningRate"))
     set_log_slider(page, "lr", rate / 2)
