@@ -25,10 +25,13 @@ def model_class(name, engine="numpy"):
 def make_model(name, target, learning_rate=None, seed=0, train_mask=None, engine="numpy", **knobs):
     """Build MODELS[name](target, ...) with knobs validated and clamped to their ranges; train_mask
     (H, W) bool, if given, is the pixels it may learn from (a model without that option is refused);
-    engine "tensorflow" makes a network's TensorFlow.js twin (model_class)."""
+    engine "tensorflow" makes a network's TensorFlow.js twin (model_class), with a batch of
+    tfnets.DEFAULT_BATCH on a GPU backend unless batch_size is given."""
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
     cls = model_class(name, engine)
+    if knobs.get("batch_size") is None and "batch_size" in cls.KNOBS:
+        knobs = {**knobs, "batch_size": default_batch_size(name, engine)}
     table = cls.KNOBS
     unknown = [k for k in knobs if k not in table]
     if unknown:
@@ -44,6 +47,17 @@ def make_model(name, target, learning_rate=None, seed=0, train_mask=None, engine
     return cls(target, learning_rate=learning_rate, seed=seed, train_mask=train_mask, **values)
 
 
+def default_batch_size(name, engine="numpy"):
+    """The batch_size a model takes when none is chosen (None if it has no such knob): the knob's
+    default, or tfnets.DEFAULT_BATCH for a network on TensorFlow.js on a GPU backend."""
+    cls = model_class(name, engine)
+    if "batch_size" not in cls.KNOBS:
+        return None
+    if cls is tfnets.MODELS.get(name) and tfnets.default_batch():
+        return tfnets.default_batch()
+    return cls.KNOBS["batch_size"].default
+
+
 def accepts_train_mask(cls):
     """True if cls(target, ..., train_mask=...) is part of its signature."""
     import inspect
@@ -57,8 +71,10 @@ def describe_models():
     """The registry as plain data for the page: one dict per model, in MODELS order, with its default
     learning rate, whether it has a closed-form solve(), its suggested epochs per frame (EPOCHS_PER_FRAME:
     short frames in the browser at 64 x 64, the linear models fast-forward many epochs cheaply, a
-    network's epoch is a full pass of mini-batch steps) and its knobs."""
+    network's epoch is a full pass of mini-batch steps), the engines it runs on (ENGINES for a network
+    with a TensorFlow.js twin, else numpy only) and its knobs."""
     return [{"name": name, "default_learning_rate": float(cls.DEFAULT_LEARNING_RATE),
+             "engines": list(ENGINES) if name in tfnets.MODELS else ["numpy"],
              "solvable": callable(getattr(cls, "solve", None)),
              "epochs_per_frame": int(cls.EPOCHS_PER_FRAME),
              "knobs": [{"name": knob_name, "default": knob.default, "low": knob.low, "high": knob.high,

@@ -37,6 +37,10 @@ import numpy as np
 from . import nets
 from .solvers import Adam, check_count
 
+DEFAULT_BATCH = {"webgpu": 1024, "webgl": 1024}
+"""A network's batch_size on a GPU backend when none is chosen (a GPU step costs about the same for a
+bigger batch); other backends keep the knob's default."""
+
 _names = itertools.count()  # variable names are global in TF.js: painting<n>/<layer>
 
 
@@ -64,6 +68,11 @@ def available():
 def backend():
     """The TF.js backend in use: 'webgpu', 'webgl', 'wasm' or 'cpu'."""
     return str(_tf().getBackend())
+
+
+def default_batch():
+    """DEFAULT_BATCH for the backend in use, or None (the knob's own default)."""
+    return DEFAULT_BATCH.get(backend())
 
 
 def to_tensor(array, variable_name=None, trainable=True):
@@ -175,10 +184,11 @@ class TFNetwork:
         self._behind = False
 
     # ---- the maths, in TF.js ----
-    def tf_forward(self, x):
-        """(B, D) tensor -> (B, C) tensor (call inside tf.tidy)."""
+    def tf_forward(self, x, variables=None):
+        """(B, D) tensor -> (B, C) tensor (call inside tf.tidy); variables: [W_1, b_1, ...] tensors,
+        by default the model's own."""
         tf = _tf()
-        variables = self._variables
+        variables = self._variables if variables is None else variables
         a = x
         for n in range(0, len(variables) - 2, 2):
             a = self.tf_activation(tf.add(tf.matMul(a, variables[n]), variables[n + 1]))  # (B, width)
@@ -238,8 +248,12 @@ class TFNetwork:
         """(B, D) -> (B, C) in TF.js; with keep (gradients()), nets.Network's numpy pass on the mirror."""
         if keep:
             return super().forward(x, keep=True)
-        self._push()
-        return tidy(lambda: to_numpy(self.tf_forward(to_tensor(x)))), []
+        if self._variables is not None and not self._behind:
+            return tidy(lambda: to_numpy(self.tf_forward(to_tensor(x)))), []
+        # no variables of the current state (a snapshot that only predicts, as a frame's frozen copy; new
+        # parameters): the weights as tensors for this call only, so a copy never holds tensors that
+        # wait for Python's cycle collector (snapshot() leaves its copies in a reference cycle)
+        return tidy(lambda: to_numpy(self.tf_forward(to_tensor(x), [to_tensor(a) for a in self.parameters()]))), []
 
     # ---- lifetime ----
     def _dispose_tensors(self):

@@ -33,6 +33,10 @@ export const SETTINGS = [
   { id: 'mode', kind: 'select', label: 'Labels', default: property('mode').default, group: 'target',
     options: [['rgb', 'RGB channels in [0, 1]'], ['2017', '2017: one packed number per pixel']] },
   { id: 'model', kind: 'select', label: 'Model', default: property('model').default, group: 'model', options: MODEL_OPTIONS },
+  // its hint is the status line of TensorFlow.js (tf-choice.js)
+  { id: 'backend', kind: 'select', label: 'Run networks on', default: property('backend').default, group: 'model',
+    options: [['numpy', 'numpy (Python on the CPU)'], ['tensorflow', 'TensorFlow.js']],
+    hint: 'The networks (MLP, SIREN) only: the other models always run on numpy.' },
   // step 'any': a rate from a preset or a link (0.5, 0.002) is kept exactly, not snapped to 10^(k/100)
   { id: 'lr', kind: 'log', label: 'Learning rate', default: property('lr').default, low: 1e-4, high: 10, step: 'any',
     format: formatRate, group: 'training',

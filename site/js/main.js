@@ -30,7 +30,7 @@ import { buildGallery } from './gallery.js';
 import { installUpload } from './upload.js';
 import { installExports } from './export.js';
 import { Readout } from './readout.js';
-import { Store, Status } from './store.js';
+import { Store, Status, newPane } from './store.js';
 import { Target } from './target.js';
 import { Sessions, SESSION_A, SESSION_B } from './sessions.js';
 import { Screen } from './screen.js';
@@ -39,12 +39,13 @@ import { ModelChoice, PRESETS } from './model-choice.js';
 import { ImageFiles } from './image-files.js';
 import { YourModel, CUSTOM } from './your-model.js';
 import { Watchdog } from './watchdog.js';
+import { TfChoice } from './tf-choice.js';
 
 const LOAD_TIMEOUT_MS = 60000;
 const START_LABEL = {
   loading: 'Start', ready: 'Start', training: 'Pause', paused: 'Continue', done: 'Continue', error: 'Start',
 };
-const STATUS_NOTE = { rebuilding: 'Preparing…', queued: 'Starting…' };
+const STATUS_NOTE = { rebuilding: 'Preparing…', queued: 'Starting…', tf: 'Loading TensorFlow.js…' };
 
 function $(id) {
   const el = document.getElementById(id);
@@ -82,6 +83,9 @@ const compare = new ComparePane(byId({
   onKnob: (name, value) => models.onKnob(SESSION_B, name, value),
 });
 const chart = new CostChart($('chart'));
+const tf = new TfChoice({
+  client: getClient, store, readout, isNetwork: (name) => models.isNetwork(name), status: $('backend-hint'),
+});
 const gallery = buildGallery($('gallery'), IMAGES, pickImage);
 const target = new Target({ canvas: el.target, learned: el.learned, credit: $('image-credit') }, getClient, gallery, store);
 const sessions = new Sessions({ client: getClient, store, target, learned: el.learned, readout, chart, knobs, compare,
@@ -89,7 +93,8 @@ const sessions = new Sessions({ client: getClient, store, target, learned: el.le
     ...byId({ overlay: 'target-holdout', holdoutLegend: 'holdout-legend', legendA: 'view-legend', legendB: 'view-legend-b' }),
     hiddenA: byId({ row: 'psnr-hidden-row', value: 'psnr-hidden' }),
     hiddenB: byId({ row: 'psnr-hidden-b-row', value: 'psnr-hidden-b' }),
-  } });
+  },
+  tf });
 const screen = new Screen({ store, client: getClient, views: (id) => sessions.view(id), size: () => target.size });
 sessions.screen = screen;
 const engine = new Engine({
@@ -126,8 +131,9 @@ async function boot() {
     status: Status.LOADING, running: false, rebuilding: false, queuedStart: false, busy: false, changing: 0,
   });
   for (const id of [SESSION_A, SESSION_B]) {
-    store.setPane(id, { model: null, knobs: {}, gen: null, epoch: null, frame: null, redraw: false }); // none yet
+    store.setPane(id, newPane()); // none yet
   }
+  tf.forget();
   readout.clearMessage();
   readout.clearStats();
   client?.terminate();
@@ -243,6 +249,8 @@ async function onSetting(id, value) {
     });
   } else if (id === 'image' || id === 'size' || id === 'mode' || id === 'holdout') {
     await retarget(id, value);
+  } else if (id === 'backend') {
+    await models.switchEngine();
   } else if (id === 'model') {
     if (value !== CUSTOM) {
       await models.switchModel(value);
@@ -294,7 +302,7 @@ async function retarget(id, value) {
 // The buttons and the status chip follow the run status, and nothing else (not redrawn per frame).
 let shownButtons = null;
 function showButtons(now, force = false) {
-  const key = [now.status, now.running, now.rebuilding, now.queuedStart, now.busy].join();
+  const key = [now.status, now.running, now.rebuilding, now.queuedStart, now.busy, now.tf?.state].join();
   document.body.dataset.settled = String(now.settled);
   if (key === shownButtons && !force) return;
   shownButtons = key;
@@ -309,7 +317,8 @@ function showButtons(now, force = false) {
   models.showSolve(usable);
   exportButtons.enable(usable && !now.busy);
   readout.showStatus(now.status);
-  const note = now.rebuilding ? STATUS_NOTE[now.queuedStart ? 'queued' : 'rebuilding'] : '';
+  const note = now.rebuilding
+    ? STATUS_NOTE[now.queuedStart ? 'queued' : now.tf?.state === 'loading' ? 'tf' : 'rebuilding'] : '';
   el.statusNote.textContent = note;
   el.statusNote.hidden = !note;
 }

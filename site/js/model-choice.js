@@ -49,6 +49,9 @@ export class ModelChoice {
 
   solvable(name) { return Boolean(this.#models.get(name)?.solvable); }
 
+  // A network with a TensorFlow.js twin (describe_models()'s engines).
+  isNetwork(name) { return Boolean(this.#models.get(name)?.engines?.includes('tensorflow')); }
+
   // A model's suggested epochs per frame; before Python is ready, the page's default.
   epochsPerFrame(name) {
     return this.#models.get(name)?.epochs_per_frame ?? property('epochs-per-frame').default;
@@ -97,7 +100,18 @@ export class ModelChoice {
     store.unchoose('lr', 'epochs-per-frame', ...KNOB_NAMES);
     if (this.#models.has(name)) store.set('epochs-per-frame', this.epochsPerFrame(name));
     this.showKnobs();
-    await this.reconfigure(SESSION_A, { model: name, knobs: this.#knobs.values(), learningRate: null });
+    await this.reconfigure(SESSION_A, { model: name, knobs: this.#sessions.knobs(SESSION_A), learningRate: null });
+  }
+
+  // "Run networks on" changed: every pane on a network is rebuilt on that engine, with its settings (as
+  // for a knob); the other models always run on numpy, so nothing else changes.
+  async switchEngine() {
+    if (!this.#store.pythonUp) return; // the sessions are made with it
+    const ids = this.#store.visible.filter((id) => this.isNetwork(this.#sessions.model(id)));
+    if (!ids.length) return;
+    await this.#engine.rebuild(async () => {
+      for (const id of ids) await this.#sessions.configure(id, {});
+    });
   }
 
   // Model B picked in compare mode: its own default rate, its knobs at their defaults.

@@ -77,7 +77,13 @@ export class KnobPanel {
   }
 
   // The worker's confirmed knobs, for tests and for anyone reading the page: data-knobs='{"sigma":5}'.
+  // The batch, when the worker chose it (a network's on a GPU), is shown as it is.
   confirm(knobs) {
     this.#container.dataset.knobs = JSON.stringify(knobs ?? {});
+    const batch = knobs?.batch_size;
+    if (batch != null && 'batch_size' in this.#values && this.#values.batch_size !== batch) {
+      this.#values.batch_size = batch;
+      this.#controls.set(`${this.#prefix}batch_size`, batch);
+    }
   }
 }

@@ -14,16 +14,23 @@
 // last frame's, null before it) plus learningRate, gen (the session's generation: it grows whenever
 // the session is made, reset, solved or rebuilt, and FRAME events carry the gen they belong to) and
 // pixels: the frame of that very state, for a model that renders quickly (not for a network, whose
-// frame follows as a FRAME event).
+// frame follows as a FRAME event), engine: what its arithmetic runs on ("tensorflow" for a network on
+// TensorFlow.js, else "numpy") and tf: {backend, adapter, reason} when that is TensorFlow.js, else null.
 
 export const Request = Object.freeze({
   // {} -> {python, numpy}. Boots Pyodide + numpy + the painting package; resolves once ready.
   LOAD: 'load',
-  // {session, pixels, width, height, mode, model, learningRate|null, knobs} -> stats.
+  // {forced} -> {backend, adapter, reason}. Loads TensorFlow.js (site/js/worker/tf.js; forced: one backend,
+  //   or null for the fastest) for the networks. Answered when loaded, which takes seconds the first
+  //   time: it does not wait in the queue of requests, nor do the requests wait for it. Fails saying why.
+  LOAD_TF: 'loadTf',
+  // {session, pixels, width, height, mode, model, learningRate|null, knobs, engine, tfBackend} -> stats.
   //   Creates (or replaces) a session on a target image; its epoch-0 frame follows when pulled.
+  //   engine "tensorflow" runs a network on TensorFlow.js (loaded first if LOAD_TF has not been asked,
+  //   tfBackend: the forced backend or null); a batch_size knob of null takes the backend's default.
   INIT: 'init',
-  // {session, learningRate?, mode?, model?, knobs?} -> stats.
-  //   A new rate applies to the next slice; a new mode/model/knobs rebuilds the session at epoch 0.
+  // {session, learningRate?, mode?, model?, knobs?, engine?} -> stats.
+  //   A new rate applies to the next slice; a new mode/model/knobs/engine rebuilds the session at epoch 0.
   CONFIGURE: 'configure',
   // {plans: {sessionId: {pace, epochs}}, stopCost, run} -> {}. The engine trains those sessions (any others
   //   wait): pace = epochs per second at most (null: as fast as it can), epochs = how many before it
@@ -60,7 +67,7 @@ export const Request = Object.freeze({
   //   file on the current target (another model or mode is adopted); anything wrong (size, model,
   //   malformed) raises ValueError and changes nothing.
   LOAD_PARAMS: 'loadParams',
-  // {} -> {models: [{name, default_learning_rate, solvable, epochs_per_frame, knobs: [{name, default,
+  // {} -> {models: [{name, default_learning_rate, solvable, epochs_per_frame, engines, knobs: [{name, default,
   //   low, high, log, integer, label, choices}]}]}: painting.models.describe_models(), the one table the
   //   model picker and each model's knob controls are built from.
   DESCRIBE: 'describe',

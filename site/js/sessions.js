@@ -20,11 +20,14 @@ export class Sessions {
   #lesson;
   #knobs;
   #chart;
+  #tf;
 
   // client() -> the WorkerClient; store: Store; screen: Screen; target: Target; learned: #learned;
   // readout: Readout; chart: CostChart; knobs: session a's KnobPanel; compare: ComparePane (session b);
-  // lesson: {overlay, holdoutLegend, legendA, legendB, hiddenA: {row, value}, hiddenB} (lesson.js)
-  constructor({ client, store, target, learned, readout, chart, knobs, compare, lesson }) {
+  // lesson: {overlay, holdoutLegend, legendA, legendB, hiddenA: {row, value}, hiddenB} (lesson.js);
+  // tf: TfChoice (what the networks run on)
+  constructor({ client, store, target, learned, readout, chart, knobs, compare, lesson, tf }) {
+    this.#tf = tf;
     this.#client = client;
     this.#store = store;
     this.#compare = compare;
@@ -72,7 +75,13 @@ export class Sessions {
   // epochs per frame.
   model(id) { return id === SESSION_A ? this.#store.get('model') : this.#store.get('model-b'); }
 
-  knobs(id) { return id === SESSION_A ? this.#knobs.values() : this.#compare.knobs(); }
+  // a's batch_size is null unless chosen: the worker then takes its engine's default (a bigger one on a GPU)
+  knobs(id) {
+    if (id !== SESSION_A) return this.#compare.knobs();
+    const knobs = this.#knobs.values();
+    if ('batch_size' in knobs && !('batch_size' in this.#store.chosen)) knobs.batch_size = null;
+    return knobs;
+  }
 
   learningRate(id) {
     const store = this.#store;
@@ -83,7 +92,8 @@ export class Sessions {
   // screen its frame (if it came with it).
   confirm(id, result, { redraw = false } = {}) {
     const store = this.#store;
-    store.setPane(id, { gen: result.gen, model: result.model, knobs: result.knobs ?? {} });
+    this.#tf.confirm(result);
+    store.setPane(id, { gen: result.gen, model: result.model, knobs: result.knobs ?? {}, engine: result.engine ?? 'numpy' });
     if (id === SESSION_A) {
       this.acceptRate(result.learningRate);
       this.#knobs.confirm(result.knobs);
@@ -108,20 +118,24 @@ export class Sessions {
     const mode = this.#store.get('mode');
     const ids = this.ids();
     if (!ids.includes(SESSION_B)) await client.request(Request.DROP, { session: SESSION_B });
+    await this.#tf.prepare(ids.map((id) => this.model(id)));
     for (const [i, id] of ids.entries()) {
       const own = i === ids.length - 1 ? pixels : pixels.slice(0); // each session gets its own copy
       const result = await client.request(Request.INIT, {
         session: id, pixels: own, width: this.target.width, height: this.target.height, mode,
         model: this.model(id), learningRate: this.learningRate(id), knobs: this.knobs(id), ...this.lessonSettings(),
+        ...this.#tf.engine(),
       }, [own]);
       this.confirm(id, result);
       this.clearPlot(id);
     }
   }
 
-  // Rebuilds one pane's session at epoch 0 with new {model, knobs, learningRate}.
+  // Rebuilds one pane's session at epoch 0 with new {model, knobs, learningRate} (on the engine chosen).
   async configure(id, fields) {
-    this.confirm(id, await this.#client().request(Request.CONFIGURE, { session: id, ...fields }));
+    await this.#tf.prepare([fields.model ?? this.#store.pane(id).model]);
+    const request = { session: id, ...fields, ...this.#tf.engine() };
+    this.confirm(id, await this.#client().request(Request.CONFIGURE, request));
     this.clearPlot(id);
   }
 

@@ -6,6 +6,8 @@
 //              training, a rebuild, a queued Start, an export, requests that change a session
 //   panes      per session ("a", "b"): its model, knobs and gen as the worker confirmed them, the epoch
 //              of its current state, and the frame drawn (its numbers with it)
+//   tf         TensorFlow.js in the worker: null (not asked for), {state: 'loading'}, {state: 'ready',
+//              backend, adapter, reason} or {state: 'failed', error}
 //   upload     a person's own image (its bytes, so a restarted Python gets it back), else null
 //   message    what #message says
 // After TF Playground's state.ts (the URL table is url-state.js); no DOM here, no maths.
@@ -23,8 +25,11 @@ export const STOP_COST_DEFAULT = { rgb: 1e-5, 2017: 0.05 };
 
 // A session as the page knows it. gen: the worker's generation (frames of others are dropped); epoch:
 // the epoch of its current state, once the worker said it (null while training); frame: the one drawn,
-// {gen, epoch, frameEpoch, shown}; redraw: a new picture of the same state was asked for (zoom, view).
-const newPane = () => ({ model: null, knobs: {}, gen: null, epoch: null, frame: null, redraw: false });
+// {gen, epoch, frameEpoch, shown}; redraw: a new picture of the same state was asked for (zoom, view);
+// engine: what its model runs on, as the worker confirmed ('numpy' | 'tensorflow').
+export const newPane = () => ({
+  model: null, knobs: {}, gen: null, epoch: null, frame: null, redraw: false, engine: 'numpy',
+});
 
 export class Store {
   // ---- run
@@ -45,6 +50,7 @@ export class Store {
   // ---- panes and the image
   panes = { a: newPane(), b: newPane() };
   upload = null;        // {name, bytes} while the target is a person's own file
+  tf = null;            // TensorFlow.js: null | {state: 'loading' | 'ready' | 'failed', ...}
   message = null;       // {text, tone: 'error' | 'info', kind, retry} shown in #message, or null
   #listeners = [];
 

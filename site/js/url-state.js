@@ -13,6 +13,9 @@ import {
   HOLDOUTS, ZOOMS, VIEWS,
 } from './python-values.js';
 
+const ENGINES = ['numpy', 'tensorflow'];                 // painting.models.ENGINES
+const TF_BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu']; // worker/tf.js BACKENDS
+
 export { MODEL_NAMES, KNOB_NAMES };
 
 // kind: 'enum' (one of `values`), 'number' (finite, clamped to [low, high]), 'integer' (same, rounded),
@@ -32,6 +35,8 @@ export const URL_PROPERTIES = Object.freeze([
   { key: 'holdout', kind: 'enum', values: HOLDOUTS.map(String), default: '0' },
   { key: 'zoom', kind: 'enum', values: ZOOMS.map(String), default: '1' },
   { key: 'view', kind: 'enum', values: VIEWS, default: 'learned' },
+  { key: 'backend', kind: 'enum', values: ENGINES, default: 'tensorflow' }, // what the networks run on
+  { key: 'tf', kind: 'enum', values: TF_BACKENDS, default: null }, // one TensorFlow.js backend forced (no control)
   { key: 'embed', kind: 'flag', default: false, view: true },
   { key: 'autoplay', kind: 'flag', default: false, view: true }, // with embed: start when in view
   { key: 'theme', kind: 'enum', values: ['auto', 'light', 'dark'], default: 'auto', view: true },

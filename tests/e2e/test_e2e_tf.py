@@ -10,10 +10,14 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 
+import numpy as np
 import pytest
 from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server, build
-from pagehelpers import wait_for
+from pagehelpers import canvas_rgba, psnr, read_psnr, set_log_slider, wait_for, wait_settled
+from test_e2e_images import download, load_params
+from test_e2e_store import assert_screen_agrees  # settled: #psnr is the PSNR of the canvases drawn
 
 PROBE_PAGE = """<!doctype html>
 <html><head>{csp}<link rel="icon" href="favicon.svg"><title>tf probe</title><script type="module" src="tf-probe.js"></script></head>
@@ -189,3 +193,263 @@ def test_python_in_the_worker_trains_the_tf_network_like_numpy(browser, probe_se
         print(f"\nmlp step at batch 256 in the worker ({result['backend']}): {result['step_ms']}")
     finally:
         rec.close()
+
+
+# ------------------------------------------------------------------------------------ the page
+# The networks run on TensorFlow.js by default (here headless Chromium with --disable-gpu: wasm), chosen
+# with #backend (URL key backend), one backend forced with the URL key tf.
+TF_STATE = """() => ({backend: document.body.dataset.tfBackend, select: document.getElementById('backend').value,
+  line: document.getElementById('backend-hint').textContent, model: document.body.dataset.model,
+  knobs: JSON.parse(document.getElementById('knobs-a').dataset.knobs || '{}'),
+  message: document.getElementById('message').hidden ? '' : document.getElementById('message-text').textContent})"""
+
+
+def open_painter(browser, url):
+    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    assert rec.goto_and_wait(url) == "ready", rec.page.text_content("#message-text")
+    wait_settled(rec.page)
+    return rec
+
+
+@pytest.fixture
+def painter(browser, server):
+    """painter(address) -> a settled page at server.url + address; its console must stay free of errors."""
+    opened = []
+
+    def make(address):
+        rec = open_painter(browser, server.url + address)
+        opened.append(rec)
+        return rec.page
+
+    yield make
+    for rec in opened:
+        errors = rec.errors
+        rec.close()
+        assert errors == [], errors
+
+
+def tf_state(page):
+    return page.evaluate(TF_STATE)
+
+
+def tensors(page):
+    """tf.memory().numTensors in the page's worker, or None where TensorFlow.js is not loaded."""
+    for worker in page.workers:
+        count = worker.evaluate("() => globalThis.tf ? globalThis.tf.memory().numTensors : null")
+        if count is not None:
+            return count
+    return None
+
+
+def step(page, times=1):
+    for _ in range(times):
+        page.click("#step")
+        wait_settled(page)
+
+
+def train_a_little(page, epoch):
+    """Start, wait until #epoch passes `epoch`, Pause; -> the epoch shown, once settled."""
+    page.click("#start")
+    wait_for(page, "e => Number(document.getElementById('epoch').textContent) > e", epoch, timeout=120_000)
+    page.click("#start")
+    return assert_screen_agrees(page)
+
+
+def test_a_network_runs_on_tensorflow_by_default_and_pause_shows_its_canvas(painter):
+    page = painter("#model=mlp&size=32&epochs-per-frame=1")
+    state = tf_state(page)
+    assert state["select"] == "tensorflow" and state["backend"] == "wasm", state
+    assert state["line"].startswith("TensorFlow.js on wasm (WebAssembly SIMD, one thread"), state
+    assert state["knobs"]["batch_size"] == 256, state  # wasm: the knob's default (a GPU would take 1024)
+    last = assert_screen_agrees(page)
+    before = read_psnr(page)
+    counts = []
+    for _ in range(3):
+        epoch = train_a_little(page, last)
+        assert epoch > last and page.evaluate("document.body.dataset.status") == "paused"
+        last = epoch
+        counts.append(tensors(page))
+    assert counts[0] == counts[1] == counts[2] > 0, counts  # no tensor left behind per slice or frame
+    step(page)  # a Step's frame is the state it ends at, too
+    assert_screen_agrees(page)
+    train_a_little(page, 15)  # 60 Adam steps: it learns
+    assert read_psnr(page) > before + 1
+    assert tensors(page) == counts[0]
+
+
+def test_the_select_moves_a_network_between_engines_with_its_settings(painter):
+    page = painter("#model=mlp&size=32&width=24&epochs-per-frame=1")
+    assert tf_state(page)["backend"] == "wasm"
+    step(page, 2)
+    tf_psnr = read_psnr(page)
+    assert tensors(page) > 0
+    page.select_option("#backend", "numpy")
+    wait_for(page, "() => document.body.dataset.tfBackend === '' && location.hash.includes('backend=numpy')")
+    wait_settled(page)
+    state = tf_state(page)
+    assert state["knobs"]["width"] == 24 and state["model"] == "mlp", state  # the pane's settings kept
+    assert page.text_content("#epoch") == "0" and state["line"].startswith("The networks run in Python"), state
+    assert tensors(page) == 0  # the TensorFlow.js session was disposed
+    step(page, 2)
+    # the same seed, the same batches: numpy trains the same network to (nearly) the same picture
+    assert read_psnr(page) == pytest.approx(tf_psnr, abs=0.05)
+    page.select_option("#backend", "tensorflow")
+    wait_for(page, "() => document.body.dataset.tfBackend === 'wasm'")
+    wait_settled(page)
+    assert "backend=tensorflow" in page.evaluate("location.hash")  # chosen: the link carries it
+    assert page.text_content("#epoch") == "0"
+    step(page)
+    assert_screen_agrees(page)
+
+
+def test_a_linear_model_never_loads_tensorflow(painter):
+    page = painter("#model=rff&size=32&backend=tensorflow")
+    state = tf_state(page)
+    assert state["backend"] == "" and state["select"] == "tensorflow", state
+    assert "other models always run on numpy" in state["line"], state
+    assert tensors(page) is None  # TensorFlow.js not even loaded
+
+
+def test_a_forced_backend_that_cannot_start_leaves_the_networks_on_numpy(painter):
+    page = painter("#model=mlp&size=32&tf=webgpu")  # --disable-gpu: no WebGPU adapter here
+    state = tf_state(page)
+    assert state["select"] == "numpy" and state["backend"] == "", state
+    assert "TensorFlow.js did not load" in state["message"] and "webgpu" in state["message"], state
+    assert "did not load" in state["line"], state
+    step(page)
+    assert_screen_agrees(page)
+    assert read_psnr(page) > 5
+
+
+@pytest.mark.parametrize("backend", ["wasm", "cpu"])
+def test_a_forced_backend_trains_the_network(painter, backend):
+    page = painter(f"?backend=tensorflow&tf={backend}#model=mlp&size=32")
+    assert tf_state(page)["backend"] == backend
+    before = read_psnr(page)
+    step(page, 2)
+    assert read_psnr(page) > before
+    assert_screen_agrees(page)
+
+
+def test_save_and_load_parameters_of_a_tensorflow_network(painter):
+    page = painter("#model=siren&size=32")
+    assert tf_state(page)["backend"] == "wasm"
+    step(page, 2)
+    learned, epoch = canvas_rgba(page, "learned"), page.text_content("#epoch")
+    _, data = download(page, "#save-params")
+    saved = json.loads(data)
+    assert saved["model"] == "siren" and str(saved["epoch"]) == epoch
+    page.click("#reset")
+    wait_for(page, "() => document.getElementById('epoch').textContent === '0'")
+    wait_settled(page)
+    assert not np.array_equal(canvas_rgba(page, "learned"), learned)
+    load_params(page, "siren.json", data)
+    wait_settled(page)
+    assert np.array_equal(canvas_rgba(page, "learned"), learned) and page.text_content("#epoch") == epoch
+    assert tf_state(page)["backend"] == "wasm"
+    step(page)  # and it trains on from there, on TensorFlow.js
+    assert float(page.text_content("#epoch")) > float(epoch)
+    assert_screen_agrees(page)
+
+
+def test_compare_a_tensorflow_network_with_a_numpy_model(painter):
+    page = painter("#model=mlp&size=32&compare=1&model-b=rff")
+    assert tf_state(page)["backend"] == "wasm"
+    before = read_psnr(page), float(page.text_content("#psnr-b").removesuffix(" dB"))
+    step(page, 2)
+    after = read_psnr(page), float(page.text_content("#psnr-b").removesuffix(" dB"))
+    assert after[0] > before[0] and after[1] > before[1], (before, after)
+    assert_screen_agrees(page)
+    page.click("#compare")  # B gone: a is still on TensorFlow.js
+    wait_settled(page)
+    assert tf_state(page)["backend"] == "wasm"
+
+
+def test_inside_view_hidden_pixels_and_zoom_with_a_tensorflow_network(painter, browser, server):
+    page = painter("#model=mlp&size=32&view=inside")
+    assert tf_state(page)["backend"] == "wasm"
+    inside_tf = canvas_rgba(page, "learned")
+    numpy_page = painter("#model=mlp&size=32&view=inside&backend=numpy")
+    assert tf_state(numpy_page)["backend"] == ""
+    inside_np = canvas_rgba(numpy_page, "learned")
+    assert inside_tf.shape == inside_np.shape  # the same neurons, the same initial weights
+    assert np.abs(inside_tf.astype(int) - inside_np.astype(int)).max() <= 2
+    page.select_option("#view", "learned")
+    page.select_option("#holdout", "0.5")
+    wait_for(page, "() => !document.getElementById('psnr-hidden-row').hidden")
+    wait_settled(page)
+    assert tf_state(page)["backend"] == "wasm"
+    step(page, 2)
+    seen, hidden = read_psnr(page), float(page.text_content("#psnr-hidden").removesuffix(" dB"))
+    assert page.text_content("#epoch") == page.evaluate("document.getElementById('learned').dataset.epoch")
+    # half the pixels hidden: the whole canvas's squared error is the mean of the seen and the hidden ones'
+    mse = lambda db: 10 ** (-db / 10)  # noqa: E731  (relative to 255^2)
+    whole = psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target"))
+    assert mse(whole) == pytest.approx((mse(seen) + mse(hidden)) / 2, rel=0.05), (whole, seen, hidden)
+    page.select_option("#zoom", "2")
+    wait_for(page, "() => document.getElementById('learned').width === 64")
+    wait_settled(page)
+    zoomed = canvas_rgba(page, "learned")
+    assert zoomed.shape == (64, 64, 4) and zoomed[..., :3].std() > 5
+
+
+@pytest.fixture(scope="module")
+def gpu_browser(browser):
+    """Chromium with its software GPU on (SwiftShader for WebGL, and WebGPU through --enable-unsafe-webgpu):
+    correct and slow; the page skips it unless the link forces it (tf=webgl, tf=webgpu)."""
+    from conftest import CHROMIUM, CHROMIUM_ARGS
+    args = [a for a in CHROMIUM_ARGS if a != "--disable-gpu"]
+    args += ["--enable-unsafe-webgpu", "--enable-unsafe-swiftshader", "--use-angle=swiftshader"]
+    b = browser.browser_type.launch(executable_path=CHROMIUM, args=args)  # the session's Playwright
+    yield b
+    b.close()
+
+
+@pytest.mark.parametrize("backend", ["webgl", "webgpu"])
+def test_a_forced_gpu_backend_trains_the_network_with_its_bigger_batch(gpu_browser, server, backend):
+    rec = open_painter(gpu_browser, server.url + f"?backend=tensorflow&tf={backend}#model=mlp&size=32")
+    try:
+        page = rec.page
+        state = tf_state(page)
+        if state["backend"] != backend:
+            assert state["select"] == "numpy" and "did not load" in state["message"], state  # said, not hidden
+            pytest.skip(f"{backend} does not start in this headless Chromium: {state['message']}")
+        assert state["knobs"]["batch_size"] == 1024, state  # tfnets.DEFAULT_BATCH
+        assert page.text_content("#knob-batch_size-value") == "1,024"  # and the slider shows it
+        assert state["line"].startswith(f"TensorFlow.js on {backend}"), state
+        before = read_psnr(page)
+        train_a_little(page, 8)  # one Adam step an epoch at 32 x 32: a few epochs
+        assert read_psnr(page) > before
+        assert rec.errors == [], rec.errors
+    finally:
+        rec.close()
+
+
+def test_the_page_answers_while_tensorflow_loads(painter):
+    """TensorFlow.js held back on the wire: the page says it is loading, a new rate is confirmed by the
+    worker meanwhile, Start is queued and unqueued; once it arrives, a queued Start trains on it."""
+    page = painter("#model=onehot&size=32")
+    held = []
+    page.context.route("**/tf/tf.min.js", lambda route: held.append(route))
+    page.select_option("#model", "mlp")
+    wait_for(page, "() => document.getElementById('status-note').textContent === 'Loading TensorFlow.js…'"
+                   " && document.getElementById('backend-hint').textContent === 'Loading TensorFlow.js…'")
+    deadline = time.monotonic() + 30
+    while not held and time.monotonic() < deadline:  # the route's callback runs inside a Playwright call
+        page.evaluate("0")
+        time.sleep(0.05)
+    assert held, "the page did not ask for TensorFlow.js"
+    rate = float(page.evaluate("document.body.dataset.learningRate"))
+    set_log_slider(page, "lr", rate / 2)
+    wait_for(page, "r => Math.abs(Number(document.body.dataset.learningRate) - r) < 1e-9", rate / 2)
+    page.click("#start")
+    assert page.text_content("#start") == "Starting…"
+    page.click("#start")  # pressed again: not queued any more
+    assert page.text_content("#start") != "Starting…"
+    page.click("#start")
+    for route in held:
+        route.continue_()
+    wait_for(page, "() => document.body.dataset.status === 'training'", timeout=120_000)
+    assert tf_state(page)["backend"] == "wasm"
+    page.click("#start")
+    assert_screen_agrees(page)

@@ -36,11 +36,11 @@ WEIGHTS = {
     "start": 8, "pause": 5, "step": 6, "reset": 3, "solve": 2, "model": 5, "model_b": 2, "knob": 4,
     "size": 3, "image": 3, "upload": 1, "compare": 3, "holdout": 2, "zoom": 2, "view": 2,
     "code_good": 1, "code_syntax": 1, "code_endless": 1, "save_params": 1, "load_params": 1,
-    "reload": 1, "hash": 1, "back": 1, "forward": 1,
+    "reload": 1, "hash": 1, "back": 1, "forward": 1, "backend": 2,
 }
 BAD_INPUT = {"code_syntax", "code_endless", "load_params"}  # may (load_params: must, on another size) error
 CLEARS_MESSAGE = {"start", "step", "reset", "solve", "model", "model_b", "knob", "size", "image", "compare",
-                  "holdout", "code_good", "reload", "hash", "back", "forward"}
+                  "holdout", "code_good", "reload", "hash", "back", "forward", "backend"}
 
 
 @dataclass
@@ -136,7 +136,7 @@ class Walk:
                 solve: !$('solve').disabled, save: !$('save-params').disabled,
                 compare: $('compare').checked, model: $('model').value, size: $('size').value,
                 holdout: $('holdout').value, zoom: $('zoom').value, view: $('view').value,
-                views: options('view'), images: [...document.querySelectorAll('#gallery [data-image]')]
+                backend: $('backend').value, views: options('view'), images: [...document.querySelectorAll('#gallery [data-image]')]
                     .map(b => b.dataset.image),
                 knobs: [...document.querySelectorAll('#knobs-a select, #knobs-a input[type=range]')].map(k => ({
                     id: k.id, tag: k.tagName, min: Number(k.min), max: Number(k.max), step: k.step,
@@ -202,6 +202,8 @@ class Walk:
             return (name, "1" if s["zoom"] != "1" and rng.random() < 0.5 else other(["1", "2", "4"], s["zoom"]))
         if name == "view":
             return (name, "learned" if s["view"] != "learned" and rng.random() < 0.5 else other(s["views"], s["view"]))
+        if name == "backend":  # what the networks run on: numpy or TensorFlow.js
+            return (name, other(["numpy", "tensorflow"], s["backend"]))
         if name == "hash":
             return (name, f"model={rng.choice(MODELS[:5])}&size={rng.choice(SIZES[:3])}")
         return (name,)
@@ -272,6 +274,9 @@ class Walk:
 
     def act_view(self, value):
         self.page.select_option("#view", value)
+
+    def act_backend(self, value):
+        self.page.select_option("#backend", value)
 
     def _run_code(self, source):
         self.page.evaluate("document.getElementById('your-model').open = true")
@@ -391,6 +396,8 @@ class Walk:
                 frameEpochB: $('learned-b').dataset.epoch ?? null,
                 holdout: $('holdout').value, zoom: $('zoom').value, view: $('view').value,
                 model: $('model').value, url: location.href,
+                backend: $('backend').value, tfBackend: document.body.dataset.tfBackend ?? '',
+                paneModel: document.body.dataset.model ?? '',
                 log: [...document.querySelectorAll('#error-log li')].map(li => `${li.dataset.source}: ${li.textContent}`),
             };
         }""")
@@ -443,6 +450,11 @@ class Walk:
         if status == "training" or s["note"]:
             return
         self.checked["settled"] = self.checked.get("settled", 0) + 1
+        # data-tf-backend names TensorFlow.js's backend exactly when a network runs on it
+        if s["backend"] == "numpy" and s["tfBackend"]:
+            self.fail("backend", f"{where}: networks on numpy, yet data-tf-backend is {s['tfBackend']!r}")
+        if s["backend"] == "tensorflow" and s["paneModel"] in ("mlp", "siren") and not s["tfBackend"]:
+            self.fail("backend", f"{where}: a {s['paneModel']} on TensorFlow.js, yet no data-tf-backend")
         # the numbers are those of the frame drawn
         for pane, canvas, epoch, frame_epoch, shown in (("a", "learned", s["epoch"], s["frameEpoch"], s["psnr"]),
                                                         ("b", "learned-b", s["epochB"], s["frameEpochB"], s["psnrB"])):

@@ -7,7 +7,7 @@
 
 import { Request } from '../protocol.js';
 import { engine } from './engine.js';
-import { describe, framePixels, loaded, sessionFor, toJsObject } from './registry.js';
+import { describe, destroySession, engineFor, framePixels, loaded, sessionFor, toJsObject } from './registry.js';
 import { loadPackage } from './runtime.js';
 
 const MAX_DECODED_SIDE = 2048; // the original kept for resampling (painting.images.open_image max_side)
@@ -154,10 +154,11 @@ export function imageHandlers() {
         const mode = field('mode');
         if (model === entry.session.model_name && mode === entry.session.mode) {
           entry.session.set_params(saved);
-        } else {
-          const session = py.painting.Session.from_params(entry.target, saved);
-          entry.session.destroy();
-          entry.session = session;
+        } else { // a network runs on the engine the page chose, as any new session does
+          const { engine: runsOn, tf } = await engineFor(py, { ...entry.settings, model });
+          const session = py.painting.Session.from_params.callKwargs(entry.target, saved, { engine: runsOn });
+          destroySession(entry.session);
+          Object.assign(entry, { session, engine: runsOn, tf });
         }
         engine.changed(entry);
         const now = toJsObject(entry.session.stats());

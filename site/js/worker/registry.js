@@ -7,9 +7,12 @@
 
 import { Request } from '../protocol.js';
 import { boot } from './runtime.js';
+import { loadTf } from './tf.js';
 
 let runtime = null;                 // Promise of {pyodide, painting} once LOAD was asked for
-export const sessions = new Map();  // session id -> {id, session, target, settings, gen, credit, plan}
+// session id -> {id, session, target, settings, gen, credit, plan, engine, tf}
+export const sessions = new Map();
+let networks = null;                // the models TensorFlow.js can run (painting.tfnets.MODELS)
 
 // Boots Python on the first call; the same promise after.
 export function load() {
@@ -20,6 +23,29 @@ export function load() {
 export function loaded() {
   if (!runtime) throw new Error(`Python is not loaded: send ${Request.LOAD} first`);
   return runtime;
+}
+
+// What a session of `model` runs on, given the page's choice (settings.engine, settings.tfBackend):
+// {engine: 'tensorflow', tf: {backend, adapter, reason}} for a network on TensorFlow.js (loaded here
+// if it is not yet), else {engine: 'numpy', tf: null}.
+export async function engineFor({ pyodide }, { model, engine, tfBackend }) {
+  if (!networks) {
+    const names = pyodide.runPython('import painting.tfnets\nlist(painting.tfnets.MODELS)');
+    networks = new Set(names.toJs());
+    names.destroy();
+  }
+  if (engine !== 'tensorflow' || !networks.has(model)) return { engine: 'numpy', tf: null };
+  const { tf, ...info } = await loadTf(tfBackend ?? null);
+  return { engine: 'tensorflow', tf: info };
+}
+
+// Frees a session: its model's memory outside Python (TensorFlow.js tensors) first, then the proxy.
+export function destroySession(session) {
+  try {
+    session.dispose();
+  } finally {
+    session.destroy();
+  }
 }
 
 export function sessionFor(id) {
@@ -88,6 +114,7 @@ export function describe(entry, withFrame = true) {
   const overlay = holdoutOverlay(session);
   const result = {
     ...toJsObject(session.info()), learningRate: session.learning_rate, gen: entry.gen, pixels, shown, overlay,
+    engine: entry.engine ?? 'numpy', tf: entry.tf ?? null,
   };
   return { result, transfer: [pixels, overlay].filter(Boolean) };
 }

@@ -2,6 +2,7 @@
 // caches it on first use), put where Python reaches it (globalThis.tf = `js.tf`), on the fastest backend.
 //
 //   const { backend, adapter, reason } = await loadTf();   // then painting.tfnets works
+//   await loadTf('cpu');   // one backend forced (the page's URL key tf=, for tests and benchmarks)
 //
 // The files are TF.js's UMD builds: import()-ed as modules they find no `exports` or `define` and set
 // globalThis.tf (the wasm and webgpu backends add themselves to it), which a module worker can do under
@@ -17,22 +18,44 @@
 const TF_DIR = new URL('../../tf/', import.meta.url);  // dist/tf/
 const SOFTWARE = /swiftshader|llvmpipe|softpipe|lavapipe|basic render driver|software/i;
 
+export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
 let loading = null;
 
-// -> {tf, backend, adapter, reason}; the same promise on every call (one load, one choice).
-export function loadTf() {
-  loading ??= load();
+// -> {tf, backend, adapter, reason}; the same promise on every call (one load, one choice: a `forced`
+// backend given later is not honoured). forced: one of BACKENDS, software GPUs allowed; it rejects,
+// saying why, if that backend does not start.
+export function loadTf(forced = null) {
+  loading ??= load(forced);
   return loading;
 }
 
-async function load() {
+async function load(forced) {
+  if (forced && !BACKENDS.includes(forced)) throw new Error(`no TensorFlow.js backend "${forced}"`);
   await import(new URL('tf.min.js', TF_DIR).href);
   await import(new URL('tf-backend-wasm.min.js', TF_DIR).href);
   const gpu = await webgpuAdapter();
-  if (gpu.usable) await import(new URL('tf-backend-webgpu.min.js', TF_DIR).href);
+  if (gpu.usable || (forced === 'webgpu' && gpu.name)) await import(new URL('tf-backend-webgpu.min.js', TF_DIR).href);
   const tf = globalThis.tf;
   tf.wasm.setWasmPaths(TF_DIR.href);
-  return { tf, ...await pickBackend(tf, gpu) };
+  return { tf, ...await (forced ? forceBackend(tf, forced, gpu) : pickBackend(tf, gpu)) };
+}
+
+// The one backend asked for, or an error that says why not.
+async function forceBackend(tf, name, gpu) {
+  const adapter = {
+    webgpu: () => gpu.name ?? null, webgl: () => webglRenderer().name ?? null, wasm: () => 'WebAssembly', cpu: () => 'JavaScript',
+  }[name]();
+  if (!adapter) throw new Error(`the ${name} backend cannot start here (${name === 'webgpu' ? gpu.why : webglRenderer().why})`);
+  if (!(await start(tf, name))) throw new Error(`the ${name} backend did not start on ${adapter}: ${failure}`);
+  const detail = name === 'wasm' ? await wasmAdapter(tf) : adapter;
+  return { backend: name, adapter: detail, reason: `${detail}, as the link asks (tf=${name})` };
+}
+
+async function wasmAdapter(tf) {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return `WebAssembly${simd ? ' SIMD' : ''}${threads ? ', threads' : ', one thread'}`;
 }
 
 async function pickBackend(tf, gpu) {
@@ -51,9 +74,7 @@ async function pickBackend(tf, gpu) {
     skipped.push(gl.why);
   }
   if (await start(tf, 'wasm')) {
-    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    const adapter = `WebAssembly${simd ? ' SIMD' : ''}${threads ? ', threads' : ', one thread'}`;
+    const adapter = await wasmAdapter(tf);
     return { backend: 'wasm', adapter, reason: `${adapter}, as ${skipped.join('; ')}` };
   }
   skipped.push('WebAssembly did not start');
@@ -62,13 +83,21 @@ async function pickBackend(tf, gpu) {
 }
 
 // Switch to `name` and run one small op on it; false if it cannot start.
+// Python reads tensors back synchronously (dataSync), so that is what is tried. Why the last one failed:
+let failure = '';
+
 async function start(tf, name) {
   try {
-    if (!(await tf.setBackend(name))) return false;
+    if (!(await tf.setBackend(name))) {
+      failure = 'it did not initialise';
+      return false;
+    }
     await tf.ready();
     const sum = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().dataSync()[0]);
+    failure = sum === 12 ? '' : `2 x 3 ones times 3 x 2 ones summed to ${sum}, not 12`;
     return sum === 12;
-  } catch {
+  } catch (err) {
+    failure = err?.message ?? String(err);
     return false;
   }
 }

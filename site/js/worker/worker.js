@@ -8,18 +8,32 @@ import { Request, Signal } from '../protocol.js';
 import { pythonError } from './runtime.js';
 import { imageHandlers } from './images.js';
 import { engine } from './engine.js';
-import { describe, describeAll, load, loaded, sessionFor, sessions, toJsObject } from './registry.js';
+import { loadTf } from './tf.js';
+import {
+  describe, describeAll, destroySession, engineFor, load, loaded, sessionFor, sessions, toJsObject,
+} from './registry.js';
 
 // ------------------------------------------------------------------------------------ sessions
-function makeSession({ pyodide, painting }, target, settings) {
-  const kwargs = { model: settings.model, mode: settings.mode, seed: 0, ...settings.knobs };
+// A Session for `settings` on the engine `runsOn` ('numpy' | 'tensorflow'); a batch_size of null (not
+// chosen) is the engine's default (models.default_batch_size: a bigger batch on a GPU).
+function makeSession({ pyodide, painting }, target, settings, runsOn) {
+  const kwargs = { model: settings.model, mode: settings.mode, seed: 0, engine: runsOn, ...settings.knobs };
+  if ('batch_size' in kwargs && kwargs.batch_size == null) {
+    const models = pyodide.pyimport('painting.models');
+    try {
+      kwargs.batch_size = models.default_batch_size(settings.model, runsOn);
+    } finally {
+      models.destroy();
+    }
+    if (kwargs.batch_size == null) delete kwargs.batch_size;
+  }
   if (settings.learningRate != null) kwargs.learning_rate = settings.learningRate;
   if (settings.holdout) kwargs.holdout = settings.holdout;
   const session = painting.Session.callKwargs(target, kwargs);
   try {
     showOn(session, settings);
   } catch (err) {
-    session.destroy();
+    destroySession(session);
     throw err;
   }
   return session;
@@ -43,20 +57,23 @@ function targetFrom({ pyodide, painting }, { pixels, width, height }) {
 function dropSession(id) {
   const entry = sessions.get(id);
   if (!entry) return;
-  entry.session.destroy();
+  destroySession(entry.session);
   entry.target.destroy();
   sessions.delete(id);
   engine.changed(entry);
 }
 
-function replaceSession(py, id, target, settings) {
-  const session = makeSession(py, target, settings); // throws before anything is dropped
+async function replaceSession(py, id, target, settings) {
+  const { engine: runsOn, tf } = await engineFor(py, settings); // TensorFlow.js loads first, if needed
+  const session = makeSession(py, target, settings, runsOn); // throws before anything is dropped
   const old = sessions.get(id);
   if (old) {
-    old.session.destroy();
+    destroySession(old.session);
     if (old.target !== target) old.target.destroy();
   }
-  const entry = { id, session, target, settings, gen: old?.gen ?? 0, credit: old?.credit ?? false, plan: null };
+  const entry = {
+    id, session, target, settings, gen: old?.gen ?? 0, credit: old?.credit ?? false, plan: null, engine: runsOn, tf,
+  };
   sessions.set(id, entry);
   engine.changed(entry);
   return entry;
@@ -64,10 +81,10 @@ function replaceSession(py, id, target, settings) {
 
 // A session on the target in msg ({session, pixels, width, height}); if it cannot be made, the target is
 // freed and the session as it was stays.
-function sessionOnTarget(py, msg, settings) {
+async function sessionOnTarget(py, msg, settings) {
   const target = targetFrom(py, msg);
   try {
-    return describe(replaceSession(py, msg.session, target, settings));
+    return describe(await replaceSession(py, msg.session, target, settings));
   } catch (err) {
     target.destroy();
     throw err;
@@ -75,6 +92,12 @@ function sessionOnTarget(py, msg, settings) {
 }
 
 const handlers = {
+  // Not queued (see the listener below): the page awaits it while other requests are answered.
+  async [Request.LOAD_TF](msg) {
+    const { tf, ...info } = await loadTf(msg.forced ?? null);
+    return info;
+  },
+
   async [Request.LOAD]() {
     const py = await load();
     return { python: py.pyodide.version, numpy: py.pyodide.loadedPackages.numpy };
@@ -84,6 +107,7 @@ const handlers = {
     const settings = {
       mode: msg.mode, model: msg.model, learningRate: msg.learningRate ?? null, knobs: msg.knobs ?? {},
       holdout: msg.holdout ?? 0, zoom: msg.zoom ?? 1, view: msg.view ?? 'learned',
+      engine: msg.engine ?? 'numpy', tfBackend: msg.tfBackend ?? null,
     };
     return sessionOnTarget(await loaded(), msg, settings);
   },
@@ -91,14 +115,14 @@ const handlers = {
   async [Request.CONFIGURE](msg) {
     const py = await loaded();
     const entry = sessionFor(msg.session);
-    const rebuild = ['mode', 'model', 'knobs', 'holdout'].some((key) => msg[key] !== undefined);
+    const rebuild = ['mode', 'model', 'knobs', 'holdout', 'engine'].some((key) => msg[key] !== undefined);
     if (rebuild) {
       const settings = {
         ...entry.settings,
-        ...Object.fromEntries(['mode', 'model', 'knobs', 'learningRate', 'holdout', 'zoom', 'view']
+        ...Object.fromEntries(['mode', 'model', 'knobs', 'learningRate', 'holdout', 'zoom', 'view', 'engine', 'tfBackend']
           .filter((key) => msg[key] !== undefined).map((key) => [key, msg[key]])),
       };
-      return describe(replaceSession(py, msg.session, entry.target, settings));
+      return describe(await replaceSession(py, msg.session, entry.target, settings));
     }
     if (msg.zoom !== undefined || msg.view !== undefined) { // the same session, drawn another way
       const shown = { zoom: msg.zoom ?? entry.settings.zoom, view: msg.view ?? entry.settings.view };
@@ -228,7 +252,20 @@ Object.assign(handlers, imageHandlers());
 
 // Requests run one at a time, in order (a Session never sees two calls interleaved); the engine's
 // slices run between them. A PULL signal has no reply and skips the queue.
+// LOAD_TF runs beside the queue: loading TensorFlow.js takes seconds and touches no session.
 let queue = Promise.resolve();
+
+async function answer(msg) {
+  const handler = handlers[msg.type];
+  try {
+    if (!handler) throw new Error(`unknown request type "${msg.type}"`);
+    const reply = await handler(msg);
+    const { result, transfer } = reply && 'result' in reply ? reply : { result: reply, transfer: [] };
+    self.postMessage({ id: msg.id, ok: true, result }, transfer);
+  } catch (err) {
+    self.postMessage({ id: msg.id, ok: false, error: pythonError(err) });
+  }
+}
 
 self.addEventListener('message', (event) => {
   const msg = event.data;
@@ -236,15 +273,9 @@ self.addEventListener('message', (event) => {
     engine.pull(msg.sessions);
     return;
   }
-  queue = queue.then(async () => {
-    const handler = handlers[msg.type];
-    try {
-      if (!handler) throw new Error(`unknown request type "${msg.type}"`);
-      const reply = await handler(msg);
-      const { result, transfer } = reply && 'result' in reply ? reply : { result: reply, transfer: [] };
-      self.postMessage({ id: msg.id, ok: true, result }, transfer);
-    } catch (err) {
-      self.postMessage({ id: msg.id, ok: false, error: pythonError(err) });
-    }
-  });
+  if (msg.type === Request.LOAD_TF) {
+    answer(msg);
+    return;
+  }
+  queue = queue.then(() => answer(msg));
 });
