@@ -151,6 +151,10 @@ class OneHotImageModel:
         """r = h - y, (H, W, C)."""
         return self._q * self.dtype.type(self._scale)
 
+    def residual_into(self, out, gain=1.0):
+        """out[...] = gain * r, (H, W, C) float32 in one pass (a frame's display bytes start here)."""
+        return np.multiply(self._q, self.dtype.type(self._scale * gain), out=out)
+
     @property
     def weights(self):
         """w = y + r - b, (H, W, C) float64."""
