@@ -24,12 +24,14 @@ def general_path(session):
 @pytest.mark.parametrize("kwargs, epochs", [
     ({}, [0, 1, 30, 2000]),
     ({"init_noise": 1.0}, [0, 3, 500]),  # weights up to 1 + bias: predictions above 1 are clipped
-    ({"learning_rate": 1.9, "init_noise": 0.5}, [1, 2, 7]),  # overshooting GD: below 0 and above 1
+    ({"learning_rate": 1.9, "init_noise": 1.0}, [1, 2, 7]),  # overshooting GD: below 0 and above 1
 ])
 def test_quick_frame_is_the_general_paths_bytes_and_psnr(kwargs, epochs):
     s = Session(photo(), model="onehot", **kwargs)
+    below, above = False, False
     for k in epochs:
         s.train(k)
+        below, above = below or s.model.predict().min() < 0, above or s.model.predict().max() > 1
         assert s._frames._quick, "the quick path applies to a byte target in rgb mode"
         expected, expected_psnr = general_path(s)
         shown = s.learned_rgb()
@@ -41,6 +43,8 @@ def test_quick_frame_is_the_general_paths_bytes_and_psnr(kwargs, epochs):
         np.testing.assert_array_equal(s.frame()[..., :3], shown)
         assert (s.frame()[..., 3] == 255).all()
     assert 5 < s.scores()["psnr"] < 100  # a picture on its way, not a trivial one
+    if kwargs.get("learning_rate"):
+        assert below and above, "both clips were exercised"
 
 
 def test_quick_frame_reaches_the_cap_when_the_bytes_match():

@@ -7,8 +7,10 @@ mask) psnr and cost are the seen pixels', psnr_hidden and cost_hidden the rest's
 
 A model with residual_into (onehot) has a quicker frame in rgb mode when every pixel is seen and the labels
 are bytes / 255 (any page target): 255 r is added to 2^23 + the target's bytes, so that float32 rounding
-(ulp 1 in [2^23, 2^24)) makes the displayed values whole numbers; a clip keeps them in 2^23 + 0..255, whose
-low byte (little-endian) is the displayed byte, and the PSNR is the pairwise sum of (those - target)^2.
+(ulp 1 in [2^23, 2^24)) makes the displayed values whole numbers; a clip of their bits as int32 (ordered as
+the floats, negative ones and +-inf included) keeps them in 2^23 + 0..255, whose low byte (little-endian) is
+the displayed byte, and the PSNR is the pairwise sum of (those - target)^2. A non-finite cost (NaN or inf
+in the state) takes the general path.
 Four passes over float32 where predict + to_uint8 + psnr took about eleven.
 
 A network's frame is predicted a few rows per draw_rows() call from a frozen copy of the model, so it
@@ -30,6 +32,7 @@ from .views import check_view, error_view, inside_view, spectrum_view
 
 
 MAGIC = np.float32(2 ** 23)  # float32 numbers in [2^23, 2^24) are whole: adding it rounds to one
+MAGIC_BITS = int(np.array(MAGIC).view(np.int32))  # 2^23 + k has the bits MAGIC_BITS + k (0 <= k < 2^23)
 
 
 class Frames:
@@ -83,14 +86,16 @@ class Frames:
     def _show_quick(self, model, cost, epoch):
         """The displayed frame of a model with residual_into in four passes (module docstring); False if
         that does not apply (or the frame holds NaN: the general path says what it shows)."""
-        buffers = self._quick_buffers(model) if callable(getattr(model, "residual_into", None)) else None
+        usable = callable(getattr(model, "residual_into", None)) and np.isfinite(cost)  # finite cost: finite r
+        buffers = self._quick_buffers(model) if usable else None
         if buffers is None:
             return False
         magic, v = buffers  # (H, W, 3) float32 each
         with np.errstate(over="ignore", invalid="ignore"):
             model.residual_into(v, 255.0)  # 255 r = 255 h - 255 y
             v += magic  # 2^23 + round(255 h): the sum rounds to whole numbers
-            np.clip(v, MAGIC, MAGIC + 255, out=v)
+            bits = v.view(np.int32)  # float32 order is int32 order for these (+-inf too); ~6x quicker to clip
+            np.clip(bits, MAGIC_BITS, MAGIC_BITS + 255, out=bits)
             self.rgb[...] = v.view(np.uint8)[..., ::4]  # the low byte of each float32
             v -= magic  # (H, W, 3) displayed - target, whole numbers
             np.square(v, out=v)

@@ -231,8 +231,8 @@ class OneHotImageModel:
     def cost(self):
         """J = 1/(2M) * sum over (seen) pixels and channels of r^2."""
         with np.errstate(over="ignore", invalid="ignore"):
-            rows = self._rows if self.seen is None else (self._q * self.seen).reshape(self._rows.shape)
-            sq = self._row_sums(np.square(rows)).sum()  # float32 squares, float64 sums
+            q = (self._q if self.seen is None else self._q * self.seen).reshape(-1)  # (H*W*C,)
+            sq = np.einsum("i,i->", q, q, dtype=np.float64)  # float64 products and sum, one pass
             return float(sq) * self._scale ** 2 / (2 * self.M)
 
     def get_params(self):
