@@ -2,7 +2,7 @@
 """Frames of big photos in headless Chromium: onehot's frames/s at each size and zoom, and where a frame's
 time goes.
 
-    python3 build.py && python3 bench/bench_big.py [--sizes 512,1024] [--zooms 1,4] [--window 5]
+    python3 build.py && python3 bench/bench_big.py [--sizes 512,1024] [--zooms 1,4] [--window 5] [--dist DIR]
 
 Per (size, zoom): the page at #model=onehot&size=N&zoom=Z&stop-cost=0 trains (#start) for --warmup s,
 then for --window s the page's painter:frame events are collected (the page's clock):
@@ -71,9 +71,10 @@ def main():
     ap.add_argument("--window", type=float, default=5.0)
     ap.add_argument("--warmup", type=float, default=2.0)
     ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap.add_argument("--dist", type=Path, default=ROOT / "dist", help="the built site to serve (default dist/)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
-    httpd, base = serve(ROOT / "dist")
+    httpd, base = serve(args.dist)
     print(f"{'size':>5} {'zoom':>4} {'frames/s':>9} {'pull->recv':>11} {'recv->drawn':>12} {'interval':>9} "
           f"{'canvas':>10} {'load':>5}")
     with sync_playwright() as p:
