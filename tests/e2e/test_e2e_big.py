@@ -1,14 +1,16 @@
 """1024 x 1024 in a real Chromium with the real Pyodide: onehot's frames and numbers at the largest size,
 a zoom of blocks drawn at 1x and enlarged with crisp pixels, holdout and compare mode (two 1024 panes),
-and saved parameters loaded back. Pixels are read back from the canvases and scored here.
+saved parameters loaded back, and an upload. Pixels are read back from the canvases and scored here.
 
 One page (booting Python once), tests in file order; each leaves it paused or ready.
 """
 import base64
+import io
 import json
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from conftest import PageRecorder
 from pagehelpers import psnr, read_psnr, wait_for, wait_settled
@@ -127,3 +129,28 @@ def test_compare_mode_with_hidden_pixels_at_1024(painter):
     wait_for(page, "() => document.body.dataset.status === 'ready'"
              " && document.getElementById('epoch').textContent === '0'")
     wait_settled(page)
+
+
+def test_an_upload_paints_at_1024(painter):
+    page = painter.page
+    page.uncheck("#compare")
+    page.select_option("#holdout", "0")
+    wait_for(page, "() => document.getElementById('psnr-hidden-row').hidden")
+    wait_settled(page)
+    rng = np.random.default_rng(0)
+    photo = np.zeros((900, 1200, 3), np.uint8)  # non-square: the longest side becomes 1024
+    photo[..., 0] = np.linspace(0, 255, 1200, dtype=np.uint8)[None, :]
+    photo[..., 1] = rng.integers(0, 256, (900, 1200), dtype=np.uint8)
+    photo[..., 2] = np.linspace(255, 0, 900, dtype=np.uint8)[:, None]
+    png = io.BytesIO()
+    Image.fromarray(photo).save(png, "PNG")
+    page.set_input_files("#upload", {"name": "wide.png", "mimeType": "image/png", "buffer": png.getvalue()})
+    wait_for(page, "() => document.getElementById('message').dataset.kind === 'image'"
+             " && document.body.dataset.settled === 'true'", timeout=120_000)
+    target = pixels(page, "target")
+    assert target.shape == (768, SIZE, 4)
+    train_a_while(page, float(page.text_content("#epoch")) + 300_000)
+    learned = pixels(page, "learned")
+    assert learned.shape == (768, SIZE, 4)
+    assert read_psnr(page) == pytest.approx(psnr(learned, target), abs=0.1)
+    assert page.get_attribute("#learned", "data-epoch") == page.text_content("#epoch")
