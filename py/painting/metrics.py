@@ -42,6 +42,11 @@ def psnr(pred, target):
     else:
         d = np.nan_to_num(_unit(pred) - _unit(target), nan=1.0, posinf=1.0, neginf=1.0).ravel()
         mse = float(d @ d) / d.size
+    return psnr_of_mse(mse)
+
+
+def psnr_of_mse(mse):
+    """10*log10(1 / mse) for a mean squared error of values in [0, 1], capped at PSNR_CAP."""
     if mse <= 10.0 ** (-PSNR_CAP / 10):
         return PSNR_CAP
     return min(PSNR_CAP, 10.0 * math.log10(1.0 / mse))

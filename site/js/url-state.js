@@ -25,7 +25,7 @@ export const URL_PROPERTIES = Object.freeze([
   { key: 'image', kind: 'enum', values: IMAGES.map((img) => img.id), default: DEFAULT_IMAGE },
   { key: 'model', kind: 'enum', values: MODEL_NAMES, default: DEFAULT_MODEL },
   { key: 'mode', kind: 'enum', values: MODES, default: MODES[0] },
-  { key: 'size', kind: 'enum', values: ['28', '32', '64', '96', '128', '256', '512'], default: '64' },
+  { key: 'size', kind: 'enum', values: ['28', '32', '64', '96', '128', '256', '512', '1024'], default: '64' },
   { key: 'lr', kind: 'number', low: 1e-4, high: 10, default: DEFAULT_LEARNING_RATE },
   { key: 'epochs-per-frame', kind: 'integer', low: 1, high: 1e6, default: DEFAULT_EPOCHS_PER_FRAME },
   { key: 'stop-cost', kind: 'number', low: 0, high: 1e15, default: 1e-5 },

@@ -53,15 +53,19 @@ def test_hidden_pixels_show_what_each_model_learned(painter):
 
 def test_zoom_4_draws_a_canvas_4_times_wider(painter):
     page = painter.page
-    before = canvas_rgba(page, "learned")
+    before, before_b = canvas_rgba(page, "learned"), canvas_rgba(page, "learned-b")
+    box = "id => { const r = document.getElementById(id).getBoundingClientRect(); return [r.width, r.height]; }"
+    box_b = page.evaluate(box, "learned-b")
     page.select_option("#zoom", "4")
     wait_for(page, "() => document.getElementById('learned').width === 256 && "
-                   "document.getElementById('learned-b').width === 256")
+                   "document.getElementById('view-legend-b').textContent.includes('4× zoom')")
     wait_settled(page)
     a, b = canvas_rgba(page, "learned"), canvas_rgba(page, "learned-b")
-    assert a.shape == b.shape == (256, 256, 4) and canvas_rgba(page, "target").shape == (64, 64, 4)
-    blocks = b.reshape(64, 4, 64, 4, 4)  # one-hot: each pixel a 4 x 4 block
-    assert np.array_equal(blocks, np.broadcast_to(blocks[:, :1, :, :1], blocks.shape))
+    assert a.shape == (256, 256, 4) and canvas_rgba(page, "target").shape == (64, 64, 4)
+    # one-hot: each pixel a 4 x 4 block, i.e. the 1x frame enlarged with crisp pixels in the same box
+    assert np.array_equal(b, before_b)
+    assert page.evaluate("getComputedStyle(document.getElementById('learned-b')).imageRendering") == "pixelated"
+    assert page.evaluate(box, "learned-b") == box_b
     fine = a.reshape(64, 4, 64, 4, 4).astype(int)  # rff: new values between the pixel centres
     assert np.abs(fine - fine[:, :1, :, :1]).mean() > 1
     assert psnr(fine[:, 1:3, :, 1:3].mean(axis=(1, 3)).round(), before) > 25  # and still the same picture
@@ -109,7 +113,9 @@ def test_lesson_settings_round_trip_through_the_url(painter, browser, server):
         assert p.input_value("#holdout") == "0.25" and p.input_value("#zoom") == "4"
         assert p.input_value("#view") == "learned"  # not one of the views: the default, and said so
         assert "view" in p.text_content("#message-text")
-        wait_for(p, "() => document.getElementById('learned').width === 128")
+        # the default model, onehot: its zoom is blocks, the 32 x 32 frame enlarged by the page
+        wait_for(p, "() => document.getElementById('view-legend').textContent.includes('4× zoom')")
+        assert p.evaluate("document.getElementById('learned').width") == 32
         assert (~(canvas_rgba(p, "target-holdout")[..., 3] > 0)).sum() == 32 * 32 - 256
         assert "zoom=4" in p.evaluate("location.hash") and "view=" not in p.evaluate("location.hash")
         assert rec.errors == [], rec.errors

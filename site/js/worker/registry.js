@@ -64,7 +64,8 @@ export function toJsObject(proxy) {
 }
 
 // A C-contiguous uint8 (H, W, 4) RGBA or (H, W, 3) RGB array -> a transferable RGBA ArrayBuffer.
-// RGB is widened here, in one pass of plain JS, which is cheaper than a strided numpy copy in wasm.
+// RGB is widened here, in one pass of plain JS, which is cheaper than a strided numpy copy in wasm: one
+// 32-bit word per pixel (R in the low byte: typed arrays are little-endian wherever browsers run).
 export function framePixels(array) {
   try {
     const view = array.getBuffer('u8'); // detaches if wasm memory grows: copy out right away
@@ -74,12 +75,9 @@ export function framePixels(array) {
       if (channels === 4) return view.data.slice().buffer;
       if (channels !== 3) throw new Error(`frame pixels must have 3 or 4 channels, not ${channels}`);
       const rgb = view.data;
-      const rgba = new Uint8Array((rgb.length / 3) * 4);
-      for (let i = 0, j = 0; i < rgb.length; i += 3, j += 4) {
-        rgba[j] = rgb[i];
-        rgba[j + 1] = rgb[i + 1];
-        rgba[j + 2] = rgb[i + 2];
-        rgba[j + 3] = 255;
+      const rgba = new Uint32Array(rgb.length / 3);
+      for (let i = 0, j = 0; j < rgba.length; i += 3, j += 1) {
+        rgba[j] = rgb[i] | (rgb[i + 1] << 8) | (rgb[i + 2] << 16) | 0xff000000;
       }
       return rgba.buffer;
     } finally {
