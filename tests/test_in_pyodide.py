@@ -17,7 +17,7 @@ pytestmark = pytest.mark.cpython_only
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = ROOT / "tests" / "pyodide" / "run.mjs"
 # files the Pyodide runner never collects (they drive subprocesses, browsers or Node)
-IGNORED = ["tests/e2e", "tests/pyodide", "tests/test_build.py", "tests/test_in_pyodide.py", "tests/test_cli.py"]
+IGNORED = ["tests/e2e", "tests/pyodide", "tests/test_build.py", "tests/test_shell.py", "tests/test_in_pyodide.py", "tests/test_cli.py"]
 MIN_PASSED = 20
 
 

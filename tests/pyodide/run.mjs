@@ -96,7 +96,7 @@ if (existsSync(ini)) pyodide.FS.writeFile("/repo/pytest.ini", readFileSync(ini))
 
 // never run in Pyodide: whole files that drive subprocesses, browsers or Node
 // (keep in step with IGNORED in tests/test_in_pyodide.py, which checks the counts agree)
-const ignore = ["e2e", "xbrowser", "pyodide", "test_build.py", "test_in_pyodide.py", "test_cli.py"]
+const ignore = ["e2e", "xbrowser", "pyodide", "test_build.py", "test_shell.py", "test_in_pyodide.py", "test_cli.py"]
   .map((p) => `--ignore=/repo/tests/${p}`);
 pyodide.globals.set("pytest_args", pyodide.toPy([
   "-q", "-p", "no:cacheprovider", "-p", "no:faulthandler", "-m", "not cpython_only",
