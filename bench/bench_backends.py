@@ -143,7 +143,7 @@ def table(engines_json):
     engines = json.loads(engines_json)
     lines = []
     cps = next((r["checkpoints"] for e in engines for r in e.get("results", [])), None)
-    at = " ".join(f"{'PSNR@' + format(c, 'g'):>8}" for c in cps or [])
+    at = " ".join(f"{'PSNR@' + format(c, '.3g'):>8}" for c in cps or [])
     lines.append(f"{'engine':<7}{'model':<6}{'size':>5}{'batch':>6}{'epochs/s':>9}{'pixels/s':>10}{'GFLOPS':>7}"
                  f"{'train%':>7} {at}{'gap s':>7}{'frames':>7}{'clock':>6}  adapter")
     for e in engines:

@@ -20,19 +20,33 @@ const SOFTWARE = /swiftshader|llvmpipe|softpipe|lavapipe|basic render driver|sof
 let loading = null;
 
 // -> {tf, backend, adapter, reason}; the same promise on every call (one load, one choice).
-export function loadTf() {
-  loading ??= load();
+// loadTf({ backend: 'webgl' }) on the first call takes that backend even if software-rendered, or rejects
+// (benchmarks that compare the backends, one worker each).
+export function loadTf({ backend = null } = {}) {
+  loading ??= load(backend);
   return loading;
 }
 
-async function load() {
+async function load(forced) {
   await import(new URL('tf.min.js', TF_DIR).href);
   await import(new URL('tf-backend-wasm.min.js', TF_DIR).href);
   const gpu = await webgpuAdapter();
-  if (gpu.usable) await import(new URL('tf-backend-webgpu.min.js', TF_DIR).href);
+  if (gpu.usable || (forced === 'webgpu' && gpu.name)) await import(new URL('tf-backend-webgpu.min.js', TF_DIR).href);
   const tf = globalThis.tf;
   tf.wasm.setWasmPaths(TF_DIR.href);
-  return { tf, ...await pickBackend(tf, gpu) };
+  if (!forced) return { tf, ...await pickBackend(tf, gpu) };
+  if (!(await start(tf, forced))) {
+    throw new Error(`TensorFlow.js backend ${forced} did not start${forced === 'webgpu' && !gpu.name ? ` (${gpu.why})` : ''}`);
+  }
+  const adapter = forced === 'webgpu' ? gpu.name : forced === 'webgl' ? webglRenderer().name
+    : forced === 'wasm' ? await wasmName(tf) : 'JavaScript';
+  return { tf, backend: forced, adapter, reason: `${forced} as asked` };
+}
+
+async function wasmName(tf) {
+  const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+  const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+  return `WebAssembly${simd ? ' SIMD' : ''}${threads ? ', threads' : ', one thread'}`;
 }
 
 async function pickBackend(tf, gpu) {
@@ -51,9 +65,7 @@ async function pickBackend(tf, gpu) {
     skipped.push(gl.why);
   }
   if (await start(tf, 'wasm')) {
-    const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-    const threads = await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
-    const adapter = `WebAssembly${simd ? ' SIMD' : ''}${threads ? ', threads' : ', one thread'}`;
+    const adapter = await wasmName(tf);
     return { backend: 'wasm', adapter, reason: `${adapter}, as ${skipped.join('; ')}` };
   }
   skipped.push('WebAssembly did not start');
