@@ -31,7 +31,8 @@ self.onmessage = async ({ data: config }) => {
     pyodide.FS.writeFile('/bench/astronaut.jpg', await bytes('images/astronaut.jpg'));
     pyodide.runPython("import sys; sys.path.insert(0, '/bench')");
     const bench = pyodide.pyimport('bench_backends');
-    const results = bench.measure('/bench/astronaut.jpg', pyodide.toPy(config.models), pyodide.toPy(config.sizes),
+    // callPromising: TF.js on webgpu reads back with await data() by stack switching (tfnets._values)
+    const results = await bench.measure.callPromising('/bench/astronaut.jpg', pyodide.toPy(config.models), pyodide.toPy(config.sizes),
                                   engine === 'numpy' ? 'numpy' : 'tensorflow', pyodide.toPy(config.batches),
                                   config.seconds, null, log);
     self.postMessage({ type: 'done', run: { engine, adapter, results: JSON.parse(results) } });

@@ -83,10 +83,20 @@ def to_tensor(array, variable_name=None, trainable=True):
 
 
 def to_numpy(tensor):
-    """A float32 numpy copy of a tensor's values, in its shape (reads it back synchronously)."""
+    """A float32 numpy copy of a tensor's values, in its shape (reads it back; call outside tf.tidy)."""
     out = np.empty(tuple(tensor.shape.to_py()), dtype=np.float32)
-    tensor.dataSync().assign_to(out)
+    _values(tensor).assign_to(out)
     return out
+
+
+def _values(tensor):
+    """The tensor's values (a JS typed array): dataSync(); on webgpu, where dataSync() copies through a
+    canvas (slow, and all zeros in a worker on Chromium's software adapter), `await tensor.data()` by
+    stack switching when Python was entered through callPromising (JSPI: pyodide.ffi.can_run_sync())."""
+    from pyodide.ffi import can_run_sync, run_sync
+    if can_run_sync() and backend() == "webgpu":
+        return run_sync(tensor.data())
+    return tensor.dataSync()
 
 
 def tidy(fn):
@@ -239,7 +249,11 @@ class TFNetwork:
         if keep:
             return super().forward(x, keep=True)
         self._push()
-        return tidy(lambda: to_numpy(self.tf_forward(to_tensor(x)))), []
+        h = tidy(lambda: _tf().keep(self.tf_forward(to_tensor(x))))  # (B, C), read outside tidy
+        try:
+            return to_numpy(h), []
+        finally:
+            h.dispose()
 
     # ---- lifetime ----
     def _dispose_tensors(self):

@@ -35,7 +35,7 @@ async function load(forced) {
   const tf = globalThis.tf;
   tf.wasm.setWasmPaths(TF_DIR.href);
   if (!forced) return { tf, ...await pickBackend(tf, gpu) };
-  if (!(await start(tf, forced))) {
+  if (!(await start(tf, forced, true))) {
     throw new Error(`TensorFlow.js backend ${forced} did not start${forced === 'webgpu' && !gpu.name ? ` (${gpu.why})` : ''}`);
   }
   const adapter = forced === 'webgpu' ? gpu.name : forced === 'webgl' ? webglRenderer().name
@@ -73,13 +73,16 @@ async function pickBackend(tf, gpu) {
   return { backend: 'cpu', adapter: 'JavaScript', reason: `plain JavaScript, as ${skipped.join('; ')}` };
 }
 
-// Switch to `name` and run one small op on it; false if it cannot start.
-async function start(tf, name) {
+// Switch to `name` and run one small op on it, read back with dataSync() (or data(): `async`); false if
+// it cannot start.
+async function start(tf, name, async = false) {
   try {
     if (!(await tf.setBackend(name))) return false;
     await tf.ready();
-    const sum = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum().dataSync()[0]);
-    return sum === 12;
+    const product = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])));  // (2, 2) of 3s
+    const values = async ? await product.data() : product.dataSync();
+    tf.dispose(product);
+    return values.reduce((a, b) => a + b, 0) === 12;
   } catch {
     return false;
   }
