@@ -106,6 +106,7 @@ for (const engine of engines) {
 console.log(`Node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), load ` +
             `${os.loadavg()[0].toFixed(2)}; ${seconds} s per row; the bundled astronaut photo`);
 console.log(bench.table(JSON.stringify(runs)));
-console.log("speed columns: time in training slices (clock: CPU time of this process, or wall); PSNR at wall time, " +
+console.log("speed columns: time in training slices (clock: CPU time of this process, or wall); step, encode, read: " +
+            "ms per Adam step, per batch encoding (numpy), per read-back of weights + moments; PSNR at wall time, " +
             "frames included; gap: the longest time between two frames (s)");
 if (opts.json) writeFileSync(opts.json, JSON.stringify({ host: "node", node: process.version, seconds, runs }, null, 1));

@@ -29,7 +29,7 @@ import time
 
 import numpy as np
 
-from painting import images, nets
+from painting import images, tfnets
 from painting.session import Session
 
 TRAIN_SECONDS = 0.015  # as site/js/worker/engine.js
@@ -120,8 +120,34 @@ def run(path, model, size, engine, batch=None, seconds=60.0, cpu_clock=None):
         result["psnr_at"].append(p)
         result["epoch_at"].append(e)
     result["checkpoints"] = checkpoints
+    result.update(breakdown(net, cpu))
     session.dispose()
     return result
+
+
+def breakdown(net, clock, repeats=3):
+    """Where a step's time goes, best of `repeats` (ms): step (one Adam step, whole), encode (the
+    batch's inputs, in numpy), and for a TF.js net readback (all weights and Adam moments read back
+    into the numpy mirror, as after every training slice and for every frame's snapshot)."""
+    def best(fn, n=1):
+        times = []
+        for _ in range(repeats):
+            t = clock()
+            fn()
+            times.append((clock() - t) / n * 1e3)
+        return min(times)
+    def steps():
+        net.step_batches(5)
+        if hasattr(net, "_variables"):  # a TF.js net: wait for the GPU (read 3 numbers back)
+            tfnets.to_numpy(net._variables[-1])
+    out = {"step_ms": best(steps, 5),
+           "encode_ms": best(lambda: net.encode(net.train_index[:net.knobs["batch_size"]]))}
+    if hasattr(net, "_pull"):
+        def readback():
+            net._ahead = True
+            net._pull()
+        out["readback_ms"] = best(readback)
+    return out
 
 
 def measure(path, models, sizes, engine, batches, seconds, cpu_clock=None, log=print):
@@ -145,7 +171,7 @@ def table(engines_json):
     cps = next((r["checkpoints"] for e in engines for r in e.get("results", [])), None)
     at = " ".join(f"{'PSNR@' + format(c, '.3g'):>8}" for c in cps or [])
     lines.append(f"{'engine':<7}{'model':<6}{'size':>5}{'batch':>6}{'epochs/s':>9}{'pixels/s':>10}{'GFLOPS':>7}"
-                 f"{'train%':>7} {at}{'gap s':>7}{'frames':>7}{'clock':>6}  adapter")
+                 f"{'train%':>7} {at}{'gap s':>7}{'frames':>7}{'step':>7}{'encode':>7}{'read':>6}{'clock':>6}  adapter")
     for e in engines:
         if "skipped" in e:
             lines.append(f"{e['engine']:<7}{e['skipped']}")
@@ -154,5 +180,6 @@ def table(engines_json):
             psnr = " ".join(f"{p:8.2f}" for p in r["psnr_at"])
             lines.append(f"{e['engine']:<7}{r['model']:<6}{r['size']:>5}{r['batch']:>6}{r['epochs_per_s']:9.3f}"
                          f"{r['pixels_per_s']:10.3g}{r['gflops']:7.3f}{100 * r['train_share']:6.0f}% {psnr}"
-                         f"{r['max_gap_s']:7.2f}{r['frames']:7d}{r['speed_clock']:>6}  {e['adapter']}")
+                         f"{r['max_gap_s']:7.2f}{r['frames']:7d}{r['step_ms']:7.2f}{r['encode_ms']:7.2f}"
+                         f"{r.get('readback_ms', float('nan')):6.1f}{r['speed_clock']:>6}  {e['adapter']}")
     return "\n".join(lines)

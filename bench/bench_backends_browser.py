@@ -88,7 +88,8 @@ def main():
     print(f"Headless Chromium {version}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; "
           f"{args.seconds:g} s per row; the bundled astronaut photo")
     print(table(json.dumps(runs)))
-    print("speed columns: time in training slices (wall clock of the worker); PSNR at wall time, frames "
+    print("speed columns: time in training slices (wall clock of the worker); step, encode, read: ms per Adam "
+          "step, per batch encoding (numpy), per read-back of weights + moments; PSNR at wall time, frames "
           "included; gap: the longest time between two frames (s)")
     if args.json:
         Path(args.json).write_text(json.dumps({"host": "chromium", "chromium": version,
