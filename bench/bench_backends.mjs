@@ -56,6 +56,10 @@ async function webgpuAdapter() {
   return { name: `${name}${adapter.isFallbackAdapter || info.isFallbackAdapter ? " (fallback adapter)" : ""}` };
 }
 
+for (const name of ["log", "warn"]) {  // not TF.js's "install tfjs-node" banner, printed on its first cpu op
+  const write = console[name];
+  console[name] = (...a) => { if (!String(a[0]).includes("tfjs-node")) write(...a); };
+}
 const gpu = engines.includes("webgpu") ? await webgpuAdapter() : { why: "not asked for" };
 await loadTf(path.join(dist, "tf"), { webgpu: Boolean(gpu.name) });
 const { loadPyodide } = await import(pathToFileURL(path.join(dist, "pyodide", "pyodide.mjs")).href);

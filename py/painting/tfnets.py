@@ -40,6 +40,20 @@ from .solvers import Adam, check_count
 _names = itertools.count()  # variable names are global in TF.js: painting<n>/<layer>
 
 
+class _Ffi:
+    """pyodide.ffi, imported on first use (an import statement in a function called ~30 times per step
+    costs more than the call in Pyodide)."""
+
+    def __getattr__(self, name):
+        import pyodide.ffi
+        value = getattr(pyodide.ffi, name)
+        setattr(self, name, value)
+        return value
+
+
+_ffi = _Ffi()
+
+
 def _tf():
     """globalThis.tf, or a clear error."""
     try:
@@ -69,7 +83,7 @@ def backend():
 def to_tensor(array, variable_name=None, trainable=True):
     """A float32 tensor (or, with a name, a variable) holding a copy of `array`."""
     import js
-    from pyodide.ffi import to_js
+    to_js = _ffi.to_js
     tf = _tf()
     flat = np.ascontiguousarray(array, dtype=np.float32).ravel()  # (n,)
     values = js.Float32Array.new(flat.size)
@@ -89,20 +103,36 @@ def to_numpy(tensor):
     return out
 
 
+def read_all(tensors, shapes):
+    """float32 numpy copies of several tensors: [array of shapes[n], ...]. On a GPU backend in one
+    read-back (one wait for the GPU instead of one per tensor: the arrays are views into one buffer);
+    on cpu and wasm, where a read is a memory copy, one by one (measured cheaper than the concat)."""
+    if backend() in ("cpu", "wasm"):
+        return [to_numpy(t) for t in tensors]
+    tf = _tf()
+    to_js = _ffi.to_js
+    flat = tidy(lambda: tf.keep(tf.concat(to_js([tf.reshape(t, to_js([-1])) for t in tensors]))))  # (sum,)
+    try:
+        values = to_numpy(flat)
+    finally:
+        flat.dispose()
+    ends = np.cumsum([int(np.prod(shape)) for shape in shapes])
+    return [part.reshape(shape) for part, shape in zip(np.split(values, ends[:-1]), shapes)]
+
+
 def _values(tensor):
     """The tensor's values (a JS typed array): dataSync(); on webgpu, where dataSync() copies through a
     canvas (slow, and all zeros in a worker on Chromium's software adapter), `await tensor.data()` by
     stack switching when Python was entered through callPromising (JSPI: pyodide.ffi.can_run_sync())."""
-    from pyodide.ffi import can_run_sync, run_sync
-    if can_run_sync() and backend() == "webgpu":
-        return run_sync(tensor.data())
+    if _ffi.can_run_sync() and backend() == "webgpu":
+        return _ffi.run_sync(tensor.data())
     return tensor.dataSync()
 
 
 def tidy(fn):
     """Run fn() inside tf.tidy: every tensor it makes and does not keep is freed. -> fn()'s result
     (a Python value; tensors meant to outlive the call must be tf.keep()-ed)."""
-    from pyodide.ffi import create_proxy
+    create_proxy = _ffi.create_proxy
     result = []
     proxy = create_proxy(lambda *_: result.append(fn()))
     try:
@@ -116,8 +146,10 @@ class TFNetwork:
     """Mixin before a nets.Network subclass: the same model, its maths in TensorFlow.js.
 
     State: the variables [W_1, b_1, ..., W_out, b_out], Adam's moments (m, v) per variable and its
-    step count (made on first use); `_ahead` says they have trained past the numpy mirror, `_behind`
-    that the mirror was set and the variables must be remade from it.
+    step count (made on first use); `_ahead` says the variables have trained past the numpy mirror's
+    layers, `_moments_ahead` that the moments have trained past its optimizer (read back only when
+    something reads the optimizer: the Trainer reads the layers after every slice), `_behind` that the
+    mirror was set and the variables must be remade from it.
     """
 
     _TF_HANDLES = ("_variables", "_var_list", "_moments")  # JS objects: never copied
@@ -127,7 +159,7 @@ class TFNetwork:
             raise ValueError(f"TensorFlow.js models are float32, got dtype {np.dtype(dtype)}")
         for name in self._TF_HANDLES:
             setattr(self, name, None)
-        self._ahead, self._behind = False, True
+        self._ahead, self._moments_ahead, self._behind = False, False, True
         self._adam_t = 0  # Adam steps taken (solvers.Adam.t of the mirror)
         self._batch = None  # (x (B, D), y (B, C)) numpy, read by the step
         super().__init__(target, learning_rate=learning_rate, seed=seed, train_mask=train_mask,
@@ -136,7 +168,7 @@ class TFNetwork:
     # ---- the numpy mirror ----
     @property
     def layers(self):
-        self._pull()
+        self._pull(moments=False)
         return self._layers
 
     @layers.setter
@@ -156,23 +188,32 @@ class TFNetwork:
         self._optimizer = optimizer
         self._behind = True
 
-    def _pull(self):
-        """Copy the variables and Adam's moments into the numpy mirror if they trained past it."""
-        if not self.__dict__.get("_ahead"):
-            return
-        self._ahead = False
-        values = [to_numpy(v) for v in self._variables]  # [W_1 (D, width), b_1 (width,), ...]
-        self._layers = list(zip(values[0::2], values[1::2]))
-        adam = self._optimizer
-        adam.t = self._adam_t
-        adam.m = [to_numpy(m) for m, _ in self._moments]
-        adam.v = [to_numpy(v) for _, v in self._moments]
+    def _pull(self, moments=True):
+        """Copy the variables (and with `moments`, Adam's moments) into the numpy mirror if they trained
+        past it: one read-back each."""
+        if self.__dict__.get("_ahead"):
+            self._ahead = False
+            shapes = [a.shape for a in self._mirror_arrays()]
+            values = read_all(self._variables, shapes)  # [W_1 (D, width), b_1 (width,), ...]
+            self._layers = list(zip(values[0::2], values[1::2]))
+            self._moments_ahead = True
+        if moments and self.__dict__.get("_moments_ahead"):
+            self._moments_ahead = False
+            shapes = [a.shape for a in self._mirror_arrays() for _ in range(2)]
+            values = read_all([t for pair in self._moments for t in pair], shapes)  # [m_1, v_1, m_2, ...]
+            adam = self._optimizer
+            adam.t = self._adam_t
+            adam.m, adam.v = values[0::2], values[1::2]
+
+    def _mirror_arrays(self):
+        """[W_1, b_1, ...] of the mirror as it is (no read-back): their shapes are the variables'."""
+        return [a for layer in self._layers for a in layer]
 
     def _push(self):
         """(Re)make the variables and Adam's moments from the numpy mirror, if it changed."""
         if not self._behind:
             return
-        from pyodide.ffi import to_js
+        to_js = _ffi.to_js
         self._dispose_tensors()
         arrays, adam = self.parameters(), self._optimizer  # [W_1, b_1, ...]; solvers.Adam
         prefix = f"painting{next(_names)}"
@@ -182,7 +223,7 @@ class TFNetwork:
                           to_tensor(v, f"{prefix}/{n}/v", trainable=False))
                          for n, (m, v) in enumerate(zip(adam.m, adam.v))]
         self._adam_t = adam.t
-        self._behind = False
+        self._behind = self._moments_ahead = False
 
     # ---- the maths, in TF.js ----
     def tf_forward(self, x):
@@ -223,7 +264,7 @@ class TFNetwork:
 
     def step_batches(self, batches):
         """`batches` more Adam steps in TF.js, the batches drawn exactly as nets.Network draws them."""
-        from pyodide.ffi import create_proxy
+        create_proxy = _ffi.create_proxy
         batches = check_count(batches, "batches")
         self._push()
         tf = _tf()
