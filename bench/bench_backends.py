@@ -47,7 +47,7 @@ def matmul_flops(sizes):
     """Matmul flops per training pixel (2 per multiply-add) for layers `sizes` [D, w, ..., C]:
     forward 2P (P = sum of fan_in x fan_out), dJ/dW 2P, dJ/da 2(P - D w_1) (none into the inputs).
     The mlp's defaults (256 Fourier inputs, 3 x 64, RGB): P = 24 768, 115 840 flops per pixel; siren's
-    (2 inputs): P = 8 512, 50 688. Elementwise work (activations, Adam, the encoding) is not counted."""
+    (2 inputs): P = 8 512, 50 816. Elementwise work (activations, Adam, the encoding) is not counted."""
     p = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     return 2 * p + 2 * p + 2 * (p - sizes[0] * sizes[1])
 

@@ -28,7 +28,7 @@ sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "py")]
 from bench_backends import table  # noqa: E402
 from bench_page import CHROMIUM_ARGS, serve, wait_js  # noqa: E402
 
-PAGE = """<!doctype html><meta charset="utf-8"><title>bench_backends</title>
+PAGE = """<!doctype html><meta charset="utf-8"><title>bench_backends</title><link rel="icon" href="data:,">
 <script type="module">
 window.benchRuns = {};
 window.startEngine = (config) => {
