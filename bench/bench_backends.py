@@ -171,7 +171,7 @@ def table(engines_json):
     cps = next((r["checkpoints"] for e in engines for r in e.get("results", [])), None)
     at = " ".join(f"{'PSNR@' + format(c, '.3g'):>8}" for c in cps or [])
     lines.append(f"{'engine':<7}{'model':<6}{'size':>5}{'batch':>6}{'epochs/s':>9}{'pixels/s':>10}{'GFLOPS':>7}"
-                 f"{'train%':>7} {at}{'gap s':>7}{'frames':>7}{'step':>7}{'encode':>7}{'read':>6}{'clock':>6}  adapter")
+                 f"{'train%':>7} {at}{'gap s':>7}{'frames':>7}{'step':>8}{'encode':>7}{'read':>6}{'clock':>6}  adapter")
     for e in engines:
         if "skipped" in e:
             lines.append(f"{e['engine']:<7}{e['skipped']}")
@@ -180,6 +180,6 @@ def table(engines_json):
             psnr = " ".join(f"{p:8.2f}" for p in r["psnr_at"])
             lines.append(f"{e['engine']:<7}{r['model']:<6}{r['size']:>5}{r['batch']:>6}{r['epochs_per_s']:9.3f}"
                          f"{r['pixels_per_s']:10.3g}{r['gflops']:7.3f}{100 * r['train_share']:6.0f}% {psnr}"
-                         f"{r['max_gap_s']:7.2f}{r['frames']:7d}{r['step_ms']:7.2f}{r['encode_ms']:7.2f}"
+                         f"{r['max_gap_s']:7.2f}{r['frames']:7d}{r['step_ms']:8.1f}{r['encode_ms']:7.2f}"
                          f"{r.get('readback_ms', float('nan')):6.1f}{r['speed_clock']:>6}  {e['adapter']}")
     return "\n".join(lines)
