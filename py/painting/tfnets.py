@@ -7,7 +7,7 @@ TensorFlow.js: the weights live in `tf.variable`s, a training step is
 
     x = encode(batch)                                  (B, D), numpy -> tensor
     h = forward(x)                                     (B, C)
-    J = 1/(2B) sum (h - y)^2                           tf.variableGrads: dJ/dW, dJ/db by autodiff
+    dJ/dW, dJ/db of J = 1/(2B) sum (h - y)^2           nets.Network.backward's formulas as tensor ops
     m, v, W <- solvers.Adam's update, as tensor ops    all inside tf.tidy (every temporary freed)
 
 and predict()/predict_rows()/predict_zoomed() run the forward pass in TensorFlow.js too.
@@ -238,26 +238,43 @@ class TFNetwork:
     def tf_activation(self, z):
         raise NotImplementedError
 
-    def _loss(self, *_):
-        """J = 1/(2B) sum (h - y)^2 on the current batch: a scalar tensor."""
+    def tf_activation_backward(self, da, z):
+        """dJ/dz = dJ/da * act'(z), from the pre-activation z (tensors)."""
+        raise NotImplementedError
+
+    def _gradients(self):
+        """[dW_1, db_1, ..., dW_out, db_out] of J = 1/(2B) sum (h - y)^2 on self._batch (call inside
+        tf.tidy): nets.Network's forward and backward as tensor ops. Not tf.variableGrads: its matMul
+        gradients are matMuls with transposeA/transposeB, which TF.js's wasm backend runs at ~1.7 GFLOPS
+        against ~20 for tf.transpose then a plain matMul (measured, 256-pixel batch of the mlp): the
+        step took 10x its forward pass."""
         tf = _tf()
         x, y = self._batch
-        h = self.tf_forward(to_tensor(x))  # (B, C)
-        return tf.div(tf.sum(tf.square(tf.sub(h, to_tensor(y)))), 2.0 * len(x))
+        variables = self._variables  # [W_1, b_1, ..., W_out, b_out]
+        inputs, pre = [to_tensor(x)], []  # a_0 .. a_depth (B, n_in); z_1 .. z_depth (B, width)
+        for n in range(0, len(variables) - 2, 2):
+            pre.append(tf.add(tf.matMul(inputs[-1], variables[n]), variables[n + 1]))
+            inputs.append(self.tf_activation(pre[-1]))
+        h = tf.add(tf.matMul(inputs[-1], variables[-2]), variables[-1])  # (B, C)
+        da = tf.div(tf.sub(h, to_tensor(y)), float(len(x)))  # dJ/dh (B, C)
+        grads = []
+        for layer in reversed(range(len(inputs))):
+            dz = da if layer == len(inputs) - 1 else self.tf_activation_backward(da, pre[layer])  # (B, n_out)
+            grads += [tf.sum(dz, 0), tf.matMul(tf.transpose(inputs[layer]), dz)]  # db, dW = a^T dz
+            if layer:  # no dJ/d(inputs): the encoding has no parameters
+                da = tf.matMul(dz, tf.transpose(variables[2 * layer]))  # (B, n_in) = dz W^T
+        return grads[::-1]
 
-    def _step(self, loss):
-        """One Adam step on self._batch, as solvers.Adam.update (call through tf.tidy); `loss` is
-        _loss as a JS function."""
-        import js
+    def _step(self):
+        """One Adam step on self._batch, as solvers.Adam.update (call through tf.tidy)."""
         tf = _tf()
         adam = self._optimizer
         beta1, beta2 = adam.beta1, adam.beta2
-        grads = tf.variableGrads(loss, self._var_list).grads  # {name: dJ/dparam}
+        grads = self._gradients()  # same shapes as self._variables
         self._adam_t += 1
         # both bias corrections folded into one step size, as solvers.Adam
         step = self.learning_rate * (1.0 - beta2 ** self._adam_t) ** 0.5 / (1.0 - beta1 ** self._adam_t)
-        for param, (m, v) in zip(self._variables, self._moments):
-            g = js.Reflect.get(grads, param.name)  # same shape as param
+        for param, g, (m, v) in zip(self._variables, grads, self._moments):
             m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1.0 - beta1)))
             v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1.0 - beta2)))
             param.assign(tf.sub(param, tf.div(tf.mul(m, step), tf.add(tf.sqrt(v), adam.eps))))
@@ -268,9 +285,8 @@ class TFNetwork:
         batches = check_count(batches, "batches")
         self._push()
         tf = _tf()
-        # JS handles on Python functions, for this call only (kept on self they would keep self alive)
-        loss = create_proxy(self._loss)
-        step = create_proxy(lambda *_: self._step(loss))
+        # a JS handle on a Python function, for this call only (kept on self it would keep self alive)
+        step = create_proxy(lambda *_: self._step())
         try:
             for _ in range(batches):
                 index = self.train_index[self._schedule.next_batch(self.rng)]  # (B,)
@@ -281,7 +297,6 @@ class TFNetwork:
                     self.epoch += 1
         finally:
             step.destroy()
-            loss.destroy()
             self._batch = None
             self._cache = None
 
@@ -331,7 +346,10 @@ class MLPModel(TFNetwork, nets.MLPModel):
     __doc__ = "nets.MLPModel in TensorFlow.js. " + nets.MLPModel.__doc__
 
     def tf_activation(self, z):
-        return _tf().relu(z)  # max(z, 0); its gradient is [z > 0], as nets.MLPModel's
+        return _tf().relu(z)  # max(z, 0)
+
+    def tf_activation_backward(self, da, z):
+        return _tf().mul(da, _tf().step(z))  # da * [z > 0], as nets.MLPModel's
 
 
 class SirenModel(TFNetwork, nets.SirenModel):
@@ -339,6 +357,10 @@ class SirenModel(TFNetwork, nets.SirenModel):
 
     def tf_activation(self, z):
         return _tf().sin(_tf().mul(z, float(self.knobs["omega0"])))  # sin(omega0 z)
+
+    def tf_activation_backward(self, da, z):
+        omega0 = float(self.knobs["omega0"])
+        return _tf().mul(da, _tf().mul(_tf().cos(_tf().mul(z, omega0)), omega0))  # da omega0 cos(omega0 z)
 
 
 MODELS = {"mlp": MLPModel, "siren": SirenModel}
