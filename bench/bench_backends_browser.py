@@ -55,7 +55,8 @@ def main():
     split = lambda s: [x for x in s.split(",") if x]  # noqa: E731
     config = {"models": split(args.models), "sizes": [int(s) for s in split(args.sizes)],
               "batches": [int(b) for b in split(args.batch)] or [None], "seconds": args.seconds}
-    per_engine = len(config["models"]) * len(config["sizes"]) * len(config["batches"]) * (args.seconds + 30) + 120
+    # a software GPU's first frame and step breakdown can take minutes at batch 4096
+    per_engine = len(config["models"]) * len(config["sizes"]) * len(config["batches"]) * (2 * args.seconds + 180) + 120
 
     from playwright.sync_api import sync_playwright
     runs = []
@@ -78,7 +79,12 @@ def main():
                 for engine in split(args.engines):
                     started = time.perf_counter()
                     page.evaluate("c => startEngine(c)", {**config, "engine": engine})
-                    runs.append(wait_js(page, "e => window.benchRuns[e]", engine, timeout=per_engine))
+                    try:
+                        runs.append(wait_js(page, "e => window.benchRuns[e]", engine, timeout=per_engine))
+                    except TimeoutError:
+                        runs.append({"engine": engine, "skipped": f"no result within {per_engine:.0f} s"})
+                        page.reload()  # ends its worker
+                        wait_js(page, "() => typeof window.startEngine === 'function'")
                     print(f"  ({engine}: {time.perf_counter() - started:.0f} s)", file=sys.stderr, flush=True)
                 version = browser.version
                 browser.close()
