@@ -10,11 +10,15 @@ export class CostChart {
   #maxPoints;
   #stride = 1;  // epochs-chunks per kept point after merging
   #skipped = 0;
+  #size = null; // the canvas's CSS size, from its ResizeObserver: reading clientWidth would force a layout
 
   constructor(canvas, { maxPoints = 512 } = {}) {
     this.#canvas = canvas;
     this.#maxPoints = maxPoints;
-    new ResizeObserver(() => this.draw()).observe(canvas);
+    new ResizeObserver(([entry]) => {
+      this.#size = entry.contentRect;
+      this.draw();
+    }).observe(canvas);
     matchMedia('(prefers-color-scheme: dark)').addEventListener('change', () => this.draw());
   }
 
@@ -43,11 +47,13 @@ export class CostChart {
     }
   }
 
+  // Draws now; before the canvas has been laid out it waits for its ResizeObserver, which draws.
   draw() {
+    if (!this.#size) return;
     const canvas = this.#canvas;
     const ratio = window.devicePixelRatio || 1;
-    const width = Math.max(1, Math.round(canvas.clientWidth * ratio));
-    const height = Math.max(1, Math.round(canvas.clientHeight * ratio));
+    const width = Math.max(1, Math.round(this.#size.width * ratio));
+    const height = Math.max(1, Math.round(this.#size.height * ratio));
     if (canvas.width !== width || canvas.height !== height) {
       canvas.width = width;
       canvas.height = height;
