@@ -7,11 +7,12 @@
 //
 // --batch: one or more batch sizes (default: the model's own, 256); --json: also write every number.
 
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { loadTf, useBackend } from "../tests/pyodide/tf_node.mjs";
+import { startPyodide } from "./pyodide_node.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(repo, "dist");
@@ -62,15 +63,8 @@ for (const name of ["log", "warn"]) {  // not TF.js's "install tfjs-node" banner
 }
 const gpu = engines.includes("webgpu") ? await webgpuAdapter() : { why: "not asked for" };
 await loadTf(path.join(dist, "tf"), { webgpu: Boolean(gpu.name) });
-const { loadPyodide } = await import(pathToFileURL(path.join(dist, "pyodide", "pyodide.mjs")).href);
-const pyodide = await loadPyodide({ indexURL: path.join(dist, "pyodide") + path.sep });
-await pyodide.loadPackage(["numpy", "pillow"], { messageCallback: () => {} });
-const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-pyodide.unpackArchive(new Uint8Array(readFileSync(path.join(dist, "py", "painting.zip"))), "zip",
-                      { extractDir: sitePackages });
-pyodide.FS.mkdirTree("/repo");
-pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: repo }, "/repo");
-pyodide.runPython("import sys; sys.path.insert(0, '/repo/bench'); import bench_backends");
+const pyodide = await startPyodide(repo);
+pyodide.runPython("import bench_backends");
 const bench = pyodide.globals.get("bench_backends");
 const cpuClock = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1e6; };
 const log = (text) => console.error(text);

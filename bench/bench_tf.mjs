@@ -4,11 +4,11 @@
 //
 //   python3 build.py && node bench/bench_tf.mjs [--seconds 3] [--batches 128,256]
 
-import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { loadTf, useBackend } from "../tests/pyodide/tf_node.mjs";
+import { startPyodide } from "./pyodide_node.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(repo, "dist");
@@ -21,15 +21,8 @@ for (let i = 0; i < argv.length; i++) {
 }
 
 await loadTf(path.join(dist, "tf"));
-const { loadPyodide } = await import(pathToFileURL(path.join(dist, "pyodide", "pyodide.mjs")).href);
-const pyodide = await loadPyodide({ indexURL: path.join(dist, "pyodide") + path.sep });
-await pyodide.loadPackage(["numpy", "pillow"], { messageCallback: () => {} });
-const sitePackages = pyodide.runPython("import site; site.getsitepackages()[0]");
-pyodide.unpackArchive(new Uint8Array(readFileSync(path.join(dist, "py", "painting.zip"))), "zip",
-                      { extractDir: sitePackages });
-pyodide.FS.mkdirTree("/repo");
-pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: repo }, "/repo");
-pyodide.runPython("import sys; sys.path.insert(0, '/repo/bench'); import bench_tf");
+const pyodide = await startPyodide(repo);
+pyodide.runPython("import bench_tf");
 const measure = pyodide.globals.get("bench_tf").measure;
 
 // The same step written in plain JS (tf.train.adam, a random batch already on the backend): how much
