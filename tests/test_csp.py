@@ -5,8 +5,6 @@ Content-Security-Policy directive 'manifest-src'"). The browsers' own consoles a
 tests/e2e/test_e2e_a11y.py (Chromium) and tests/xbrowser/test_csp_console.py (Firefox, WebKitGTK).
 """
 import html.parser
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -50,12 +48,8 @@ def unknown_directives(policy: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built_index(tmp_path_factory) -> str:
-    out = tmp_path_factory.mktemp("csp") / "dist"
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return (out / "index.html").read_text(encoding="utf-8")
+def built_index(fresh_build) -> str:
+    return (fresh_build[0] / "index.html").read_text(encoding="utf-8")
 
 
 def test_the_check_finds_a_directive_webkit_does_not_know():

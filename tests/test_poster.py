@@ -96,12 +96,9 @@ def test_play_live_states_what_the_click_downloads():
     assert round(size / 1e6) == stated, size
 
 
-def test_build_puts_the_poster_in_dist_and_in_the_precache(tmp_path, poster):
-    out = tmp_path / "dist"
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], capture_output=True,
-                          text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert "poster: 12 frames" in proc.stdout
+def test_build_puts_the_poster_in_dist_and_in_the_precache(fresh_build, poster):
+    out, stdout = fresh_build
+    assert "poster: 12 frames" in stdout
     assert len(frames_of(out / "images" / "poster.png")) == len(poster.EPOCHS)
     sw = (out / "sw.js").read_text(encoding="utf-8")
     assert '"images/poster.png"' in sw and '"images/poster-still.png"' in sw

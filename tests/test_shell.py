@@ -9,7 +9,6 @@ import base64
 import hashlib
 import html.parser
 import re
-import subprocess
 import sys
 from pathlib import Path
 
@@ -77,12 +76,8 @@ def style_src(policy: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("shell") / "dist"
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=900, stdin=subprocess.DEVNULL)
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    return out
+def built(fresh_build) -> Path:
+    return fresh_build[0]
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """Reading and driving the page from tests: canvases, readout, log sliders; an independent PSNR; waiting
 for the page to settle (`wait_settled`), for Playwright pages and the cross-browser drivers alike."""
+import io
 import math
 import time
 
@@ -119,3 +120,27 @@ def wait_settled(page, timeout: float = 120_000, interval: float = 0.1, or_train
             raise TimeoutError(f"waited {timeout / 1000:.0f} s for the page to settle; status {state[0]!r},"
                                f" data-settled {state[1]!r}, message {state[2]!r}")
         time.sleep(interval)
+
+def upload_rgb(page, rgb: np.ndarray, name: str = "photo.png") -> None:
+    """Give the page's file input a PNG of `rgb` ((H, W, 3) uint8), as a visitor's upload would."""
+    from PIL import Image
+    png = io.BytesIO()
+    Image.fromarray(rgb).save(png, "PNG")
+    page.set_input_files("#upload", {"name": name, "mimeType": "image/png", "buffer": png.getvalue()})
+
+
+def recorded_pages(open_recorder):
+    """A fixture's body: yields make(*args) -> page, each from open_recorder(*args) (a PageRecorder); at
+    the end closes them all and asserts that no console had an error."""
+    opened = []
+
+    def make(*args):
+        rec = open_recorder(*args)
+        opened.append(rec)
+        return rec.page
+
+    yield make
+    for rec in opened:
+        errors = rec.errors
+        rec.close()
+        assert errors == [], errors

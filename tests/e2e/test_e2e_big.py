@@ -5,15 +5,13 @@ saved parameters loaded back, and an upload. Pixels are read back from the canva
 One page (booting Python once), tests in file order; each leaves it paused or ready.
 """
 import base64
-import io
 import json
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from conftest import PageRecorder
-from pagehelpers import psnr, read_psnr, wait_for, wait_settled
+from pagehelpers import psnr, read_psnr, upload_rgb, wait_for, wait_settled
 
 SIZE = 1024
 
@@ -142,9 +140,7 @@ def test_an_upload_paints_at_1024(painter):
     photo[..., 0] = np.linspace(0, 255, 1200, dtype=np.uint8)[None, :]
     photo[..., 1] = rng.integers(0, 256, (900, 1200), dtype=np.uint8)
     photo[..., 2] = np.linspace(255, 0, 900, dtype=np.uint8)[:, None]
-    png = io.BytesIO()
-    Image.fromarray(photo).save(png, "PNG")
-    page.set_input_files("#upload", {"name": "wide.png", "mimeType": "image/png", "buffer": png.getvalue()})
+    upload_rgb(page, photo, "wide.png")
     wait_for(page, "() => document.getElementById('message').dataset.kind === 'image'"
              " && document.body.dataset.settled === 'true'", timeout=120_000)
     target = pixels(page, "target")

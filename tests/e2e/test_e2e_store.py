@@ -6,16 +6,14 @@ watchdog still offers Stop for an endless loop), and the hidden-pixel legend sho
 The contract under test: body[data-settled] is "true" once nothing is going on and every visible pane
 shows its session's current state; #learned[data-epoch] is the epoch of the frame drawn there.
 """
-import io
 import time
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from conftest import PageRecorder
 from visitor_code import FEATURES_NEVER_RETURN, FEATURES_SMALL as FEATURES, type_code
-from pagehelpers import canvas_rgba, psnr, read_epoch, read_psnr, wait_for
+from pagehelpers import canvas_rgba, psnr, read_epoch, read_psnr, recorded_pages, upload_rgb, wait_for
 
 SETTLED = "() => document.body.dataset.settled === 'true'"
 
@@ -29,18 +27,7 @@ def open_page(browser, server, hash_=""):
 
 @pytest.fixture
 def page_of(browser, server):
-    opened = []
-
-    def make(hash_=""):
-        rec = open_page(browser, server, hash_)
-        opened.append(rec)
-        return rec.page
-
-    yield make
-    for rec in opened:
-        errors = rec.errors
-        rec.close()
-        assert errors == [], errors
+    yield from recorded_pages(lambda hash_="": open_page(browser, server, hash_))
 
 
 def run_code(page, source):
@@ -86,9 +73,7 @@ def test_stop_after_an_upload_restores_the_uploaded_target(page_of):
     ramp = np.zeros((40, 60, 3), np.uint8)  # non-square, unlike any bundled photo
     ramp[..., 0] = np.linspace(0, 255, 60, dtype=np.uint8)[None, :]
     ramp[..., 2] = np.linspace(255, 0, 40, dtype=np.uint8)[:, None]
-    png = io.BytesIO()
-    Image.fromarray(ramp).save(png, "PNG")
-    page.set_input_files("#upload", {"name": "ramp.png", "mimeType": "image/png", "buffer": png.getvalue()})
+    upload_rgb(page, ramp, "ramp.png")
     wait_for(page, "() => document.getElementById('message').dataset.kind === 'image'"
              " && document.body.dataset.settled === 'true'", timeout=60_000)
     before = canvas_rgba(page, "target")

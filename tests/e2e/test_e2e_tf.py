@@ -15,7 +15,7 @@ import time
 import numpy as np
 import pytest
 from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server, build
-from pagehelpers import canvas_rgba, psnr, read_psnr, set_log_slider, wait_for, wait_settled
+from pagehelpers import canvas_rgba, psnr, read_psnr, recorded_pages, set_log_slider, wait_for, wait_settled
 from test_e2e_images import download, load_params
 from test_e2e_store import assert_screen_agrees  # settled: #psnr is the PSNR of the canvases drawn
 
@@ -214,18 +214,7 @@ def open_painter(browser, url):
 @pytest.fixture
 def painter(browser, server):
     """painter(address) -> a settled page at server.url + address; its console must stay free of errors."""
-    opened = []
-
-    def make(address):
-        rec = open_painter(browser, server.url + address)
-        opened.append(rec)
-        return rec.page
-
-    yield make
-    for rec in opened:
-        errors = rec.errors
-        rec.close()
-        assert errors == [], errors
+    yield from recorded_pages(lambda address: open_painter(browser, server.url + address))
 
 
 def tf_state(page):
