@@ -60,7 +60,8 @@ def to_uint8(rgb, out=None):
             return x.copy()
         out[...] = x
         return out
-    v = np.multiply(x, 255.0, dtype=np.float32)  # (..., C) float32 scratch
+    with np.errstate(over="ignore"):  # a huge value becomes inf, which the clip below handles
+        v = np.multiply(x, 255.0, dtype=np.float32)  # (..., C) float32 scratch
     v += 0.5
     np.clip(v, 0.0, 255.0, out=v)  # +-inf -> 255 / 0; NaN survives clip, so:
     if np.isnan(np.add.reduce(v, axis=None)):  # one cheap pass; NaN anywhere makes the sum NaN
