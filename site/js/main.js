@@ -181,6 +181,8 @@ async function restoreUpload() {
 // models; the code stays in the editor; a pane that ran the visitor's model goes back to the model
 // before it, and built-in sessions get back the parameters saved at the last Run.
 async function restart() {
+  // loading from the click on: the page is not settled (nor ready) while Python restarts
+  store.update({ status: Status.LOADING, running: false });
   client?.terminate(); // pending requests fail now, not when the endless loop ends
   await new Promise((resolve) => setTimeout(resolve, 0));
   const saved = yourModel.saved;
