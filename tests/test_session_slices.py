@@ -169,3 +169,25 @@ def test_a_network_is_judged_on_its_median_cost_not_its_luckiest_frame():
     network.forget_plateau()
     flat = noisy_costs(lambda t: 0.01, seed=1)
     assert 10.0 < first_plateau(network, flat) <= 15.0, "a real plateau stops it after about one window"
+
+
+def test_begin_is_where_a_run_starts(monkeypatch):
+    """begin() (the worker's PLAY): the plateau rule starts afresh, and the state then is the one an
+    explosion goes back to."""
+    monkeypatch.setattr(training_module, "PLATEAU_SECONDS", 0.02)
+    monkeypatch.setattr(training_module, "CHECKPOINT_SECONDS", 1e9)  # only begin()'s checkpoint
+    s = Session(photo(), model="dct", k=4)
+    s.solve()
+    for _ in range(10_000):
+        s.train(1e9, seconds=0.002)
+        if s.stop_reason() == "plateau":
+            break
+    assert s.stop_reason() == "plateau"
+    s.begin()
+    assert s.stop_reason() is None, "a new run looks only at training from then on"
+    good, epoch = s.model.get_params(), s.model.epoch
+    s.learning_rate = 50.0
+    with pytest.raises(CostExplodedError):
+        for _ in range(100):
+            s.train(100, seconds=10.0)
+    assert s.model.epoch == epoch and s.model.get_params() == good

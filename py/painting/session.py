@@ -135,9 +135,16 @@ class Session:
             self._ensure_frame()
         return done
 
+    def begin(self):
+        """Training starts (or goes on after a stop): the present state is the one to go back to if the
+        cost explodes, and the plateau rule looks only at training from now on. The worker calls it at
+        every PLAY."""
+        self.checkpoint()
+        self.forget_plateau()
+
     def checkpoint(self):
-        """Keep the present state as the one to go back to if the cost explodes (the worker calls it
-        whenever training starts)."""
+        """Keep the present state as the one to go back to if the cost explodes (at begin(), and every
+        training.CHECKPOINT_SECONDS of training)."""
         self._trainer.checkpoint()
 
     def stop_reason(self, stop_cost=None):

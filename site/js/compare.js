@@ -4,7 +4,7 @@
 
 import { MODEL_OPTIONS } from './model-labels.js';
 import { KnobPanel } from './models-ui.js';
-import { formatRate } from './controls.js';
+import { formatRate } from './format.js';
 import { showStats, showEpoch, clearStats } from './readout.js';
 
 // Model B when the URL names none: something worth comparing with A (the 2017 model against Fourier
@@ -56,9 +56,9 @@ export class ComparePane {
   show(stats) { showStats(this.#el, stats); }
 
   // what the worker confirmed of session b: {learningRate, knobs}
-  confirm({ learningRate, knobs }) {
+  showConfirmed({ learningRate, knobs }) {
     if (learningRate != null) this.#el.rate.textContent = formatRate(learningRate);
-    if (knobs) this.#knobs.confirm(knobs);
+    if (knobs) this.#knobs.showConfirmed(knobs);
   }
 
   showEpoch(epoch) { showEpoch(this.#el, epoch); }

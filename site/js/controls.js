@@ -1,59 +1,10 @@
-// Controls generated from one table. A row describes a setting the way painting.models.Knob does
-// (default, low, high, log, integer, label), so a model's own knobs can be added to the panel later
-// by passing more rows. Log sliders hold log10(value) in the <input>; the shown value is the real one.
-
-import { IMAGES } from './images.js';
-import { MODEL_OPTIONS } from './model-labels.js';
-import { property } from './url-state.js';
-
-// Epochs per frame snap to 1, 2, 5, 10, 20, 50, ... so a slider position is always a round number.
-const NICE_STEPS = [1, 2, 5];
-
-export function snapNice(value) {
-  const decade = 10 ** Math.floor(Math.log10(value) + 1e-9);
-  const candidates = [...NICE_STEPS.map((s) => s * decade), 10 * decade];
-  return candidates.reduce((best, c) => (Math.abs(Math.log10(c / value)) < Math.abs(Math.log10(best / value)) ? c : best));
-}
-
-export function formatRate(rate) {
-  return rate >= 0.01 && rate < 1000 ? String(Number(rate.toPrecision(3))) : rate.toExponential(2);
-}
-
-export function formatCount(n) {
-  return n.toLocaleString('en-US');
-}
+// Controls generated from rows. A row describes a setting the way painting.models.Knob does
+// (default, low, high, log, integer, label): the page's settings (settings.js) and each model's knobs
+// (models-ui.js) are built the same way. Log sliders hold log10(value) in the <input>; the shown value
+// is the real one.
 
 // kind: 'log' (slider over log10), 'range' (linear slider, `integer` steps by 1), 'number' (free numeric
-// entry), 'select' ([value, text] options). Defaults come from url-state.js's table, the page's one.
-export const SETTINGS = [
-  { id: 'image', kind: 'select', label: 'Image', default: property('image').default,
-    options: IMAGES.map((img) => [img.id, img.name]), group: 'target' },
-  { id: 'size', kind: 'select', label: 'Resolution', default: property('size').default, group: 'target',
-    options: property('size').values.map((n) => [n, `${n} × ${n}`]) },
-  { id: 'mode', kind: 'select', label: 'Labels', default: property('mode').default, group: 'target',
-    options: [['rgb', 'RGB channels in [0, 1]'], ['2017', '2017: one packed number per pixel']] },
-  { id: 'model', kind: 'select', label: 'Model', default: property('model').default, group: 'model', options: MODEL_OPTIONS },
-  // its hint is the status line of TensorFlow.js (tf-choice.js)
-  { id: 'backend', kind: 'select', label: 'Run networks on', default: property('backend').default, group: 'model',
-    options: [['numpy', 'numpy (Python on the CPU)'], ['tensorflow', 'TensorFlow.js']],
-    hint: 'The networks (MLP, SIREN) only: the other models always run on numpy.' },
-  // step 'any': a rate from a preset or a link (0.5, 0.002) is kept exactly, not snapped to 10^(k/100)
-  { id: 'lr', kind: 'log', label: 'Learning rate', default: property('lr').default, low: 1e-4, high: 10, step: 'any',
-    format: formatRate, group: 'training',
-    hint: 'Applies from the next frame. Above about 2 the cost explodes.' },
-  { id: 'epochs-per-frame', kind: 'log', label: 'Epochs per frame', default: property('epochs-per-frame').default,
-    low: 1, high: 1e6, step: 0.01, integer: true, snap: snapNice, format: formatCount, group: 'training',
-    hint: 'Large counts are fast-forwarded exactly, in closed form.' },
-  { id: 'holdout', kind: 'select', label: 'Hide pixels from the model', default: property('holdout').default,
-    group: 'lesson', options: property('holdout').values.map((v) => [v, v === '0' ? 'none' : `${Number(v) * 100} %`]) },
-  { id: 'zoom', kind: 'select', label: 'Zoom the learned image', default: property('zoom').default, group: 'lesson',
-    options: property('zoom').values.map((v) => [v, `${v}×`]) },
-  { id: 'view', kind: 'select', label: 'Show', default: property('view').default, group: 'lesson',
-    options: [['learned', 'the learned image'], ['error', 'error |target − learned|'],
-      ['spectrum', 'spectrum of the error'], ['inside', 'inside the model']] },
-  { id: 'stop-cost', kind: 'number', label: 'Stop when cost ≤', default: property('stop-cost').default, low: 0, group: 'training',
-    format: (v) => (v === 0 ? '0' : v.toExponential().replace('.0e', 'e').replace('e+', 'e')) },
-];
+// entry), 'select' ([value, text] options). The page's own settings come as settings.js's controlRows().
 
 // Builds the controls of `rows`, each into containers[row.group]; returns {get(id), set(id, value),
 // element(id)}. onChange(id, value) fires on user input with the real (not log) value.

@@ -3,10 +3,17 @@
 // of the screen: frames are pulled and drawn by screen.js. Every change of the run status happens here
 // (in the store); no maths here either.
 
-import { Request, LoadState, COST_EXPLODED } from './protocol.js';
+import { Request, LoadState, StopReason, COST_EXPLODED } from './protocol.js';
 import { Status } from './store.js';
 
 const FRAMES_PER_SECOND = 60; // "epochs per frame" is a pace: per 1/60 s of training
+const FINISHED = [StopReason.DONE, StopReason.PLATEAU]; // a pane that stopped for these is done
+// what a pane that stopped for each reason is said to have done
+const SAY_STOPPED = {
+  [StopReason.DONE]: 'reached the stop threshold',
+  [StopReason.PLATEAU]: 'has learned what it can (its cost stopped falling)',
+  [StopReason.STEP]: 'finished its step',
+};
 
 export class Engine {
   #client;
@@ -64,8 +71,7 @@ export class Engine {
 
   // One frame's worth of epochs (each pane's epochs per frame), trained in slices like the rest.
   step() {
-    const store = this.#store;
-    if (store.running || store.rebuilding || !store.usable) return;
+    if (!this.#store.allowed.step) return;
     this.#play(1 / FRAMES_PER_SECOND);
   }
 
@@ -73,8 +79,7 @@ export class Engine {
     if (!this.#store.pythonUp) return Promise.resolve();
     return this.rebuild(async () => {
       for (const id of this.#sessions.ids()) {
-        this.#sessions.confirm(id, await this.#client().request(Request.RESET, { session: id }));
-        this.#sessions.clearPlot(id);
+        this.#sessions.adoptNew(id, await this.#client().request(Request.RESET, { session: id }));
       }
     });
   }
@@ -84,7 +89,7 @@ export class Engine {
     if (!this.#store.usable) return Promise.resolve();
     return this.rebuild(async () => {
       for (const id of this.#sessions.ids().filter(solvable)) {
-        this.#sessions.confirm(id, await this.#client().request(Request.SOLVE, { session: id }));
+        this.#sessions.adopt(id, await this.#client().request(Request.SOLVE, { session: id }));
       }
     }, Status.PAUSED);
   }
@@ -166,17 +171,6 @@ export class Engine {
     this.onError(err);
   }
 
-  // ------------------------------------------------------------------------------ the worker's events
-  // FRAME, TICK and STOPPED from the worker's engine (worker-client.js onEngine).
-  receive(msg) {
-    if (msg.type === 'frame') this.#screen.frame(msg);
-    else if (msg.type === 'tick') this.#screen.tick(msg.epochs);
-    else if (msg.type === 'stopped') this.#onStopped(msg);
-  }
-
-  // Asks the worker for each visible pane's next frame.
-  pull() { this.#screen.pull(); }
-
   #play(seconds) {
     const store = this.#store;
     this.#readout.clearMessage();
@@ -191,30 +185,31 @@ export class Engine {
       .catch((err) => this.failed(err));
   }
 
-  // The worker's engine stopped by itself: training ended (done, plateau, a Step's end), or a slice or
-  // a frame failed (also while nothing trains: a frame drawn another way may be refused).
-  #onStopped({ run, reason, reasons, session, error, sessions }) {
+  // ------------------------------------------------------------------------------ the worker's events
+  // STOPPED: the worker's engine stopped by itself: training ended (done, plateau, a Step's end), or a
+  // slice or a frame failed (also while nothing trains: a frame drawn another way may be refused).
+  stopped({ run, reason, reasons, session, error, sessions }) {
     const store = this.#store;
     const current = run === this.#run && store.running;
     // a stop that crossed a newer Start or Pause is stale; an error while nothing trains is not (a frame
     // drawn another way may be refused)
-    if (!current && (reason !== 'error' || store.running)) return;
+    if (!current && (reason !== StopReason.ERROR || store.running)) return;
     for (const [id, stats] of Object.entries(sessions)) this.#screen.reply(id, stats);
-    if (reason === 'error') {
+    if (reason === StopReason.ERROR) {
       for (const id of store.visible) store.setPane(id, { redraw: false }); // no frame is coming
       if (current) this.#run += 1;
       this.failed(error, session);
       return;
     }
     this.#run += 1;
-    const done = reason === 'done' || reason === 'plateau';
-    store.update({ running: false, status: done ? Status.DONE : Status.PAUSED });
-    if (!done) return;
     const ids = store.visible;
-    const why = (id) => (reasons?.[id] === 'plateau' ? 'has learned what it can (its cost stopped falling)'
-      : 'reached the stop threshold');
+    const why = Object.fromEntries(ids.map((id) => [id, reasons?.[id] ?? reason])); // each pane's own reason
+    const finished = ids.filter((id) => FINISHED.includes(why[id]));
+    const done = finished.length === ids.length; // else a pane only ended its Step: paused
+    store.update({ running: false, status: done ? Status.DONE : Status.PAUSED });
+    if (!finished.length) return; // a Step ended: nothing to say
     this.#readout.showMessage(ids.length > 1
-      ? `Done: model A ${why('a')}; model B ${why('b')}. Press Continue to train on.`
-      : `Done: this model ${why(ids[0])}. Press Continue to train on.`, 'info', { kind: reason });
+      ? `${done ? 'Done' : 'Stopped'}: model A ${SAY_STOPPED[why.a]}; model B ${SAY_STOPPED[why.b]}. Press Continue to train on.`
+      : `Done: this model ${SAY_STOPPED[why[ids[0]]]}. Press Continue to train on.`, 'info', { kind: reason });
   }
 }

@@ -6,7 +6,7 @@
 import { Request, LoadState } from './protocol.js';
 import { Status } from './store.js';
 import { sentence } from './readout.js';
-import { SESSION_A } from './sessions.js';
+import { SESSION_A } from './panes.js';
 import { saveFile, fileStem } from './export.js';
 
 // The Image select names the person's file while it is the target: a disabled option, so it can be
@@ -130,8 +130,7 @@ export class ImageFiles {
       await this.#engine.rebuild(async () => {
         this.#adoptSettings(r.settings);
         this.#store.set('lr', r.learningRate);
-        this.#sessions.confirm(SESSION_A, r);
-        this.#sessions.clearPlot(SESSION_A);
+        this.#sessions.adoptNew(SESSION_A, r);
       }, r.epoch > 0 ? Status.PAUSED : Status.READY);
       return `Loaded "${name}": the ${r.model} model at epoch ${r.epoch}. Press Continue to train on.`;
     });

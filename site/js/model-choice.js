@@ -3,11 +3,12 @@
 // (knobs, default rate, epochs per frame, solvable) comes from Python's describe_models().
 
 import { Request } from './protocol.js';
-import { KNOB_NAMES, property } from './url-state.js';
+import { KNOB_NAMES } from './python-values.js';
+import { setting } from './settings.js';
 import { MODEL_LABELS, MODEL_SHORT } from './models-ui.js';
 import { defaultModelB } from './compare.js';
 import { showExplanation } from './explain.js';
-import { SESSION_A, SESSION_B } from './sessions.js';
+import { SESSION_A, SESSION_B } from './panes.js';
 import { STOP_COST_DEFAULT } from './store.js';
 
 // One click to the 2017 demo as it was (28 x 28, packed 24-bit labels, rate 0.5, 5 epochs per redraw,
@@ -54,7 +55,7 @@ export class ModelChoice {
 
   // A model's suggested epochs per frame; before Python is ready, the page's default.
   epochsPerFrame(name) {
-    return this.#models.get(name)?.epochs_per_frame ?? property('epochs-per-frame').default;
+    return this.#models.get(name)?.epochs_per_frame ?? setting('epochs-per-frame').default;
   }
 
   async describe() {

@@ -1,7 +1,7 @@
 // What the model picker shows for each painting.models.MODELS name (a leaf module: controls.js and
 // models-ui.js both read it).
 
-import { MODEL_NAMES } from './url-state.js';
+import { MODEL_NAMES } from './python-values.js';
 
 export const MODEL_LABELS = Object.freeze({
   onehot: 'One-hot pixels (2017)',

@@ -2,7 +2,8 @@
 // Python (painting.models.describe_models(), fetched through the worker once it is ready), so the page,
 // the CLI and the URL share one table; this module only turns its rows into controls.js rows.
 
-import { buildControls, formatRate, formatCount } from './controls.js';
+import { buildControls } from './controls.js';
+import { formatRate, formatCount } from './format.js';
 export { MODEL_LABELS, MODEL_OPTIONS, MODEL_SHORT } from './model-labels.js';
 
 // A value for `knob` from outside (the URL): clamped into [low, high], rounded if integer; null if it
@@ -78,7 +79,7 @@ export class KnobPanel {
 
   // The worker's confirmed knobs, for tests and for anyone reading the page: data-knobs='{"sigma":5}'.
   // The batch, when the worker chose it (a network's on a GPU), is shown as it is.
-  confirm(knobs) {
+  showConfirmed(knobs) {
     this.#container.dataset.knobs = JSON.stringify(knobs ?? {});
     const batch = knobs?.batch_size;
     if (batch != null && 'batch_size' in this.#values && this.#values.batch_size !== batch) {

@@ -104,9 +104,18 @@ export const Event = Object.freeze({
   // {type, epochs: {id: epoch}}: live epoch counters while training, at most 10 a second.
   TICK: 'tick',
   // {type, run, reason, reasons: {id: reason}|null, session, error, sessions: {id: stats}}: the engine
-  //   stopped PLAY `run` by itself;
-  //   reason "done" | "plateau" | "step" | "error" (then session and error {name, message, stack}).
+  //   stopped PLAY `run` by itself; reason: a StopReason, reasons: each session's (null for an error,
+  //   which names its session and error {name, message, stack}).
   STOPPED: 'stopped',
+});
+
+// Why the engine stopped (STOPPED's reason, and each session's in its reasons).
+export const StopReason = Object.freeze({
+  DONE: 'done',       // the cost is at or under the stop threshold (Session.stop_reason)
+  PLATEAU: 'plateau', // the cost stopped falling (Session.stop_reason)
+  STEP: 'step',       // a Step's epochs are trained
+  MIXED: 'mixed',     // the sessions stopped for different reasons (each named in reasons)
+  ERROR: 'error',     // a slice or a frame failed
 });
 
 // Loading stages, in the order the UI lists them.

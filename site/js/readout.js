@@ -2,7 +2,7 @@
 // events), the message box, the #epoch / #cost / #psnr numbers and the loading bars. Formatting only:
 // every number shown here was computed by Python.
 
-import { formatCount } from './controls.js';
+import { formatCount } from './format.js';
 
 const STATUS_TEXT = {
   loading: 'Loading', ready: 'Ready', training: 'Training', paused: 'Paused', done: 'Done', error: 'Error',

@@ -13,19 +13,19 @@ import { Signal } from './protocol.js';
 export class Screen {
   #store;
   #client;
-  #views;
+  #panes;
   #size;
   #latest = new Map(); // pane id -> its newest FRAME event, not drawn yet
   #pulled = new Map(); // pane id -> when its last PULL was sent (for painter:frame)
   #seen = new Map();   // pane id -> {gen, epoch}: the highest epoch count shown
   #raf = 0;
 
-  // store: Store; client() -> the WorkerClient; views(id) -> the pane's view {draw(pixels, shown),
-  // numbers(stats), epoch(epoch), plot(stats)} (sessions.js); size() -> the resolution (painter:frame)
-  constructor({ store, client, views, size }) {
+  // store: Store; client() -> the WorkerClient; panes: PaneViews (where each pane draws, panes.js);
+  // size() -> the resolution (painter:frame)
+  constructor({ store, client, panes, size }) {
     this.#store = store;
     this.#client = client;
-    this.#views = views;
+    this.#panes = panes;
     this.#size = size;
   }
 
@@ -50,7 +50,7 @@ export class Screen {
     this.#store.setPane(id, { epoch: stats.epoch });
     if (!stats.pixels && pane.frame?.gen !== stats.gen) { // a new session whose first frame follows:
       this.#seen.delete(id); // its epoch count, and no numbers until that frame is drawn
-      this.#views(id).numbers({ epoch: stats.epoch, cost: null, psnr: null, frame_epoch: null }, null);
+      this.#panes.view(id).numbers({ epoch: stats.epoch, cost: null, psnr: null, frame_epoch: null }, null);
     }
     if (!stats.pixels) {
       if (redraw && this.#latest.delete(id)) this.pull([id]); // a frame drawn the old way
@@ -61,10 +61,10 @@ export class Screen {
     this.#present(id, stats, { now: true });
   }
 
-  // TICK: live epoch counts while training (the frame drawn may be older).
-  tick(epochs) {
+  // A TICK event's live epoch counts while training (the frame drawn may be older).
+  tick({ epochs }) {
     for (const [id, epoch] of Object.entries(epochs)) {
-      if (this.#store.visible.includes(id)) this.#views(id).epoch(this.#noteEpoch(id, epoch));
+      if (this.#store.visible.includes(id)) this.#panes.view(id).epoch(this.#noteEpoch(id, epoch));
     }
   }
 
@@ -84,7 +84,7 @@ export class Screen {
       drawn.push(id); // drawn or dropped, the worker may send this pane's next frame
       if (msg.gen !== this.#store.pane(id).gen) continue;
       this.#present(id, msg);
-      this.#views(id).plot(msg);
+      this.#panes.view(id).plot(msg);
       if (id === 'a') {
         // per-frame timings for bench/bench_page.py (timestamps only; the bench does the arithmetic)
         document.dispatchEvent(new CustomEvent('painter:frame', {
@@ -100,7 +100,7 @@ export class Screen {
   // The frame and its numbers, together; the store learns which frame is on screen. now: a reply's
   // frame, the session as it now is (its epoch may be lower than a TICK's: a diverging run restored).
   #present(id, stats, { now = false } = {}) {
-    const view = this.#views(id);
+    const view = this.#panes.view(id);
     if (now) this.#seen.delete(id);
     view.draw(stats.pixels, stats.shown);
     view.numbers({ ...stats, epoch: this.#noteEpoch(id, stats.epoch) }, stats.epoch);

@@ -1,72 +1,36 @@
 // The sessions on screen, on the current target: "a" always, "b" in compare mode (compare.js). Both
-// live in the same worker and train in turn. This module (re)builds them (INIT, CONFIGURE), tells the
-// store what the worker confirmed (gen, model, knobs, rate), and gives each pane's view: where its
-// frame and numbers are drawn (screen.js is the only caller of a view's draw and numbers).
+// live in the same worker and train in turn. This module (re)builds them (INIT, CONFIGURE) and adopts
+// what the worker confirmed of them (gen, model, knobs, rate, engine) into the store; their frames go
+// to screen.js, which draws them in the panes (panes.js).
 
 import { Request } from './protocol.js';
-import { drawPixels } from './pixels.js';
-import { showHoldout, showHiddenPsnr, showLegend } from './lesson.js';
-import { formatEpoch } from './readout.js';
-
-export const SESSION_A = 'a';
-export const SESSION_B = 'b';
+import { showHoldout } from './lesson.js';
+import { SESSION_A, SESSION_B } from './panes.js';
 
 export class Sessions {
   #client;
   #store;
   #screen;
+  #panes;
   #compare;
-  #views;
   #lesson;
   #knobs;
-  #chart;
   #tf;
 
-  // client() -> the WorkerClient; store: Store; screen: Screen; target: Target; learned: #learned;
-  // readout: Readout; chart: CostChart; knobs: session a's KnobPanel; compare: ComparePane (session b);
-  // lesson: {overlay, holdoutLegend, legendA, legendB, hiddenA: {row, value}, hiddenB} (lesson.js);
-  // tf: TfChoice (what the networks run on)
-  constructor({ client, store, target, learned, readout, chart, knobs, compare, lesson, tf }) {
-    this.#tf = tf;
+  // client() -> the WorkerClient; store: Store; screen: Screen; panes: PaneViews; target: Target;
+  // knobs: session a's KnobPanel; compare: ComparePane (session b); lesson: {overlay, holdoutLegend}
+  // (the hidden pixels over the target, lesson.js); tf: TfChoice (what the networks run on)
+  constructor({ client, store, screen, panes, target, knobs, compare, lesson, tf }) {
     this.#client = client;
     this.#store = store;
+    this.#screen = screen;
+    this.#panes = panes;
     this.#compare = compare;
     this.#lesson = lesson;
     this.#knobs = knobs;
-    this.#chart = chart;
+    this.#tf = tf;
     this.target = target;
-    // a frame's picture is drawn at its own size (a zoom or a view), else at the target's
-    const view = (id, canvas, legend, hidden, numbers, epoch) => ({
-      draw: (pixels, shown) => {
-        drawPixels(canvas(), pixels, shown?.width ?? target.width, shown?.height ?? target.height);
-        showLegend(legend, shown, store.pane(id).model ?? store.get(id === SESSION_A ? 'model' : 'model-b'));
-      },
-      // the drawn frame's numbers; frameEpoch: the epoch of the frame drawn (#learned[data-epoch]), null
-      // when none of this session is drawn yet
-      numbers: (stats, frameEpoch) => {
-        numbers(stats);
-        showHiddenPsnr(hidden, stats.psnr_hidden);
-        if (frameEpoch != null) canvas().dataset.epoch = formatEpoch(frameEpoch);
-      },
-      epoch,
-      plot: (stats) => {
-        if (id !== SESSION_A || stats.cost == null) return;
-        chart.add(stats.frame_epoch, stats.cost, stats.cost_hidden);
-        chart.draw();
-      },
-    });
-    this.#views = {
-      [SESSION_A]: view(SESSION_A, () => learned, lesson.legendA, lesson.hiddenA,
-        (stats) => readout.showStats(stats), (epoch) => readout.showEpoch(epoch)),
-      [SESSION_B]: view(SESSION_B, () => compare.canvas, lesson.legendB, lesson.hiddenB,
-        (stats) => compare.show(stats), (epoch) => compare.showEpoch(epoch)),
-    };
   }
-
-  // Set once the screen exists (it needs the views, and the sessions need it).
-  set screen(screen) { this.#screen = screen; }
-
-  view(id) { return this.#views[id]; }
 
   // The ids of the panes on screen: [a], or [a, b] in compare mode.
   ids() { return this.#store.visible; }
@@ -88,27 +52,30 @@ export class Sessions {
     return id === SESSION_A && store.learningRateEdited ? store.get('lr') : null;
   }
 
-  // A reply that (re)made or changed session `id`: the store takes what the worker confirmed, and the
+  // A reply that (re)made or changed session `id`: the store adopts what the worker confirmed, and the
   // screen its frame (if it came with it).
-  confirm(id, result, { redraw = false } = {}) {
+  adopt(id, result, { redraw = false } = {}) {
     const store = this.#store;
-    this.#tf.confirm(result);
-    store.setPane(id, { gen: result.gen, model: result.model, knobs: result.knobs ?? {}, engine: result.engine ?? 'numpy' });
+    this.#tf.adopt(result);
+    store.setPane(id, {
+      gen: result.gen, model: result.model, knobs: result.knobs ?? {}, engine: result.engine ?? 'numpy',
+      rate: result.learningRate ?? store.pane(id).rate,
+    });
     if (id === SESSION_A) {
-      this.acceptRate(result.learningRate);
-      this.#knobs.confirm(result.knobs);
-      document.body.dataset.model = result.model;
+      this.#followRate(result.learningRate);
+      this.#knobs.showConfirmed(result.knobs);
       showHoldout({ canvas: this.#lesson.overlay, legend: this.#lesson.holdoutLegend }, result.overlay ?? null,
         result.width, result.height);
     } else {
-      this.#compare.confirm(result);
+      this.#compare.showConfirmed(result);
     }
     this.#screen.reply(id, result, { redraw });
   }
 
-  // A session rebuilt at epoch 0: its cost chart starts again.
-  clearPlot(id) {
-    if (id === SESSION_A) this.#chart.clear();
+  // A session made anew (at epoch 0): its reply adopted, its cost chart started again.
+  adoptNew(id, result) {
+    this.adopt(id, result);
+    this.#panes.clearPlot(id);
   }
 
   // (Re)creates the sessions on the target shown, with the current settings, at epoch 0; their first
@@ -126,8 +93,7 @@ export class Sessions {
         model: this.model(id), learningRate: this.learningRate(id), knobs: this.knobs(id), ...this.lessonSettings(),
         ...this.#tf.engine(),
       }, [own]);
-      this.confirm(id, result);
-      this.clearPlot(id);
+      this.adoptNew(id, result);
     }
   }
 
@@ -135,8 +101,16 @@ export class Sessions {
   async configure(id, fields) {
     await this.#tf.prepare([fields.model ?? this.#store.pane(id).model]);
     const request = { session: id, ...fields, ...this.#tf.engine() };
-    this.confirm(id, await this.#client().request(Request.CONFIGURE, request));
-    this.clearPlot(id);
+    this.adoptNew(id, await this.#client().request(Request.CONFIGURE, request));
+  }
+
+  // Session a's learning rate, from its next slice on (the same session: no rebuild). Rejects saying why.
+  async setRate(rate) {
+    await this.#store.during(async () => {
+      const result = await this.#client().request(Request.CONFIGURE, { session: SESSION_A, learningRate: rate });
+      this.#store.setPane(SESSION_A, { rate: result.learningRate });
+      this.#followRate(result.learningRate);
+    });
   }
 
   // The lesson's settings as the worker takes them: {holdout, zoom, view}.
@@ -151,14 +125,12 @@ export class Sessions {
     const { zoom, view } = this.lessonSettings();
     for (const id of this.ids()) {
       const result = await this.#client().request(Request.CONFIGURE, { session: id, zoom, view });
-      if (result.gen === this.#store.pane(id).gen) this.confirm(id, result, { redraw: true });
+      if (result.gen === this.#store.pane(id).gen) this.adopt(id, result, { redraw: true });
     }
   }
 
-  // The rate the worker confirmed for session a; the slider follows it unless the rate was set by hand.
-  acceptRate(rate) {
-    if (rate == null) return;
-    document.body.dataset.learningRate = String(rate);
-    if (!this.#store.learningRateEdited) this.#store.set('lr', rate);
+  // The slider follows session a's confirmed rate unless the rate was set by hand.
+  #followRate(rate) {
+    if (rate != null && !this.#store.learningRateEdited) this.#store.set('lr', rate);
   }
 }

@@ -10,9 +10,9 @@
 //              backend, adapter, reason} or {state: 'failed', error}
 //   upload     a person's own image (its bytes, so a restarted Python gets it back), else null
 //   message    what #message says
-// After TF Playground's state.ts (the URL table is url-state.js); no DOM here, no maths.
+// After TF Playground's state.ts (the settings' table is settings.js); no DOM here, no maths.
 
-import { property } from './url-state.js';
+import { setting } from './settings.js';
 
 export const Status = Object.freeze({
   LOADING: 'loading', READY: 'ready', TRAINING: 'training', PAUSED: 'paused', DONE: 'done', ERROR: 'error',
@@ -26,9 +26,10 @@ export const STOP_COST_DEFAULT = { rgb: 1e-5, 2017: 0.05 };
 // A session as the page knows it. gen: the worker's generation (frames of others are dropped); epoch:
 // the epoch of its current state, once the worker said it (null while training); frame: the one drawn,
 // {gen, epoch, frameEpoch, shown}; redraw: a new picture of the same state was asked for (zoom, view);
-// engine: what its model runs on, as the worker confirmed ('numpy' | 'tensorflow').
+// engine: what its model runs on, as the worker confirmed ('numpy' | 'tensorflow'); rate: its learning
+// rate as the worker confirmed it.
 export const newPane = () => ({
-  model: null, knobs: {}, gen: null, epoch: null, frame: null, redraw: false, engine: 'numpy',
+  model: null, knobs: {}, gen: null, epoch: null, frame: null, redraw: false, engine: 'numpy', rate: null,
 });
 
 export class Store {
@@ -81,6 +82,20 @@ export class Store {
   // Python is up and a session exists: training, stepping and exports make sense.
   get usable() {
     return [Status.READY, Status.PAUSED, Status.DONE, Status.TRAINING].includes(this.status);
+  }
+
+  // What the buttons allow, from the fields the status is made of, so the two never disagree, whatever
+  // the timing: while a Pause waits for the worker (status still training, running false) Step waits too.
+  get allowed() {
+    const stopping = !this.running && this.status === Status.TRAINING;
+    const idle = this.usable && !this.rebuilding && !this.running && !stopping;
+    return {
+      start: this.usable,
+      step: idle,
+      reset: this.usable,
+      solve: this.usable && !this.rebuilding,
+      files: this.usable && !this.rebuilding && !this.busy,
+    };
   }
 
   // Python is loaded (or loading has not begun): requests to it make sense.
@@ -149,7 +164,7 @@ export class Store {
   // A setting's value: in effect (it has a control), else the URL's or the table's default.
   get(key) {
     if (key in this.values) return this.values[key];
-    return key in this.chosen ? this.chosen[key] : property(key)?.default;
+    return key in this.chosen ? this.chosen[key] : setting(key)?.default;
   }
 
   // A setting given a value without being chosen (a model's default rate, say): the URL does not carry it.
@@ -161,7 +176,7 @@ export class Store {
   // A setting chosen (by the person, a preset, a link): in effect and carried by the URL.
   choose(key, value) {
     const values = key in this.values ? { ...this.values, [key]: value } : this.values;
-    this.update({ values, chosen: property(key) ? { ...this.chosen, [key]: value } : this.chosen });
+    this.update({ values, chosen: setting(key) ? { ...this.chosen, [key]: value } : this.chosen });
   }
 
   // Settings no longer chosen: the URL drops them (their values stay until set).

@@ -54,7 +54,7 @@ export class TfChoice {
   }
 
   // A reply that made a session says what it runs on (the worker may have loaded TensorFlow.js itself).
-  confirm({ engine, tf }) {
+  adopt({ engine, tf }) {
     if (engine === 'tensorflow' && tf && this.#store.tf?.state !== 'ready') this.#store.update({ tf: { state: 'ready', ...tf } });
   }
 

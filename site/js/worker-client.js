@@ -20,17 +20,17 @@ export class WorkerClient {
   #fetchFailures = []; // "file (reason)" for every file the worker could not fetch
   #onState;
   #onProgress;
-  #onEngine;
+  #onEvent;
   state = LoadState.IDLE;
   failure = null;
   lastHeard = performance.now(); // when the worker last sent anything (watchdog.js: a slice that never ends)
 
   // onState(state, error?) after each transition; onProgress(stage, fraction, allStages);
-  // onEngine(message) for the training engine's events (FRAME, TICK, STOPPED)
-  constructor({ onState = () => {}, onProgress = () => {}, onEngine = () => {} } = {}) {
+  // onFrame, onTick, onStopped (message): the training engine's events (protocol.js Event)
+  constructor({ onState = () => {}, onProgress = () => {}, onFrame = () => {}, onTick = () => {}, onStopped = () => {} } = {}) {
     this.#onState = onState;
     this.#onProgress = onProgress;
-    this.#onEngine = onEngine;
+    this.#onEvent = { [Event.FRAME]: onFrame, [Event.TICK]: onTick, [Event.STOPPED]: onStopped };
     this.#worker = new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module' });
     this.#worker.addEventListener('message', (event) => this.#receive(event.data));
     // a worker script that fails to load or throws outside a request ends up here
@@ -92,9 +92,10 @@ export class WorkerClient {
 
   #receive(msg) {
     this.lastHeard = performance.now();
-    if (msg.type === Event.FRAME || msg.type === Event.TICK || msg.type === Event.STOPPED) {
+    const onEvent = this.#onEvent[msg.type];
+    if (onEvent) {
       if (msg.type === Event.STOPPED && msg.error) msg.error = new WorkerError(msg.error);
-      this.#onEngine(msg);
+      onEvent(msg);
       return;
     }
     if (msg.type === Event.FETCH_FAILED) {

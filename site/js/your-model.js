@@ -9,7 +9,7 @@ import { saveFile } from './export.js';
 import { readFile } from './upload.js';
 import { IMAGES } from './images.js';
 import { WHEEL_FILE } from './python-values.js';
-import { SESSION_A } from './sessions.js';
+import { SESSION_A } from './panes.js';
 
 export const CUSTOM = 'custom';
 export const CODE_FILE = 'my_model.py';
@@ -34,6 +34,7 @@ function stored() {
 export class YourModel {
   compiled = false;          // the worker has the editor's model registered as "custom"
   previousModel = 'onehot';  // session a's built-in model before "custom": what Stop goes back to
+  previousModelB = null;     // session b's, likewise
   saved = {};                // session id -> {model, text}: built-in sessions' parameters at the last Run
   #compiling = false;
   #el;

@@ -180,3 +180,47 @@ def test_frames_keep_coming_after_pause_and_continue(browser, server):
         assert rec.errors == []
     finally:
         rec.close()
+
+
+def test_step_waits_while_a_pause_is_on_its_way(browser, server):
+    """Pause stops training on the page at once, but the status says training until the worker confirms:
+    in that moment Step is disabled too (the buttons come from the same store fields as the status)."""
+    rec = open_page(browser, server, "#size=32&model=onehot&stop-cost=0")
+    page = rec.page
+    try:
+        wait_settled(page)
+        seen = page.evaluate("""() => {
+            const $ = (id) => document.getElementById(id);
+            $('start').click(); // Start
+            $('start').click(); // Pause: the worker cannot have answered yet (this task still runs)
+            return {status: document.body.dataset.status, step: $('step').disabled, label: $('start').textContent};
+        }""")
+        assert seen == {"status": "training", "step": True, "label": "Continue"}
+        wait_for(page, "() => document.body.dataset.status === 'paused'")
+        wait_settled(page)
+        assert not page.is_disabled("#step")
+        assert page.evaluate(INVARIANTS) == []
+        assert rec.errors == []
+    finally:
+        rec.close()
+
+
+def test_each_pane_is_told_its_own_reason_to_stop(browser, server):
+    """A Step in compare mode where A reaches the stop threshold and B only trains its epochs: the message
+    names each pane's own reason, and the page is paused, not done (B is not)."""
+    rec = open_page(browser, server,
+                    "#size=32&model=onehot&compare=1&model-b=plane&epochs-per-frame=5000&stop-cost=1e-4")
+    page = rec.page
+    try:
+        wait_settled(page)
+        page.click("#step")
+        wait_for(page, "() => !document.getElementById('message').hidden", timeout=60_000)
+        wait_settled(page)
+        assert page.text_content("#message-text") == (
+            "Stopped: model A reached the stop threshold; model B finished its step. Press Continue to train on.")
+        assert page.evaluate("document.getElementById('message').dataset.kind") == "mixed"
+        assert page.evaluate("document.body.dataset.status") == "paused"
+        assert float(page.text_content("#cost")) <= 1e-4 < float(page.text_content("#cost-b"))
+        assert rec.errors == []
+    finally:
+        rec.close()

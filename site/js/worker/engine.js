@@ -10,7 +10,7 @@
 // wall-clock time, not frames drawn: a slow screen lowers the frames drawn, never the epochs trained.
 // Python does the maths and the time-boxing (Session.train, Session.render, Session.stop_reason).
 
-import { Event } from '../protocol.js';
+import { Event, StopReason } from '../protocol.js';
 import { describeAll, sessions, shownFrame, toJsObject } from './registry.js';
 import { pythonError } from './runtime.js';
 
@@ -55,7 +55,6 @@ class Engine {
       entry.plan = plan ? {
         pace: plan.pace ?? Infinity, left: plan.epochs ?? Infinity, since: now, trained: 0, stopped: null,
       } : null;
-      if (plan) entry.session.forget_plateau();
     }
     this.running = [...sessions.values()].some((entry) => entry.plan);
     this.wake();
@@ -135,7 +134,7 @@ class Engine {
       try {
         epochs = entry.session.train(Number.isFinite(allowed) ? allowed : 1e12, TRAIN_SECONDS);
       } catch (err) {
-        this.#stopAll({ reason: 'error', session: entry.id, error: err });
+        this.#stopAll({ reason: StopReason.ERROR, session: entry.id, error: err });
         return true;
       }
       if (epochs === 0) continue; // less than one batch or epoch is due yet
@@ -153,13 +152,13 @@ class Engine {
     if (!plan || plan.stopped) return;
     const reason = entry.session.stop_reason(this.#stopCost);
     if (reason) plan.stopped = reason;
-    else if (plan.left <= 1e-9) plan.stopped = 'step';
+    else if (plan.left <= 1e-9) plan.stopped = StopReason.STEP;
     if (!plan.stopped) return;
     const planned = [...sessions.values()].filter((e) => e.plan);
     if (planned.every((e) => e.plan.stopped)) {
       const reasons = Object.fromEntries(planned.map((e) => [e.id, e.plan.stopped]));
       const all = new Set(Object.values(reasons));
-      this.#stopAll({ reason: all.size === 1 ? [...all][0] : 'done', reasons });
+      this.#stopAll({ reason: all.size === 1 ? [...all][0] : StopReason.MIXED, reasons });
     }
   }
 
@@ -182,7 +181,7 @@ class Engine {
         complete = entry.session.render(seconds);
       } catch (err) {
         entry.credit = false; // not tried again until the page pulls: a frame that cannot be drawn is said once
-        this.#stopAll({ reason: 'error', session: entry.id, error: err });
+        this.#stopAll({ reason: StopReason.ERROR, session: entry.id, error: err });
         return true;
       }
       if (complete) {

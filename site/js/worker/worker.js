@@ -142,7 +142,7 @@ const handlers = {
   // Training: the engine runs it between requests; these only steer it.
   async [Request.PLAY](msg) {
     await loaded();
-    for (const id of Object.keys(msg.plans)) sessionFor(id).session.checkpoint();
+    for (const id of Object.keys(msg.plans)) sessionFor(id).session.begin();
     engine.play(msg.plans, msg.stopCost, msg.run);
     return {};
   },
