@@ -111,7 +111,9 @@ def mark(page, name: str) -> float | None:
 
 
 def load_page(browser, url: str) -> dict:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
+    # a first visit as a visitor's: the page registers its service worker (blocked, the page would wait
+    # offline.js's CLAIM_WAIT_MS for a claim that never comes)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
     page = ctx.new_page()
     page.goto(url, wait_until="commit")
     ui_visible = None

@@ -127,12 +127,6 @@ new Watchdog({
   client: getClient, store, button: $('stop-python'), readout, armed: () => yourModel.inUse(), onStop: () => boot.restart(),
 });
 
-// the epoch-0 frame from Python, drawn: the page is ready to train (bench/bench_page.py reads this mark)
-document.addEventListener('painter:frame', function once() {
-  document.removeEventListener('painter:frame', once);
-  performance.mark('painter:ready');
-});
-
 // ------------------------------------------------------------------------------ settings
 // What a change of a setting does, by its row's effect (settings.js); (key, value, before).
 const EFFECTS = {

@@ -103,6 +103,8 @@ export class Screen {
     const view = this.#panes.view(id);
     if (now) this.#seen.delete(id);
     view.draw(stats.pixels, stats.shown);
+    // the first learned frame from Python, drawn (a reply's or a pulled one): bench/bench_page.py reads it
+    if (!performance.getEntriesByName('painter:ready').length) performance.mark('painter:ready');
     view.numbers({ ...stats, epoch: this.#noteEpoch(id, stats.epoch) }, stats.epoch);
     this.#store.setPane(id, {
       frame: { gen: stats.gen, epoch: stats.epoch, frameEpoch: stats.frame_epoch ?? null, shown: stats.shown },

@@ -118,7 +118,7 @@ export async function boot() {
   }
   postProgress(Stage.RUNTIME, 1);
   try {
-    await loadPackage(pyodide, 'numpy');
+    if (!('numpy' in pyodide.loadedPackages)) await loadPackage(pyodide, 'numpy'); // after a snapshot
   } catch (err) {
     fail(err.message);
   }
@@ -146,17 +146,21 @@ export async function boot() {
   return { pyodide, painting };
 }
 
-// A repeat visit starts the interpreter from a memory snapshot (Pyodide's experimental _makeSnapshot /
-// _loadSnapshot) made on the first visit right after the interpreter started, before numpy: Pyodide
-// 0.27.7 cannot snapshot a state with a package loaded (its JS objects are not serialisable, and the
-// package's shared libraries live outside the memory). The snapshot (~21 MB) is the interpreter's whole
-// memory, kept in the Cache API under the Pyodide version; Pyodide itself refuses one of another build.
-// Not one of sw.js's caches (`regression-painter <scope> <version>`): it holds none of this build's files, so
-// a redeploy keeps it; a new Pyodide is a new key.
+// The interpreter, with numpy on a first visit. A repeat visit starts it from a memory snapshot
+// (Pyodide's experimental _makeSnapshot / _loadSnapshot) taken right after the interpreter started,
+// before numpy: Pyodide 0.27.7 cannot snapshot a state with a package loaded (its JS objects are not
+// serialisable, and the package's shared libraries live outside the memory). Taking one means loading
+// numpy only after the interpreter, so the first visit does not: it loads numpy with the interpreter
+// (its download and the interpreter's start overlap, as in a bare Pyodide boot) and leaves a mark; the
+// second visit takes the snapshot, and later ones start from it. The snapshot (~21 MB) is the
+// interpreter's whole memory, kept in the Cache API under the Pyodide version; Pyodide itself refuses
+// one of another build. Not one of sw.js's caches (`regression-painter <scope> <version>`): it holds
+// none of this build's files, so a redeploy keeps it; a new Pyodide is a new key.
 const SNAPSHOT_CACHE = 'regression-painter-python-snapshot';
 
 async function startInterpreter({ loadPyodide, version }, options) {
   const key = `${PYODIDE_DIR}interpreter-${version}.snapshot`;
+  const visited = `${PYODIDE_DIR}interpreter-${version}.visited`;
   const cache = await caches.open(SNAPSHOT_CACHE).catch(() => null); // no Cache API: no snapshot
   const saved = cache && await cache.match(key);
   if (saved) {
@@ -167,15 +171,17 @@ async function startInterpreter({ loadPyodide, version }, options) {
       await cache.delete(key);
     }
   }
-  const pyodide = await loadPyodide({ ...options, _makeSnapshot: Boolean(cache) });
-  if (cache) {
-    try {
-      const snapshot = pyodide.makeMemorySnapshot();
-      for (const old of await cache.keys()) await cache.delete(old);
-      cache.put(key, new Response(snapshot)).catch((err) => console.warn(`Python snapshot not kept: ${err.message}`));
-    } catch (err) {
-      console.warn(`Python snapshot not made: ${err.message}`);
-    }
+  if (!cache || !(await cache.match(visited))) { // a first visit
+    cache?.put(visited, new Response('')).catch(() => {});
+    return loadPyodide({ ...options, packages: ['numpy'] }); // did numpy load? boot() checks
+  }
+  const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
+  try {
+    const snapshot = pyodide.makeMemorySnapshot();
+    for (const old of await cache.keys()) await cache.delete(old);
+    cache.put(key, new Response(snapshot)).catch((err) => console.warn(`Python snapshot not kept: ${err.message}`));
+  } catch (err) {
+    console.warn(`Python snapshot not made: ${err.message}`);
   }
   return pyodide;
 }
