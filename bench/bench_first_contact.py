@@ -69,8 +69,7 @@ def first_visit(browser, server) -> tuple[int, list[str], float, float]:
 
 
 def main() -> int:
-    ap = parser(__doc__)
-    ap.add_argument("--runs", type=int, default=3)
+    ap = parser(__doc__, runs=3)
     ap.add_argument("--dist", type=Path, help="a build to measure (default: build one now)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright

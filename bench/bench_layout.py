@@ -109,8 +109,7 @@ def axe_in_status(browser, url: str, theme: str, status: str) -> tuple[str, dict
 
 
 def main() -> int:
-    ap = parser(__doc__)
-    ap.add_argument("--runs", type=int, default=3)
+    ap = parser(__doc__, runs=3)
     ap.add_argument("--cls-only", action="store_true")
     ap.add_argument("--contrast-only", action="store_true")
     args = ap.parse_args()

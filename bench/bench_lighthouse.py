@@ -67,8 +67,7 @@ def lcp_element(audit: dict) -> str:
 
 
 def main() -> int:
-    ap = parser(__doc__)
-    ap.add_argument("--runs", type=int, default=3)
+    ap = parser(__doc__, runs=3)
     ap.add_argument("--site", type=Path, help="an already built dist/ to serve (default: build one)")
     ap.add_argument("--keep", type=Path, help="keep the JSON reports in this folder")
     args = ap.parse_args()

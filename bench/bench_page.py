@@ -134,8 +134,7 @@ def frame_times(browser, url: str, size: int, epochs: int, frames: int, hash_: s
 
 
 def main() -> int:
-    ap = parser(__doc__)
-    ap.add_argument("--runs", type=int, default=3)
+    ap = parser(__doc__, runs=3)
     ap.add_argument("--frames", type=int, default=120)
     ap.add_argument("--views-only", action="store_true", help="only the views table")
     args = ap.parse_args()

@@ -40,9 +40,7 @@ def one_case(browser, url: str, model: str, size: int, runs: int) -> list[tuple[
 
 
 def main() -> int:
-    ap = parser(__doc__)
-    ap.add_argument("--runs", type=int, default=3)
-    args = ap.parse_args()
+    args = parser(__doc__, runs=3).parse_args()
     with built_site(args.chromium) as (browser, url, _):
         results = {case: one_case(browser, url, *case, args.runs) for case in CASES}
 

@@ -66,9 +66,7 @@ def one_run(browser, url: str) -> dict:
 
 
 def main() -> int:
-    ap = parser(__doc__)
-    ap.add_argument("--runs", type=int, default=3)
-    args = ap.parse_args()
+    args = parser(__doc__, runs=3).parse_args()
     with built_site(args.chromium) as (browser, url, _):
         runs = [one_run(browser, url) for _ in range(args.runs)]
 

@@ -24,10 +24,13 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def parser(doc: str) -> argparse.ArgumentParser:
-    """An argument parser described by the first paragraph of `doc`, with --chromium."""
+def parser(doc: str, runs: int | None = None) -> argparse.ArgumentParser:
+    """An argument parser described by the first paragraph of `doc`, with --chromium (and --runs, default
+    `runs`, when given)."""
     ap = argparse.ArgumentParser(description=doc.split("\n\n")[0])
     ap.add_argument("--chromium", default=CHROMIUM, help=f"the Chromium to drive (default {CHROMIUM})")
+    if runs is not None:
+        ap.add_argument("--runs", type=int, default=runs, help=f"repetitions (default {runs})")
     return ap
 
 
