@@ -13,20 +13,17 @@ are Chromium's software renderer and adapter: SwiftShader). Times are the worker
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "bench"), str(ROOT / "py")]
-from bench_backends import table  # noqa: E402
-from bench_page import CHROMIUM_ARGS, serve, wait_js  # noqa: E402
+from common import ROOT, build_site, launch_chromium, parser, serve, wait_js
+
+from bench_backends import table  # the body both hosts run (no benchmark of its own: no main)
 
 PAGE = """<!doctype html><meta charset="utf-8"><title>bench_backends</title><link rel="icon" href="data:,">
 <script type="module">
@@ -43,15 +40,14 @@ window.startEngine = (config) => {
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="128,256,512")
-    parser.add_argument("--models", default="mlp,siren")
-    parser.add_argument("--engines", default="numpy,cpu,wasm,webgl,webgpu")
-    parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--batch", default="", help="batch sizes, e.g. 256,1024 (default: the model's own)")
-    parser.add_argument("--json", default="", help="also write every number to this file")
-    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM", "/usr/bin/chromium"))
-    args = parser.parse_args()
+    ap = parser(__doc__)
+    ap.add_argument("--sizes", default="128,256,512")
+    ap.add_argument("--models", default="mlp,siren")
+    ap.add_argument("--engines", default="numpy,cpu,wasm,webgl,webgpu")
+    ap.add_argument("--seconds", type=float, default=60.0)
+    ap.add_argument("--batch", default="", help="batch sizes, e.g. 256,1024 (default: the model's own)")
+    ap.add_argument("--json", default="", help="also write every number to this file")
+    args = ap.parse_args()
     split = lambda s: [x for x in s.split(",") if x]  # noqa: E731
     config = {"models": split(args.models), "sizes": [int(s) for s in split(args.sizes)],
               "batches": [int(b) for b in split(args.batch)] or [None], "seconds": args.seconds}
@@ -61,17 +57,15 @@ def main():
     from playwright.sync_api import sync_playwright
     runs = []
     with tempfile.TemporaryDirectory(prefix="rp-bench-backends-") as tmp:
-        out = Path(tmp) / "dist"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
+        out = build_site(Path(tmp) / "dist")
         shutil.copy(ROOT / "bench" / "bench_backends_worker.js", out)
         shutil.copy(ROOT / "bench" / "bench_backends.py", out)
         (out / "bench-backends.html").write_text(PAGE)
-        httpd, url = serve(out)
+        server = serve(out)
+        url = server.url
         try:
             with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=args.chromium,
-                                            args=CHROMIUM_ARGS + ["--enable-unsafe-webgpu"])
+                browser = launch_chromium(p, args.chromium, ("--enable-unsafe-webgpu",))
                 page = browser.new_page()
                 page.on("console", lambda message: print(" ", message.text, file=sys.stderr, flush=True))
                 page.goto(url + "bench-backends.html")
@@ -89,7 +83,7 @@ def main():
                 version = browser.version
                 browser.close()
         finally:
-            httpd.shutdown()
+            server.close()
 
     print(f"Headless Chromium {version}, {os.cpu_count()} CPUs, load {os.getloadavg()[0]:.2f}; "
           f"{args.seconds:g} s per row; the bundled astronaut photo")

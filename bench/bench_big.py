@@ -15,17 +15,12 @@ then for --window s the page's painter:frame events are collected (the page's cl
 The page's target is 20 frames/s for onehot at 1024 x 1024 (zoom 1 and 4: a zoom of blocks is drawn at
 1x and enlarged by CSS). The machine may be shared: the load average is printed with each row. No asserts.
 """
-import argparse
 import os
 import statistics
-import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-from bench_engine import serve  # noqa: E402
-from bench_page import CHROMIUM_ARGS  # noqa: E402
+from common import ROOT, launch_chromium, parser, serve
 
 RECORD = """() => {
   window.__big = [];
@@ -65,20 +60,20 @@ def run(browser, base, size, zoom, args):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = parser(__doc__)
     ap.add_argument("--sizes", default="512,1024")
     ap.add_argument("--zooms", default="1,4")
     ap.add_argument("--window", type=float, default=5.0)
     ap.add_argument("--warmup", type=float, default=2.0)
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--dist", type=Path, default=ROOT / "dist", help="the built site to serve (default dist/)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
-    httpd, base = serve(args.dist)
+    server = serve(args.dist)
+    base = server.url
     print(f"{'size':>5} {'zoom':>4} {'frames/s':>9} {'pull->recv':>11} {'recv->drawn':>12} {'interval':>9} "
           f"{'canvas':>10} {'load':>5}")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, args.chromium)
         for size in map(int, args.sizes.split(",")):
             for zoom in map(int, args.zooms.split(",")):
                 r = run(browser, base, size, zoom, args)
@@ -90,7 +85,7 @@ def main():
                 print(f"{size:>5} {zoom:>4} {cells[0]:>9} {cells[1]:>11} {cells[2]:>12} {cells[3]:>9} "
                       f"{r.get('canvas', '?'):>10} {load:5.2f}", flush=True)
         browser.close()
-    httpd.shutdown()
+    server.close()
 
 
 if __name__ == "__main__":

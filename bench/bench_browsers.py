@@ -17,17 +17,15 @@ Numbers only, no asserts; the machine's load changes them.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, build_site, serve
+
 sys.path.insert(0, str(ROOT / "tests"))
-sys.path.insert(0, str(ROOT))
 from xbrowser import drivers  # noqa: E402
-from xbrowser.conftest import Server  # noqa: E402
 
 COUNTERS = """() => {
     window.__bench = {frames: 0, paints: 0, t0: performance.now(), e0: null};
@@ -123,10 +121,7 @@ def main() -> None:
                     help="then measure again with the earlier blurred shadows and no containment")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "dist"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
-        server = Server(out)
+        server = serve(build_site(Path(tmp) / "dist"))
         rows = []
         for name in args.browsers.split(","):
             try:

@@ -38,7 +38,6 @@ epochs per second (`--models onehot,rff --sizes 64,256 --throttle 1,10`).
 from __future__ import annotations
 
 import argparse
-import http.server
 import json
 import os
 import statistics
@@ -48,10 +47,7 @@ import time
 import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
-import build  # noqa: E402
-from bench_page import CHROMIUM_ARGS  # noqa: E402
+from common import ROOT, launch_chromium, parser, serve
 
 MODELS = ["onehot", "plane", "poly", "rff", "dct", "mlp", "siren"]
 SIZES = [64, 256, 512]
@@ -422,19 +418,6 @@ def print_row(r):
 
 
 # ------------------------------------------------------------------------------ main
-class QuietServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        pass  # a page closed mid-download resets its connections: not worth a traceback
-
-
-def serve(directory: Path):
-    httpd = QuietServer(("127.0.0.1", 0), build.make_handler(directory, False))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-
 def page_url(base: str, model: str, size: int) -> str:
     if not urllib.parse.urlsplit(base).path.endswith(".html"):
         base = base.rstrip("/") + "/index.html"
@@ -478,7 +461,7 @@ def csv_list(kind, names=None):
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = parser(__doc__)
     ap.add_argument("--models", type=csv_list(str, MODELS), help=f"default: {','.join(MODELS)}")
     ap.add_argument("--sizes", type=csv_list(int), help="default: 64,256,512 (+1024 if #size offers it)")
     ap.add_argument("--throttle", type=csv_list(float), default=[1.0, 10.0],
@@ -495,7 +478,6 @@ def main() -> int:
                     help=f"fewer configs: models {','.join(QUICK_MODELS)}, sizes {','.join(map(str, QUICK_SIZES))}")
     ap.add_argument("--url", help="bench a page that is already served (its base URL or index.html)")
     ap.add_argument("--json", type=Path, help="write the results to this file as JSON")
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
     if args.window <= 0 or args.max_window < args.window or args.pauses < 1 or args.pause_timeout <= 0:
         ap.error("need --window > 0, --max-window >= --window, --pauses >= 1, --pause-timeout > 0")
@@ -505,7 +487,7 @@ def main() -> int:
     sizes = args.sizes
     from playwright.sync_api import sync_playwright
 
-    httpd = None
+    server = None
     if args.url:
         base = args.url
     else:
@@ -513,7 +495,8 @@ def main() -> int:
         if not (dist / "index.html").is_file():
             print(f"{dist}/index.html does not exist: run `python3 build.py` first (or pass --url)", file=sys.stderr)
             return 1
-        httpd, base = serve(dist)
+        server = serve(dist)
+        base = server.url
 
     load_start = os.getloadavg()
     started = time.time()
@@ -521,7 +504,7 @@ def main() -> int:
     sampler = MemorySampler()
     sampler.start()
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, args.chromium)
         offered = offered_sizes(browser, base)
         if sizes is None:
             sizes = list(QUICK_SIZES if args.quick else SIZES) + [s for s in OPTIONAL_SIZES if s in offered]
@@ -585,8 +568,8 @@ def main() -> int:
         browser_version = browser.version
         browser.close()
     sampler.stop()
-    if httpd:
-        httpd.shutdown()
+    if server:
+        server.close()
     load_end = os.getloadavg()
     print()
     print(f"load average at end: {' '.join(f'{x:.2f}' for x in load_end)}; "

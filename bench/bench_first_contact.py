@@ -15,38 +15,23 @@ Numbers only, no asserts.
 """
 from __future__ import annotations
 
-import argparse
 import collections
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from common import ROOT, build_site, launch_chromium, parser, wait_js
+
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from counting_server import CountingServer  # noqa: E402
 
-sys.path.insert(0, str(ROOT / "bench"))
-from bench_page import CHROMIUM_ARGS  # noqa: E402
 # when the page first says "ready", in the page's own clock (ms since navigation)
 READY_PROBE = """
 document.addEventListener('painter:status', (e) => {
   if (e.detail.status === 'ready' && window.__readyAt === undefined) window.__readyAt = performance.now();
 });
 """
-
-
-def wait_js(page, predicate: str, timeout: float = 180.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = page.evaluate(predicate)
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError(predicate)
 
 
 def body_bytes(log) -> int:
@@ -59,7 +44,7 @@ def embed_before_click(browser, server) -> int:
     server.take()
     page.goto(server.url + "?embed=1")
     wait_js(page, "() => { const i = document.getElementById('poster'); return (i && i.complete)"
-                  " || ['ready', 'training', 'done'].includes(document.body.dataset.status); }")
+                  " || ['ready', 'training', 'done'].includes(document.body.dataset.status); }", timeout=180)
     n = body_bytes(server.take(settle=3.0))
     context.close()
     return n
@@ -72,34 +57,28 @@ def first_visit(browser, server) -> tuple[int, list[str], float, float]:
     page = context.new_page()
     server.take()
     page.goto(server.url)
-    cold = wait_js(page, "() => window.__readyAt")
-    wait_js(page, "() => document.documentElement.dataset.offline === 'ready'")
+    cold = wait_js(page, "() => window.__readyAt", timeout=180)
+    wait_js(page, "() => document.documentElement.dataset.offline === 'ready'", timeout=180)
     log = server.take(settle=2.0)
     counts = collections.Counter(p for p, code, _ in log if code == 200)
     twice = sorted(p for p, n in counts.items() if n > 1)
     page.reload()
-    repeat = wait_js(page, "() => window.__readyAt")
+    repeat = wait_js(page, "() => window.__readyAt", timeout=180)
     context.close()
     return body_bytes(log), twice, cold, repeat
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=3)
+    ap = parser(__doc__, runs=3)
     ap.add_argument("--dist", type=Path, help="a build to measure (default: build one now)")
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="rp-first-") as tmp:
-        out = args.dist
-        if out is None:
-            out = Path(tmp) / "dist"
-            subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                           capture_output=True)
+        out = args.dist or build_site(Path(tmp) / "dist")
         server = CountingServer(out)
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            browser = launch_chromium(p, args.chromium)
             embed, visits = [], []
             for _ in range(args.runs):
                 embed.append(embed_before_click(browser, server))

@@ -18,18 +18,16 @@ axe reports (4.5:1 needed for small text). No asserts: tests/e2e/test_e2e_a11y.p
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-import bench_page  # noqa: E402
-from bench_page import ROOT, built_site  # noqa: E402
+import common
+from common import ROOT, built_site, parser
+from sitebuild.pins import LOCKED_WHEELS
 
 AXE = ROOT / "tests" / "xbrowser" / "node_modules" / "axe-core" / "axe.min.js"
-NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
+NUMPY_WHEEL = LOCKED_WHEELS["numpy"]
 
 CLS_PROBE = """
 window.__shifts = [];
@@ -59,7 +57,7 @@ AXE_CONTRAST = """async () => {
 
 
 def wait_js(page, predicate: str, arg=None, timeout: float = 240.0):
-    return bench_page.wait_js(page, predicate, arg, timeout)
+    return common.wait_js(page, predicate, arg, timeout)
 
 
 def measure_cls(browser, url: str, viewport: dict) -> tuple[float, list]:
@@ -111,9 +109,7 @@ def axe_in_status(browser, url: str, theme: str, status: str) -> tuple[str, dict
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
+    ap = parser(__doc__, runs=3)
     ap.add_argument("--cls-only", action="store_true")
     ap.add_argument("--contrast-only", action="store_true")
     args = ap.parse_args()

@@ -13,24 +13,18 @@ CLS < 0.1. No asserts. The JSON reports stay in --keep DIR if given.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
-import threading
-import http.server
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
+from common import CHROMIUM_ARGS, ROOT, build_site, parser, serve
 
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
-CHROME_FLAGS = "--headless=new --no-sandbox --disable-gpu --no-first-run --disable-quic " \
-               "--disable-background-networking --disable-component-update --disable-sync"
+CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
 PAGES = {"/": "", "/?embed=1": "?embed=1"}
 METRICS = [  # (column, audit id, scale, format)
     ("FCP s", "first-contentful-paint", 1e-3, "{:.2f}"),
@@ -39,13 +33,6 @@ METRICS = [  # (column, audit id, scale, format)
     ("CLS", "cumulative-layout-shift", 1, "{:.3f}"),
     ("SI s", "speed-index", 1e-3, "{:.2f}"),
 ]
-
-
-def serve(directory: Path):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), build.make_handler(directory, False))
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
 
 
 def run_lighthouse(url: str, out: Path, chromium: str) -> dict:
@@ -80,10 +67,8 @@ def lcp_element(audit: dict) -> str:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=3)
+    ap = parser(__doc__, runs=3)
     ap.add_argument("--site", type=Path, help="an already built dist/ to serve (default: build one)")
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--keep", type=Path, help="keep the JSON reports in this folder")
     args = ap.parse_args()
     if not LIGHTHOUSE.exists():
@@ -92,14 +77,11 @@ def main() -> int:
         return 2
 
     with tempfile.TemporaryDirectory(prefix="rp-lighthouse-") as tmp:
-        site = args.site
-        if site is None:
-            site = Path(tmp) / "dist"
-            subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(site)], check=True,
-                           stdout=subprocess.DEVNULL)
+        site = args.site or build_site(Path(tmp) / "dist")
         reports = Path(args.keep or tmp)
         reports.mkdir(parents=True, exist_ok=True)
-        httpd, url = serve(site)
+        server = serve(site)
+        url = server.url
         rows: dict[str, list[dict]] = {page: [] for page in PAGES}
         try:
             for run in range(args.runs):
@@ -109,7 +91,7 @@ def main() -> int:
                     rows[page].append(summary(report))
                     print(f"  run {run + 1}/{args.runs} {page}: {rows[page][-1]['score']}", file=sys.stderr)
         finally:
-            httpd.shutdown()
+            server.close()
 
     print(f"Lighthouse mobile, median of {args.runs} run(s)")
     header = f"{'page':<10} {'score':>5} " + " ".join(f"{name:>7}" for name, *_ in METRICS)

@@ -17,25 +17,20 @@ photo; rff held-out PSNR (train on a random half of the pixels, score the rest) 
 gradient descent; CosineBasisModel.solve() time at 256 x 256. Times are the worker's own clock.
 """
 
-import argparse
-import functools
-import http.server
 import json
 import shutil
 import sys
 import tempfile
-import threading
 import time
-import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from common import ROOT, launch_chromium, parser, serve
+from sitebuild.base import PACKAGE_DIR
+from sitebuild.package import build_package_zip
+
 MODELS = ["onehot:rgb", "onehot:2017", "plane", "poly", "rff", "dct", "mlp", "siren"]
 
-BENCH_HTML = """<!doctype html><meta charset="utf-8"><title>bench</title>
+BENCH_HTML = """<!doctype html><meta charset="utf-8"><title>bench</title><link rel="icon" href="data:,">
 <script type="module">
 const worker = new Worker('bench-worker.js', { type: 'module' });
 window.benchLog = [];
@@ -173,33 +168,19 @@ def make_site(directory):
         sys.exit("dist/pyodide/ not found: run `python3 build.py` first")
     (directory / "pyodide").symlink_to(dist / "pyodide", target_is_directory=True)
     shutil.copytree(ROOT / "site" / "images", directory / "images")
-    (directory / "py").mkdir()
-    with zipfile.ZipFile(directory / "py" / "painting.zip", "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted((ROOT / "py" / "painting").glob("*.py")):
-            archive.write(path, f"painting/{path.name}")
+    build_package_zip(PACKAGE_DIR, directory / "py" / "painting.zip")
     (directory / "bench.html").write_text(BENCH_HTML)
     (directory / "bench-worker.js").write_text(BENCH_WORKER)
     (directory / "bench_run.py").write_text(BENCH_PY)
 
 
-class Handler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".mjs": "text/javascript", ".js": "text/javascript", ".wasm": "application/wasm"}
-
-    def log_message(self, *args):
-        pass
-
-
-def run_in_chromium(directory, config, timeout_s):
+def run_in_chromium(directory, config, timeout_s, chromium):
     from playwright.sync_api import sync_playwright
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(Handler, directory=str(directory)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}/bench.html#"
-    url += json.dumps(config).replace(" ", "")
+    server = serve(directory)
+    url = server.url + "bench.html#" + json.dumps(config).replace(" ", "")
     try:
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = launch_chromium(p, chromium)
             page = browser.new_page()
             page.on("console", lambda message: print("  [worker]", message.text, flush=True))
             page.goto(url)
@@ -211,17 +192,17 @@ def run_in_chromium(directory, config, timeout_s):
             result = json.loads(page.evaluate("window.benchResult"))
             browser.close()
     finally:
-        server.shutdown()
+        server.close()
     return result
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--image", default="astronaut.jpg", help="a file of site/images/")
-    parser.add_argument("--sizes", type=int, nargs="+", default=[64, 128, 256])
-    parser.add_argument("--budgets", type=float, nargs="+", default=[2.0, 10.0])
-    parser.add_argument("--models", nargs="+", default=MODELS)
-    args = parser.parse_args()
+    ap = parser(__doc__)
+    ap.add_argument("--image", default="astronaut.jpg", help="a file of site/images/")
+    ap.add_argument("--sizes", type=int, nargs="+", default=[64, 128, 256])
+    ap.add_argument("--budgets", type=float, nargs="+", default=[2.0, 10.0])
+    ap.add_argument("--models", nargs="+", default=MODELS)
+    args = ap.parse_args()
     images = sorted(p.name for p in (ROOT / "site" / "images").glob("*.jpg"))
     config = {"image": args.image, "images": images, "sizes": args.sizes,
               "budgets": sorted(args.budgets), "models": args.models}
@@ -229,7 +210,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
         make_site(Path(tmp))
         started = time.perf_counter()
-        result = run_in_chromium(Path(tmp), config, timeout_s=int(total * 2 + 300))
+        result = run_in_chromium(Path(tmp), config, int(total * 2 + 300), args.chromium)
         print(f"(the worker ran for {time.perf_counter() - started:.0f} s)")
 
     budgets = config["budgets"]

@@ -23,23 +23,13 @@ prints only that table. Targets: UI visible <= 300 ms; first frame <= 1.3 x bare
 """
 from __future__ import annotations
 
-import argparse
-import contextlib
-import http.server
 import statistics
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from common import build_site, launch_chromium, new_page, parser, serve, wait_js
 
 BARE_HTML = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>bare Pyodide boot</title>
@@ -65,47 +55,6 @@ COLLECT_FRAMES = """() => {
 }"""
 
 
-def serve(directory: Path):
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), build.make_handler(directory, False))
-    httpd.daemon_threads = True
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
-    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}/"
-
-
-@contextlib.contextmanager
-def built_site(chromium: str = "/usr/bin/chromium"):
-    """A fresh build in a temporary folder, served on a free port, and a Chromium: yields (browser, url,
-    tmp); everything is closed and removed afterwards."""
-    from playwright.sync_api import sync_playwright
-
-    with tempfile.TemporaryDirectory(prefix="rp-bench-") as tmp:
-        out = Path(tmp) / "dist"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
-        httpd, url = serve(out)
-        try:
-            with sync_playwright() as p:
-                browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-                try:
-                    yield browser, url, Path(tmp)
-                finally:
-                    browser.close()
-        finally:
-            httpd.shutdown()
-
-
-def wait_js(page, predicate: str, arg=None, timeout: float = 120.0):
-    """Poll predicate(arg) with page.evaluate (the page's CSP forbids wait_for_function's eval); -> its value."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = page.evaluate(predicate, arg)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{predicate} still false after {timeout} s")
-        time.sleep(0.01)
-
-
 def mark(page, name: str) -> float | None:
     return page.evaluate("n => performance.getEntriesByName(n)[0]?.startTime ?? null", name)
 
@@ -113,8 +62,7 @@ def mark(page, name: str) -> float | None:
 def load_page(browser, url: str) -> dict:
     # a first visit as a visitor's: the page registers its service worker (blocked, the page would wait
     # offline.js's CLAIM_WAIT_MS for a claim that never comes)
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = ctx.new_page()
+    ctx, page = new_page(browser, service_workers="allow")
     page.goto(url, wait_until="commit")
     ui_visible = None
     deadline = time.monotonic() + 120
@@ -157,8 +105,7 @@ VIEWS = {"learned": "", "error": "view=error", "spectrum": "view=spectrum", "ins
 
 
 def frame_times(browser, url: str, size: int, epochs: int, frames: int, hash_: str = "") -> dict:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
-    page = ctx.new_page()
+    ctx, page = new_page(browser)
     page.goto(url + (f"#{hash_}" if hash_ else ""))
     wait_js(page, "() => document.body.dataset.status === 'ready'")
     page.select_option("#size", str(size))
@@ -189,24 +136,21 @@ def frame_times(browser, url: str, size: int, epochs: int, frames: int, hash_: s
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=3)
+    ap = parser(__doc__, runs=3)
     ap.add_argument("--frames", type=int, default=120)
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--views-only", action="store_true", help="only the views table")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="rp-bench-") as tmp:
-        out = Path(tmp) / "dist"
-        subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                       stdout=subprocess.DEVNULL)
+        out = build_site(Path(tmp) / "dist")
         (out / "bare.html").write_text(BARE_HTML)
         (out / "bare.js").write_text(BARE_JS)
         (out / "bare-worker.js").write_text(BARE_WORKER)
-        httpd, url = serve(out)
+        server = serve(out)
+        url = server.url
         with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
+            browser = launch_chromium(p, args.chromium)
             pages, bares, frames = [], [], {}
             if not args.views_only:
                 for _ in range(args.runs):
@@ -216,7 +160,7 @@ def main() -> int:
                           for size in (256, 512) for epochs in (1, 1000)}
             views = {name: frame_times(browser, url, 256, 1, args.frames, hash_) for name, hash_ in VIEWS.items()}
             browser.close()
-        httpd.shutdown()
+        server.close()
 
     print(f"Views at 256² (onehot, 1 epoch per frame, mean over {args.frames} frames; extra = frame - learned's)")
     print(f"  {'view':<10} {'frame':>8} {'p95':>8} {'train':>8} {'draw':>8} {'extra':>8}")

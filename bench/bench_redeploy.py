@@ -1,6 +1,6 @@
 """What a visitor downloads: a first visit, and a second visit after a redeploy that changed one JS file.
 
-    .venv/bin/python bench/bench_redeploy.py [--file js/chart.js]
+    .venv/bin/python bench/bench_redeploy.py [--file js/chart.js] [--chromium /usr/bin/chromium]
 
 Builds dist/ into a temporary directory and serves it with build.py's handler (Cache-Control: no-cache,
 Last-Modified, so browsers revalidate and get 304s), counting every response the server sends. Chromium
@@ -14,23 +14,17 @@ Numbers only, no asserts.
 """
 from __future__ import annotations
 
-import argparse
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
+from common import ROOT, build_site, launch_chromium, parser
+from sitebuild.service_worker import SW_FILE, stamp_service_worker
 
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from counting_server import CountingServer  # noqa: E402
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 def summary(log: list) -> str:
@@ -44,8 +38,8 @@ def redeploy(out: Path, rel: str) -> None:
     """Change one file of dist/ and stamp sw.js again, as a rebuild with that one change would."""
     path = out / rel
     path.write_text(path.read_text(encoding="utf-8") + f"\n// redeploy {time.time()}\n", encoding="utf-8")
-    shutil.copy(ROOT / "site" / build.SW_FILE, out / build.SW_FILE)
-    build.stamp_service_worker(out)
+    shutil.copy(ROOT / "site" / SW_FILE, out / SW_FILE)
+    stamp_service_worker(out)
 
 
 def new_worker_installed(page, version: str, timeout: float = 120) -> None:
@@ -94,16 +88,14 @@ def run_case(browser, out: Path, server: CountingServer, rel: str, cold: bool) -
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = parser(__doc__)
     ap.add_argument("--file", default="js/chart.js", help="the file of dist/ that changes (default js/chart.js)")
     args = ap.parse_args()
     from playwright.sync_api import sync_playwright
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = launch_chromium(p, args.chromium)
         for cold in (False, True):
-            out = Path(tmp) / ("cold" if cold else "warm")
-            subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)], check=True,
-                           stdout=subprocess.DEVNULL)
+            out = build_site(Path(tmp) / ("cold" if cold else "warm"))
             server = CountingServer(out)
             print(f"--- {'cold' if cold else 'warm'} HTTP cache (changed: {args.file})")
             for line in run_case(browser, out, server, args.file, cold):

@@ -11,21 +11,17 @@ A quick model's final frame is rendered at once; a network's is predicted a few 
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_page import built_site, wait_js  # noqa: E402
+from common import built_site, new_page, parser, wait_js
 
 CASES = [("onehot", 64), ("onehot", 512), ("rff", 512), ("mlp", 64), ("mlp", 512)]
 
 
 def one_case(browser, url: str, model: str, size: int, runs: int) -> list[tuple[float, float]]:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
-    page = ctx.new_page()
+    ctx, page = new_page(browser)
     page.goto(f"{url}#model={model}&size={size}&stop-cost=0")
     wait_js(page, "() => document.body.dataset.settled === 'true'")
     out = []
@@ -44,10 +40,7 @@ def one_case(browser, url: str, model: str, size: int, runs: int) -> list[tuple[
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
-    args = ap.parse_args()
+    args = parser(__doc__, runs=3).parse_args()
     with built_site(args.chromium) as (browser, url, _):
         results = {case: one_case(browser, url, *case, args.runs) for case in CASES}
 

@@ -16,17 +16,14 @@ Target: stop -> usable within about one page boot. No asserts.
 """
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_page import ROOT, built_site, wait_js  # noqa: E402
+from common import ROOT, built_site, new_page, parser, wait_js
+
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
 from visitor_code import ENDLESS, type_code  # noqa: E402
-
 
 
 def timed(page, action, predicate, arg=None) -> float:
@@ -37,8 +34,7 @@ def timed(page, action, predicate, arg=None) -> float:
 
 
 def one_run(browser, url: str) -> dict:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 800}, service_workers="block")
-    page = ctx.new_page()
+    ctx, page = new_page(browser)
     t0 = time.perf_counter()
     page.goto(url)
     wait_js(page, "() => document.body.dataset.status === 'ready'")
@@ -70,10 +66,7 @@ def one_run(browser, url: str) -> dict:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--runs", type=int, default=3)
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
-    args = ap.parse_args()
+    args = parser(__doc__, runs=3).parse_args()
     with built_site(args.chromium) as (browser, url, _):
         runs = [one_run(browser, url) for _ in range(args.runs)]
 

@@ -10,22 +10,20 @@ Numbers only, no asserts.
 """
 from __future__ import annotations
 
-import argparse
 import time
 
-from bench_page import built_site, wait_js
+from common import built_site, parser, wait_js
 
 MEMORY = """() => globalThis.tf ? {tensors: tf.memory().numTensors, bytes: tf.memory().numBytes} : null"""
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = parser(__doc__)
     ap.add_argument("--model", default="mlp")
     ap.add_argument("--size", type=int, default=128)
     ap.add_argument("--minutes", type=float, default=3.0)
     ap.add_argument("--every", type=float, default=20.0)
     ap.add_argument("--tf", default="", help="force a TF.js backend (the page's URL key tf)")
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
     query = "?backend=tensorflow" + (f"&tf={args.tf}" if args.tf else "")
     with built_site(args.chromium) as (browser, url, _):

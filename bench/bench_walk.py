@@ -11,26 +11,23 @@ to reproduce it (its seed and action list: Walk(...).replay(actions)). No assert
 """
 from __future__ import annotations
 
-import argparse
 import collections
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from common import ROOT, built_site, parser
+
 sys.path.insert(0, str(ROOT / "tests" / "e2e"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_page import built_site  # noqa: E402
 from conftest import PageRecorder  # noqa: E402  (tests/e2e: a page with its console errors recorded)
 from walk import Walk  # noqa: E402
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = parser(__doc__)
     ap.add_argument("--minutes", type=float, default=30.0, help="time bound of the whole soak")
     ap.add_argument("--actions", type=int, default=200, help="actions per seed")
     ap.add_argument("--first-seed", type=int, default=1000)
-    ap.add_argument("--chromium", default="/usr/bin/chromium")
     args = ap.parse_args()
     deadline = time.monotonic() + args.minutes * 60
     totals = collections.Counter()

@@ -1,8 +1,7 @@
-"""build.py: dist/ layout, pinned hashes, refusal of tampered files, and `serve`."""
+"""build.py (tools/sitebuild/): dist/ layout, pinned hashes, refusal of tampered files, and `serve`."""
 
 import base64
 import hashlib
-import importlib.util
 import re
 import selectors
 import shutil
@@ -20,10 +19,8 @@ pytestmark = pytest.mark.cpython_only
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build.py"
-
-_spec = importlib.util.spec_from_file_location("rp_build", BUILD)
-build = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build)
+sys.path.insert(0, str(ROOT / "tools"))
+from sitebuild import base, package, pins, service_worker, shell  # noqa: E402
 
 
 def run_build(*args, timeout=900):
@@ -45,8 +42,8 @@ def built(tmp_path_factory):
 
 
 def test_every_pinned_file_is_there_with_its_hash(built):
-    assert len(build.VENDORED) == 8
-    for name, (digest, _) in build.VENDORED.items():
+    assert len(pins.VENDORED) == 8
+    for name, (digest, _) in pins.VENDORED.items():
         path = built / "pyodide" / name
         assert path.is_file(), f"{name} missing from dist/pyodide/"
         assert sha256(path) == digest, name
@@ -56,30 +53,30 @@ def test_wheel_pins_agree_with_pyodide_lock(built):
     import json
     lock = json.loads((built / "pyodide" / "pyodide-lock.json").read_text())
     assert lock["info"]["version"] == "0.27.7"
-    for pkg, fname in build.LOCKED_WHEELS.items():
+    for pkg, fname in pins.LOCKED_WHEELS.items():
         assert lock["packages"][pkg]["file_name"] == fname
-        assert lock["packages"][pkg]["sha256"] == build.VENDORED[fname][0] == sha256(built / "pyodide" / fname)
+        assert lock["packages"][pkg]["sha256"] == pins.VENDORED[fname][0] == sha256(built / "pyodide" / fname)
 
 
 def test_site_is_copied_as_is(built):
     site_files = {p.relative_to(ROOT / "site") for p in (ROOT / "site").rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts}
     # sw.js is stamped, see below; index.html's stylesheets are inlined (tests/test_shell.py)
-    for rel in site_files - {Path(build.SW_FILE), Path(build.PAGE)}:
+    for rel in site_files - {Path(service_worker.SW_FILE), Path(shell.PAGE)}:
         assert (built / rel).read_bytes() == (ROOT / "site" / rel).read_bytes(), rel
 
 
 def test_service_worker_precaches_every_file_with_a_content_version(built, tmp_path):
     import json
     text = (built / "sw.js").read_text()
-    assert build.SW_PLACEHOLDER not in text
+    assert service_worker.SW_PLACEHOLDER not in text
     line = next(ln for ln in text.splitlines() if ln.startswith("const BUILD = "))
     stamped = json.loads(line.removeprefix("const BUILD = ").removesuffix(";"))
     every = sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
-                   if p.is_file() and p.name not in (build.BUILD_MARKER, "sw.js") and not p.is_relative_to(built / "tf"))
+                   if p.is_file() and p.name not in (base.BUILD_MARKER, "sw.js") and not p.is_relative_to(built / "tf"))
     assert sorted(stamped["files"]) == every and "index.html" in every and "pyodide/pyodide.asm.wasm" in every
     # TensorFlow.js is not precached (not in a first visit's downloads): cached on first use, by hash
-    assert stamped["lazy"] == {f"tf/{name}": digest for name, (digest, _) in build.TF_VENDORED.items()}
+    assert stamped["lazy"] == {f"tf/{name}": digest for name, (digest, _) in pins.TF_VENDORED.items()}
     assert re.fullmatch(r"[0-9a-f]{16}", stamped["lazyVersion"]) and stamped["lazyVersion"] != stamped["version"]
     # each file's sha256: a new service worker copies unchanged files from the old cache by path + hash
     for rel in every:
@@ -89,10 +86,10 @@ def test_service_worker_precaches_every_file_with_a_content_version(built, tmp_p
     again = tmp_path / "again"
     shutil.copytree(built, again)
     shutil.copy(ROOT / "site" / "sw.js", again / "sw.js")
-    assert build.stamp_service_worker(again)[0] == stamped["version"]
+    assert service_worker.stamp_service_worker(again)[0] == stamped["version"]
     shutil.copy(ROOT / "site" / "sw.js", again / "sw.js")
     (again / "images" / "CREDITS.md").write_text("changed")
-    assert build.stamp_service_worker(again)[0] != stamped["version"]
+    assert service_worker.stamp_service_worker(again)[0] != stamped["version"]
     line = next(ln for ln in (again / "sw.js").read_text().splitlines() if ln.startswith("const BUILD = "))
     restamped = json.loads(line.removeprefix("const BUILD = ").removesuffix(";"))["files"]
     assert [rel for rel in every if restamped[rel] != stamped["files"][rel]] == ["images/CREDITS.md"]
@@ -114,51 +111,51 @@ def test_painting_zip_is_the_package_and_deterministic(built, tmp_path):
         for n in names:
             assert zf.read(n) == (ROOT / "py" / n).read_bytes(), n
     again = tmp_path / "zip2.zip"
-    build.build_package_zip(ROOT / "py" / "painting", again)
+    package.build_package_zip(ROOT / "py" / "painting", again)
     assert again.read_bytes() == zpath.read_bytes()
 
 
 def test_tampered_cache_file_is_refused(built, tmp_path):
     cache = tmp_path / "cache"
-    shutil.copytree(build.DEFAULT_CACHE, cache)
+    shutil.copytree(pins.DEFAULT_CACHE, cache)
     victim = cache / "pyodide.mjs"
     victim.write_bytes(victim.read_bytes() + b"\n// tampered\n")
     out = tmp_path / "out"
     proc = run_build("--out", out, "--cache", cache)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "pyodide.mjs" in proc.stderr
-    assert build.VENDORED["pyodide.mjs"][0] in proc.stderr  # expected
+    assert pins.VENDORED["pyodide.mjs"][0] in proc.stderr  # expected
     assert sha256(victim) in proc.stderr                    # actual
     assert not (out / "pyodide" / "pyodide.mjs").exists()
 
 
 def test_every_tfjs_file_is_there_with_its_hash(built):
-    assert sorted(build.TF_VENDORED) == sorted(["tf.min.js", "tf-backend-wasm.min.js", "tf-backend-webgpu.min.js",
-                                                "tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm",
-                                                "tfjs-backend-wasm-threaded-simd.wasm"])
-    assert sorted(p.name for p in (built / "tf").iterdir()) == sorted(build.TF_VENDORED)
-    for name, (digest, package) in build.TF_VENDORED.items():
+    assert sorted(pins.TF_VENDORED) == sorted(["tf.min.js", "tf-backend-wasm.min.js", "tf-backend-webgpu.min.js",
+                                               "tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm",
+                                               "tfjs-backend-wasm-threaded-simd.wasm"])
+    assert sorted(p.name for p in (built / "tf").iterdir()) == sorted(pins.TF_VENDORED)
+    for name, (digest, npm_package) in pins.TF_VENDORED.items():
         assert sha256(built / "tf" / name) == digest, name
-        assert package.startswith("@tensorflow/tfjs"), package
+        assert npm_package.startswith("@tensorflow/tfjs"), npm_package
     assert b"4.22.0" in (built / "tf" / "tf.min.js").read_bytes()  # the pinned version's bundle
 
 
 def test_tampered_tfjs_cache_file_is_refused(built, tmp_path):
     cache = tmp_path / "tfcache"
-    shutil.copytree(build.DEFAULT_TF_CACHE, cache)
+    shutil.copytree(pins.DEFAULT_TF_CACHE, cache)
     victim = cache / "tfjs-backend-wasm-simd.wasm"
     victim.write_bytes(victim.read_bytes()[:-1])
     out = tmp_path / "out"
     proc = run_build("--out", out, "--tf-cache", cache, "--offline")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert build.TF_VENDORED[victim.name][0] in proc.stderr and sha256(victim) in proc.stderr
+    assert pins.TF_VENDORED[victim.name][0] in proc.stderr and sha256(victim) in proc.stderr
     assert not (out / "tf" / victim.name).exists()
 
 
 def test_offline_with_empty_tfjs_cache_names_every_missing_file(tmp_path):
     proc = run_build("--out", tmp_path / "out", "--tf-cache", tmp_path / "empty", "--offline")
     assert proc.returncode == 1
-    for name in build.TF_VENDORED:
+    for name in pins.TF_VENDORED:
         assert f"could not fetch {name} from cache, npm: cache: not present; npm: skipped (--offline)" in proc.stderr
 
 
@@ -167,7 +164,7 @@ def test_offline_with_empty_cache_names_every_missing_file(tmp_path):
     assert proc.returncode == 1
     assert "could not fetch pyodide.asm.wasm from cache, CDN, npm:" in proc.stderr
     assert "could not fetch numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl from cache, CDN, pip:" in proc.stderr
-    assert proc.stderr.count("could not fetch") == len(build.VENDORED)
+    assert proc.stderr.count("could not fetch") == len(pins.VENDORED)
 
 
 def test_refuses_to_wipe_a_directory_it_did_not_make(tmp_path):
@@ -237,7 +234,7 @@ def test_serve_mime_types_and_cache_headers(server, built):
 
 def test_wheel_is_the_package_and_installs_with_its_command(built, tmp_path):
     from venvs import fresh_venv, pip
-    meta = build.wheel_metadata(build.PYPROJECT)
+    meta = package.wheel_metadata(base.PYPROJECT)
     assert (meta["name"], meta["dependencies"], meta["scripts"]) == \
         ("regression-painter", ["numpy", "Pillow"], {"regression-painter": "painting.cli:main"})
     wheels = sorted((built / "py").glob("*.whl"))
@@ -262,7 +259,7 @@ def test_wheel_is_the_package_and_installs_with_its_command(built, tmp_path):
         assert len(record) == len(names)
         assert "Requires-Dist: numpy\nRequires-Dist: Pillow\n" in zf.read(info + "METADATA").decode()
         assert zf.read(info + "entry_points.txt") == b"[console_scripts]\nregression-painter = painting.cli:main\n"
-    again = build.build_wheel(ROOT / "py" / "painting", build.PYPROJECT, tmp_path / "again")
+    again = package.build_wheel(ROOT / "py" / "painting", base.PYPROJECT, tmp_path / "again")
     assert again.read_bytes() == wheel.read_bytes()  # deterministic
 
     python = fresh_venv(tmp_path / "venv")

@@ -1,6 +1,6 @@
 """The page shell as built: the first paint waits for no request but the HTML itself.
 
-dist/index.html (build.py, inline_styles) carries the page's stylesheets in one <style> that its
+dist/index.html (tools/sitebuild/shell.py) carries the page's stylesheets in one <style> that its
 Content-Security-Policy allows by sha256, and nothing else inline; what stays a <link rel=stylesheet>
 applies only under a media query (css/dark.css), so it does not block the first paint where it does not
 apply; the one script is a module (deferred). bench/bench_lighthouse.py measures what this buys.
@@ -17,8 +17,9 @@ import pytest
 pytestmark = pytest.mark.cpython_only
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
+sys.path.insert(0, str(ROOT / "tools"))
+from sitebuild.base import BuildError  # noqa: E402
+from sitebuild.shell import inline_styles  # noqa: E402
 
 CSS_DIR = ROOT / "site" / "css"
 
@@ -166,7 +167,7 @@ def test_inline_styles_keeps_the_cascade_or_refuses(tmp_path):
     page = _page(tmp_path / "ok", '  <link rel="stylesheet" href="css/a.css">\n'
                                   '  <link rel="stylesheet" href="css/b.css">\n'
                                   '  <link rel="stylesheet" href="css/a.css" media="print">\n')
-    hrefs, source = build.inline_styles(page)
+    hrefs, source = inline_styles(page)
     assert hrefs == ["css/a.css", "css/b.css"]
     text = (page / "index.html").read_text()
     assert f"style-src 'self' {source};" in text and text.count("<style>") == 1
@@ -177,8 +178,8 @@ def test_inline_styles_keeps_the_cascade_or_refuses(tmp_path):
     apart = _page(tmp_path / "apart", '<link rel="stylesheet" href="css/a.css">\n'
                                       '<link rel="stylesheet" href="css/a.css" media="print">\n'
                                       '<link rel="stylesheet" href="css/b.css">\n')
-    with pytest.raises(build.BuildError, match="consecutive"):
-        build.inline_styles(apart)
+    with pytest.raises(BuildError, match="consecutive"):
+        inline_styles(apart)
     closing = _page(tmp_path / "closing", '<link rel="stylesheet" href="css/a.css">\n', "/* </style> */")
-    with pytest.raises(build.BuildError, match="</style"):
-        build.inline_styles(closing)
+    with pytest.raises(BuildError, match="</style"):
+        inline_styles(closing)

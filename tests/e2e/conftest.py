@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402  (build.py at the repository root)
+sys.path.insert(0, str(ROOT / "tools"))
+from sitebuild.server import make_handler  # noqa: E402  (build.py's package, tools/sitebuild/)
 from pagehelpers import wait_for  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -38,7 +38,7 @@ class Server:
     """Serves a directory on 127.0.0.1 with build.py's handler, in a daemon thread."""
 
     def __init__(self, directory: Path):
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), build.make_handler(directory, False))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(directory, False))
         self.httpd.daemon_threads = True
         self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self.url = self.origin + "/"

@@ -1,5 +1,5 @@
-"""A local server for dist/ that counts what it sends: build.py's handler on 127.0.0.1, recording
-(path, status, body bytes) of every response. Used by tests/e2e/test_e2e_update.py and
+"""A local server for dist/ that counts what it sends: build.py's handler (tools/sitebuild/server.py) on
+127.0.0.1, recording (path, status, body bytes) of every response. Used by tests/e2e/test_e2e_update.py and
 bench/bench_redeploy.py."""
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 import time
 from pathlib import Path
 
-import build
+from sitebuild.server import make_handler
 
 
 class CountingServer:
@@ -17,7 +17,7 @@ class CountingServer:
     def __init__(self, directory: Path):
         log = self.log = []
         lock = threading.Lock()
-        base = build.make_handler(directory, False)
+        base = make_handler(directory, False)
 
         class Handler(base):
             def send_response(self, code, message=None):

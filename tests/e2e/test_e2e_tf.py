@@ -14,10 +14,11 @@ import time
 
 import numpy as np
 import pytest
-from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server, build
+from conftest import READY_TIMEOUT_MS, ROOT, PageRecorder, Server
 from pagehelpers import canvas_rgba, psnr, read_psnr, recorded_pages, set_log_slider, wait_for, wait_settled
 from test_e2e_images import download, load_params
 from test_e2e_store import assert_screen_agrees  # settled: #psnr is the PSNR of the canvases drawn
+from sitebuild.service_worker import stamp_service_worker
 
 PROBE_PAGE = """<!doctype html>
 <html><head>{csp}<link rel="icon" href="favicon.svg"><title>tf probe</title><script type="module" src="tf-probe.js"></script></head>
@@ -113,7 +114,7 @@ def probe_server(site, tmp_path_factory):
     (root / "js" / "worker" / "tf-probe-py-worker.js").write_text(PY_PROBE_WORKER)
     (root / "js" / "worker" / "tf-probe-worker.js").write_text(PROBE_WORKER)
     shutil.copy(ROOT / "site" / "sw.js", root / "sw.js")
-    build.stamp_service_worker(root)  # the probe's own files are precached too
+    stamp_service_worker(root)  # the probe's own files are precached too
     srv = Server(root)
     yield srv
     srv.close()

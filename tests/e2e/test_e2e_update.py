@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-import build
 from conftest import READY_TIMEOUT_MS, PageRecorder
 from counting_server import CountingServer
 from pagehelpers import wait_for
+from sitebuild.service_worker import stamp_service_worker
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.cpython_only
@@ -43,7 +43,7 @@ def test_one_file_redeploy_downloads_that_file_and_offers_a_reload(browser, site
         chart = out / "js" / "chart.js"
         chart.write_text(chart.read_text() + f"\n// {marker}\n")
         shutil.copy(ROOT / "site" / "sw.js", out / "sw.js")
-        build.stamp_service_worker(out)
+        stamp_service_worker(out)
         new = stamped_files(out)
         time.sleep(0.5)
         server.take()

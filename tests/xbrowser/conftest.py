@@ -16,8 +16,8 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
-sys.path.insert(0, str(ROOT))
-import build  # noqa: E402
+sys.path.insert(0, str(ROOT / "tools"))
+from sitebuild.server import make_handler  # noqa: E402
 
 from . import drivers  # noqa: E402
 
@@ -31,7 +31,7 @@ class Server:
     """Serves a directory on 127.0.0.1 with build.py's handler, in a daemon thread."""
 
     def __init__(self, directory: Path):
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), build.make_handler(directory, False))
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(directory, False))
         self.httpd.daemon_threads = True
         self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()

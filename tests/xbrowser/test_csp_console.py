@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from . import drivers
-from .conftest import build
+from .conftest import ROOT, make_handler
 
 pytestmark = pytest.mark.cpython_only
 READY_S = 240  # WebKitGTK compiles Pyodide's wasm slowly on a busy machine: a limit, not a speed check
@@ -49,7 +49,7 @@ class LoggingServer:
         import http.server
         paths = self.paths = []
 
-        class Handler(build.make_handler(directory, False)):
+        class Handler(make_handler(directory, False)):
             def log_request(self, code="-", size="-"):
                 paths.append(self.path)
 
@@ -122,7 +122,7 @@ def console_csp_problems(engine: str, text: str) -> list[str]:
 @pytest.fixture(scope="module")
 def site_server(tmp_path_factory):
     out = tmp_path_factory.mktemp("csp-console") / "dist"
-    proc = subprocess.run([sys.executable, str(Path(build.__file__)), "--out", str(out)],
+    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)],
                           capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         pytest.fail(f"build.py --out {out} failed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
