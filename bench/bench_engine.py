@@ -42,12 +42,11 @@ import json
 import os
 import statistics
 import sys
-import threading
 import time
 import urllib.parse
 from pathlib import Path
 
-from common import ROOT, launch_chromium, parser, serve
+from common import ROOT, MemorySampler, launch_chromium, parser, serve
 
 MODELS = ["onehot", "plane", "poly", "rff", "dct", "mlp", "siren"]
 SIZES = [64, 256, 512]
@@ -106,70 +105,6 @@ def parse_psnr(text: str | None) -> float | None:
         return float(text.split()[0]) if text else None
     except (ValueError, IndexError):
         return None
-
-
-# ------------------------------------------------------------------------------ renderer memory
-def _descendants(root: int) -> set[int]:
-    children: dict[int, list[int]] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rfind(b")") + 2:].split()[1])  # the name may hold spaces and ')'
-        children.setdefault(ppid, []).append(int(entry))
-    found, todo = set(), [root]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.add(child)
-            todo.append(child)
-    return found
-
-
-def renderer_rss_kb() -> int:
-    """Sum of VmRSS over this process's descendants whose command line has --type=renderer."""
-    total = 0
-    for pid in _descendants(os.getpid()):
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                if b"--type=renderer" not in f.read():
-                    continue
-            with open(f"/proc/{pid}/status") as f:
-                for line in f:
-                    if line.startswith("VmRSS:"):
-                        total += int(line.split()[1])
-                        break
-        except (OSError, ValueError):
-            continue
-    return total
-
-
-class MemorySampler(threading.Thread):
-    """Samples renderer_rss_kb() every `interval` s; max per row key (set `key` from the main thread)."""
-
-    def __init__(self, interval: float = 0.25):
-        super().__init__(daemon=True)
-        self.interval = interval
-        self.key = None
-        self.peaks: dict = {}
-        self.overall = 0
-        self._halt = threading.Event()
-
-    def run(self):
-        while not self._halt.is_set():
-            kb = renderer_rss_kb()
-            key = self.key
-            if key is not None:
-                self.peaks[key] = max(self.peaks.get(key, 0), kb)
-            self.overall = max(self.overall, kb)
-            self._halt.wait(self.interval)
-
-    def stop(self):
-        self._halt.set()
-        self.join()
 
 
 # ------------------------------------------------------------------------------ one page

@@ -29,24 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import build_site, launch_chromium, new_page, parser, serve, wait_js
-
-BARE_HTML = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>bare Pyodide boot</title>
-<link rel="icon" href="favicon.svg" type="image/svg+xml">
-<script type="module" src="bare.js"></script></head><body data-status="loading"></body></html>
-"""
-BARE_JS = """const worker = new Worker(new URL('./bare-worker.js', import.meta.url), { type: 'module' });
-worker.onmessage = (event) => {
-  performance.mark('bare:ready');
-  document.body.dataset.status = event.data;
-};
-"""
-BARE_WORKER = """const { loadPyodide } = await import(new URL('./pyodide/pyodide.mjs', import.meta.url).href);
-const pyodide = await loadPyodide({ indexURL: new URL('./pyodide/', import.meta.url).href, packages: ['numpy'] });
-pyodide.runPython('import numpy');
-self.postMessage('numpy' in pyodide.loadedPackages ? 'ready' : 'error');
-"""
+from common import add_bare_page, build_site, launch_chromium, new_page, parser, serve, wait_js
 
 # collects the page's per-frame timestamps (bench only: the page itself keeps no globals)
 COLLECT_FRAMES = """() => {
@@ -145,9 +128,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="rp-bench-") as tmp:
         out = build_site(Path(tmp) / "dist")
-        (out / "bare.html").write_text(BARE_HTML)
-        (out / "bare.js").write_text(BARE_JS)
-        (out / "bare-worker.js").write_text(BARE_WORKER)
+        add_bare_page(out)
         server = serve(out)
         url = server.url
         with sync_playwright() as p:

@@ -12,6 +12,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -88,3 +89,96 @@ def wait_js(page, predicate: str, arg=None, timeout: float = 120.0):
         if time.monotonic() > deadline:
             raise TimeoutError(f"{predicate} still false after {timeout} s")
         time.sleep(0.01)
+
+
+# ------------------------------------------------------------------------------ a bare Pyodide boot
+# bare.html + bare.js + bare-worker.js: a module worker that only boots Pyodide with numpy, nothing else; the
+# page's load and memory are measured against it (bench_page.py, bench_memory.py)
+BARE_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>bare Pyodide boot</title>
+<link rel="icon" href="favicon.svg" type="image/svg+xml">
+<script type="module" src="bare.js"></script></head><body data-status="loading"></body></html>
+"""
+BARE_JS = """const worker = new Worker(new URL('./bare-worker.js', import.meta.url), { type: 'module' });
+worker.onmessage = (event) => {
+  performance.mark('bare:ready');
+  document.body.dataset.status = event.data;
+};
+"""
+BARE_WORKER = """const { loadPyodide } = await import(new URL('./pyodide/pyodide.mjs', import.meta.url).href);
+const pyodide = await loadPyodide({ indexURL: new URL('./pyodide/', import.meta.url).href, packages: ['numpy'] });
+pyodide.runPython('import numpy');
+self.postMessage('numpy' in pyodide.loadedPackages ? 'ready' : 'error');
+"""
+
+
+def add_bare_page(out: Path) -> str:
+    """Writes the bare page into the build `out`; -> its path under the site's URL."""
+    (out / "bare.html").write_text(BARE_HTML)
+    (out / "bare.js").write_text(BARE_JS)
+    (out / "bare-worker.js").write_text(BARE_WORKER)
+    return "bare.html"
+
+
+# ------------------------------------------------------------------------------ renderer memory
+def _descendants(root: int) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rfind(b")") + 2:].split()[1])  # the name may hold spaces and ')'
+        children.setdefault(ppid, []).append(int(entry))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def renderer_rss_kb() -> int:
+    """Sum of VmRSS over this process's descendants whose command line has --type=renderer."""
+    total = 0
+    for pid in _descendants(os.getpid()):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                if b"--type=renderer" not in f.read():
+                    continue
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1])
+                        break
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+class MemorySampler(threading.Thread):
+    """Samples renderer_rss_kb() every `interval` s; max per row key (set `key` from the main thread)."""
+
+    def __init__(self, interval: float = 0.25):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.key = None
+        self.peaks: dict = {}
+        self.overall = 0
+        self._halt = threading.Event()
+
+    def run(self):
+        while not self._halt.is_set():
+            kb = renderer_rss_kb()
+            key = self.key
+            if key is not None:
+                self.peaks[key] = max(self.peaks.get(key, 0), kb)
+            self.overall = max(self.overall, kb)
+            self._halt.wait(self.interval)
+
+    def stop(self):
+        self._halt.set()
+        self.join()
