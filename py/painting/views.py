@@ -211,4 +211,4 @@ def inside_view(model, to_rgb, zero=0.5):
     if isinstance(model, Network) and model.knobs.get("width"):
         picture, legend = _neuron_tiles(model)
         return picture, {"kind": "neurons", **legend}
-    raise ValueError(f"no picture of the inside of the {getattr(model, 'NAME', type(model).__name__)} model")
+    raise ValueError(f"no picture of the inside of the {model.NAME} model")
