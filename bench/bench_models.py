@@ -24,11 +24,13 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "py"))
 
-from painting.features import (CosineBasisModel, FourierFeatureModel, PlaneModel,  # noqa: E402
-                               PolynomialModel)
+from painting.dct import CosineBasisModel  # noqa: E402
 from painting.images import load_image  # noqa: E402
 from painting.metrics import psnr  # noqa: E402
 from painting.nets import MLPModel, SirenModel  # noqa: E402
+from painting.plane import PlaneModel  # noqa: E402
+from painting.poly import PolynomialModel  # noqa: E402
+from painting.rff import FourierFeatureModel  # noqa: E402
 
 MODELS = {cls.NAME: cls for cls in
           (PlaneModel, PolynomialModel, FourierFeatureModel, CosineBasisModel, MLPModel, SirenModel)}

@@ -70,7 +70,8 @@ BENCH_PY = r'''
 import json, sys, time
 import numpy as np
 from PIL import Image
-from painting.features import CosineBasisModel, FourierFeatureModel
+from painting.dct import CosineBasisModel
+from painting.rff import FourierFeatureModel
 from painting.metrics import psnr
 from painting.session import Session
 

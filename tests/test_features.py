@@ -1,12 +1,15 @@
-"""Linear feature models (features.py) against oracles: finite differences, numpy.linalg.lstsq, eigvalsh."""
+"""Linear feature models (features.py, plane.py, poly.py, rff.py, dct.py) against oracles: finite differences, numpy.linalg.lstsq, eigvalsh."""
 
 import copy
 
 import numpy as np
 import pytest
 
-from painting.features import (CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel, dct2_rows,
-                               legendre_columns)
+from painting.dct import CosineBasisModel, dct2_rows
+from painting.features import LinearFeatureModel
+from painting.plane import PlaneModel
+from painting.poly import PolynomialModel, legendre_columns
+from painting.rff import FourierFeatureModel
 from painting.grid import pixel_coordinates
 from painting.metrics import psnr
 from painting.solvers import minibatches
@@ -364,7 +367,6 @@ def test_rff_at_512_squared_holds_no_dense_feature_matrix():
 
 def test_dct_fast_forward_equals_honest_gradient_descent():
     """On the full grid L = 1 exactly and k epochs of GD are one closed-form update."""
-    from painting.features import CosineBasisModel, LinearFeatureModel
     rgb = np.random.default_rng(4).random((12, 10, 3)).astype(np.float32)
     fast = CosineBasisModel(rgb, learning_rate=0.3, k=6)
     honest = CosineBasisModel(rgb, learning_rate=0.3, k=6)
@@ -382,7 +384,6 @@ def test_dct_masked_solve_by_conjugate_gradients_equals_the_dense_normal_equatio
     """With hidden pixels dct solves through its separable basis (no (k^2, k^2) Gram matrix): the same
     ridge answer as the dense normal equations; with more features than seen pixels (ill-conditioned)
     the pictures agree far below one grey level (1/255)."""
-    from painting.features import LinearFeatureModel
     target = np.random.default_rng(5).random((12, 10, 3))
     for share, tolerance in ((0.3, 1e-4), (0.9, 1e-3)):
         mask = np.random.default_rng(6).random((12, 10)) > share

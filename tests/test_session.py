@@ -288,4 +288,4 @@ def test_engine_tensorflow_needs_tfjs_and_only_changes_networks():
     with pytest.raises(ValueError, match="engine must be one of numpy, tensorflow"):
         Session(rgb, model="mlp", engine="gpu")
     linear = Session(rgb, model="rff", engine="tensorflow")  # the linear models always run on numpy
-    assert type(linear.model).__module__ == "painting.features"
+    assert type(linear.model).__module__ == "painting.rff"

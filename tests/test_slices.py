@@ -121,7 +121,7 @@ def test_progress_counts_batches_and_epochs():
     ("mlp", {}, "batches must be an integer >= 0, got -1"),
     ("plane", {}, "the plane model trains by full-batch gradient descent (solver gd); step_batches needs "
                   "solver sgd, use step(epochs)"),
-    ("onehot", {}, "the onehot model trains by full-batch gradient descent"),
+    ("onehot", {}, "the onehot model has no mini-batch steps"),
 ])
 def test_step_batches_refusals(name, knobs, message):
     model = build(name, knobs, None)

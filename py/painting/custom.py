@@ -1,4 +1,4 @@
-"""Your own model in Python: a visitor's source text -> a model class with the models.py protocol.
+"""Your own model in Python: a visitor's source text -> a model class with the model protocol (protocol.py).
 
 Two templates (FEATURES_TEMPLATE, SCRATCH_TEMPLATE) show the two kinds of code compile_model accepts:
 
@@ -27,6 +27,7 @@ from . import models
 from .features import LinearFeatureModel
 from .grid import check_model_header, params_header, pixel_coordinates
 from .knobs import Knob
+from .protocol import Model
 
 
 FEATURES_TEMPLATE = '''\
@@ -276,11 +277,13 @@ def _scratch_class(user_class, filename):
     return type(user_class.__name__, (ScratchModel,), attributes)
 
 
-class ScratchModel:
-    """The models.py protocol around a visitor's class: errors located in their file, results checked.
+class ScratchModel(Model):
+    """The model protocol around a visitor's class: errors located in their file, results checked.
 
     What it adds when their class lacks it: `epoch` (counted here), `learning_rate` (held here),
     cost() (from predict()), get_params()/set_params() (their float array attributes, except the target).
+    solve() is theirs if their class has one (_scratch_class); the other optional members keep
+    protocol.Model's defaults (no predict_zoomed: zoomed, each pixel is a block).
     """
     user_class = None
     filename = "my_model.py"
@@ -434,9 +437,6 @@ def check_model(model, target_shape):
     counts, predict() is a finite real array of target_shape, cost() a finite number. ModelCodeError
     (a wrapped model) or ValueError saying what is wrong; returns the cost."""
     expected = tuple(int(n) for n in target_shape)
-    for name in ("step", "predict", "cost"):
-        if not callable(getattr(model, name, None)):
-            raise ValueError(f"your model has no {name}() method")
     filename = getattr(model, "filename", "my_model.py")
     before = model.epoch
     model.step(1)
@@ -460,7 +460,7 @@ def check_model(model, target_shape):
 def register_model(cls, name="custom"):
     """Put cls into models.MODELS under `name` (replacing an earlier custom model of that name), so
     make_model, Session(rgb, model=name), Session.from_params and describe_models() use it."""
-    if name in models.MODELS and getattr(models.MODELS[name], "NAME", None) != "custom":
+    if name in models.MODELS and models.MODELS[name].NAME != "custom":
         raise ValueError(f"{name!r} is a built-in model; register your model under another name")
     models.MODELS[name] = cls
     return cls

@@ -27,7 +27,6 @@ import numpy as np
 from .grid import check_zoom
 from .metrics import psnr, psnr_of_mse, to_uint8
 from .packed import decode_packed, encode_packed
-from .training import renders_in_rows
 from .views import check_view, error_view, inside_view, spectrum_view
 
 
@@ -77,7 +76,7 @@ class Frames:
         """(2^23 + target bytes, scratch) for _show_quick, or None where it does not apply."""
         if self._quick is None:
             applies = (self.mode == "rgb" and self.train_mask is None and sys.byteorder == "little"
-                       and callable(getattr(model, "residual_into", None))
+                       and model.residual_into is not None
                        and np.array_equal(self.labels, self.target_u8 / np.float32(255)))
             magic = np.add(self.target_u8, MAGIC, dtype=np.float32)  # (H, W, 3) whole numbers, exact
             self._quick = (magic, np.empty_like(magic)) if applies else False
@@ -86,7 +85,7 @@ class Frames:
     def _show_quick(self, model, cost, epoch):
         """The displayed frame of a model with residual_into in four passes (module docstring); False if
         that does not apply (or the frame holds NaN: the general path says what it shows)."""
-        usable = callable(getattr(model, "residual_into", None)) and np.isfinite(cost)  # finite cost: finite r
+        usable = model.residual_into is not None and np.isfinite(cost)  # finite cost: finite r
         buffers = self._quick_buffers(model) if usable else None
         if buffers is None:
             return False
@@ -202,7 +201,7 @@ class Frames:
             self._redraw_if_in_rows()
 
     def _redraw_if_in_rows(self):
-        if self.model is not None and renders_in_rows(self.model):
+        if self.model is not None and self.model.RENDERS_IN_ROWS:
             self.stale, self._job = True, None  # the next draw makes the frame with the new setting
 
     def shown(self):
@@ -231,12 +230,12 @@ class Frames:
                 return self.rgb, "learned", {"note": str(error)}, 1
         if zoom == 1:
             return self.rgb, "learned", {}, 1
-        if getattr(model, "ZOOM_IS_BLOCKS", False):  # onehot: blocks are the 1x bytes enlarged by the page
+        if model.ZOOM_IS_BLOCKS:  # onehot: blocks are the 1x bytes enlarged by the page
             return self.rgb, "learned", {"blocks": True}, zoom
         legend = {"blocks": True}
         if self._zoomed is not None and self._zoomed[0] == zoom:
             return self.to_rgb(self._zoomed[1]), "learned", {}, zoom
-        if callable(getattr(model, "predict_zoomed", None)) and not renders_in_rows(model):
+        if model.predict_zoomed is not None and not model.RENDERS_IN_ROWS:
             try:
                 return self.to_rgb(model.predict_zoomed(zoom)), "learned", {}, zoom  # (zH, zW, C) asked
             except ValueError as error:  # a visitor's features(x, y) failing between pixels (ModelCodeError)
@@ -251,7 +250,7 @@ class Frames:
         saved = self.view, self.zoom, self._shown, self._zoomed
         try:
             self.view, self.zoom, self._shown = "learned", check_zoom(zoom), None
-            if renders_in_rows(self.model) and callable(getattr(self.model, "predict_zoomed", None)):
+            if self.model.RENDERS_IN_ROWS and self.model.predict_zoomed is not None:
                 self._zoomed = (self.zoom, self.model.predict_zoomed(self.zoom))
             picture = self.shown()[0]
             if picture.shape[0] != self.zoom * self.rgb.shape[0]:  # blocks the page would enlarge

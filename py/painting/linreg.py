@@ -119,7 +119,7 @@ def run_training(model, config, cost, step):
 def _finite_enough(cost, model):
     # The original only checks NaN (JS doubles take long to overflow); a model with float32 state may ask
     # for inf to count as exploded too, since its state overflows earlier.
-    if getattr(model, "EXPLODES_ON_INF", False):
+    if model.EXPLODES_ON_INF:
         return math.isfinite(cost)
     return not math.isnan(cost)
 
@@ -138,6 +138,8 @@ def _as_matrix(samples, name):
 
 class LinearRegressionModel:
     """Linear regression with a bias, trained by batch gradient descent exactly as the 2017 JS demo."""
+
+    EXPLODES_ON_INF = False  # run_training's flag (protocol.Model's): float64, only NaN counts, as in JS
 
     def __init__(self, n_features=None, init="zeros", seed=0):
         if init not in ("zeros", "uniform"):

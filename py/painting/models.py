@@ -1,8 +1,11 @@
 """The model registry: name -> class, and make_model() which validates and clamps each model's knobs."""
-from .features import CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel
+from .dct import CosineBasisModel
 from .knobs import check_learning_rate
 from .nets import MLPModel, SirenModel
 from .onehot import OneHotImageModel
+from .plane import PlaneModel
+from .poly import PolynomialModel
+from .rff import FourierFeatureModel
 from . import tfnets
 
 MODELS = {"onehot": OneHotImageModel, "plane": PlaneModel, "poly": PolynomialModel,
@@ -75,7 +78,7 @@ def describe_models():
     with a TensorFlow.js twin, else numpy only) and its knobs."""
     return [{"name": name, "default_learning_rate": float(cls.DEFAULT_LEARNING_RATE),
              "engines": list(ENGINES) if name in tfnets.MODELS else ["numpy"],
-             "solvable": callable(getattr(cls, "solve", None)),
+             "solvable": cls.solve is not None,
              "epochs_per_frame": int(cls.EPOCHS_PER_FRAME),
              "knobs": [{"name": knob_name, "default": knob.default, "low": knob.low, "high": knob.high,
                         "log": knob.log, "integer": knob.integer, "label": knob.label or knob_name,

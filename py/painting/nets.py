@@ -38,19 +38,20 @@ import numpy as np
 from .grid import (check_array, check_model_header, check_rows, check_zoom, frozen, params_header,
                    pixel_coordinates, start_model)
 from .knobs import Knob
+from .protocol import Model
 from .solvers import Adam, BatchSchedule, check_count
 
 FOURIER_FEATURES = 128  # frequencies in MLPModel's optional Fourier encoding: D = 256 inputs
 CHUNK = 16384  # pixels per forward pass in predict() (whole rows, at least one): bounds the activations
 
 
-class Network:
+class Network(Model):
     """The shared machinery: layers, forward/backward, Adam on mini-batches, the model protocol."""
 
-    NAME = None
-    TRAINING_STATE = ("layers", "optimizer")  # what training changes (and snapshots copy)
+    TRAINING_STATE = ("layers", "optimizer")
     DEFAULT_LEARNING_RATE = 1e-3
-    EPOCHS_PER_FRAME = 1  # the page's suggestion: an epoch is a full pass of mini-batch Adam steps
+    EPOCHS_PER_FRAME = 1  # an epoch is a full pass of mini-batch Adam steps
+    RENDERS_IN_ROWS = True  # a whole predict() takes seconds at 512 x 512
     KNOBS = {
         "width": Knob(64, 16, 256, log=True, integer=True, label="hidden units per layer"),
         "depth": Knob(3, 1, 4, integer=True, label="hidden layers"),

@@ -32,6 +32,7 @@ import numpy as np
 
 from .grid import check_rows, frozen
 from .knobs import Knob
+from .protocol import Model
 
 _SCALE_RANGE = (1e-3, 1e3)  # fold `scale` into q when it leaves this range
 WEIGHT_DECIMALS = 8  # a saved weight's decimals (get_params)
@@ -61,17 +62,17 @@ def _powers(eta, M, k):
     return ak, ck, ck - ak, 1.0 - ck
 
 
-class OneHotImageModel:
+class OneHotImageModel(Model):
     """One weight per pixel and channel plus a bias per channel, trained by batch GD as in the 2017 post."""
 
-    TRAINING_STATE = ("_q", "bias", "_S")  # what training changes (and snapshots copy), with _scale
-    batches_per_epoch = None  # full-batch gradient descent: no mini-batch steps
+    NAME = "onehot"
+    TRAINING_STATE = ("_q", "bias", "_S")  # with _scale
     fast_forward = True  # step(k) is closed form: the same cost for any k
     DEFAULT_LEARNING_RATE = 1.0  # eta (M + 1) ~ 1: the fastest stable rate (the range is 0 < lr < ~2)
     EPOCHS_PER_FRAME = 100  # the page's suggestion: the 64 x 64 photo paints over ~3 s, slow enough to watch
     KNOBS = {"init_noise": Knob(0.0, 0.0, 1.0, label="initial weights uniform in [0, x)")}
     EXPLODES_ON_INF = True  # float32 state overflows long before JS doubles would give NaN
-    ZOOM_IS_BLOCKS = True  # predict_zoomed repeats pixels: a session may repeat its displayed bytes instead
+    ZOOM_IS_BLOCKS = True
 
     def __init__(self, target, learning_rate=None, seed=0, init_noise=0.0, *, train_mask=None,
                  dtype=np.float32):
@@ -190,15 +191,6 @@ class OneHotImageModel:
             self.bias -= np.where(S0 != 0, one_minus_ck * S0, 0.0) / (self.M + 1)  # (C,)
             self._S = np.where(S0 != 0, ck * S0, 0.0)  # (C,)
         self.epoch += k
-
-    @property
-    def progress(self):
-        """Epochs trained (always whole: no mini-batches)."""
-        return float(self.epoch)
-
-    def step_batches(self, batches):
-        raise ValueError("the onehot model trains by full-batch gradient descent (batches_per_epoch is None); "
-                         "use step(epochs)")
 
     def solve(self):
         """Jump to the limit of GD from the current state: r = 0 and b = b - S/(M + 1) (the limit for

@@ -26,7 +26,7 @@ from .packed import encode_packed
 from .params import FORMAT, VERSION, check_file_header, check_format
 from .snapshot import snapshot  # noqa: F401
 from .timelapse import TIMELAPSE_FRAMES, Timelapse
-from .training import Trainer, renders_in_rows
+from .training import Trainer
 
 MODES = ("rgb", "2017")
 
@@ -92,9 +92,7 @@ class Session:
     def dispose(self):
         """Free the model's memory outside Python now (a TensorFlow.js network's tensors; the numpy
         models hold none). The session stays usable: such a model remakes its tensors when next used."""
-        dispose = getattr(self.model, "dispose", None)
-        if callable(dispose):
-            dispose()
+        self.model.dispose()
 
     @property
     def learning_rate(self):
@@ -159,7 +157,7 @@ class Session:
     def solve(self):
         """Jump to the model's closed-form answer (linear feature models, onehot); the epoch counter is
         kept; -> scores(). ValueError for a model without one (the networks)."""
-        if not callable(getattr(self.model, "solve", None)):
+        if self.model.solve is None:
             raise ValueError(f"the {self.model_name} model has no closed-form answer; train it instead")
         self._trainer.solve()
         self._render_now()
@@ -195,7 +193,7 @@ class Session:
     @property
     def renders_quickly(self):
         """False for networks, whose frames are drawn a few rows per render() call."""
-        return not renders_in_rows(self.model)
+        return not self.model.RENDERS_IN_ROWS
 
     @property
     def drawing(self):

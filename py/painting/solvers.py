@@ -2,13 +2,16 @@
 
 Nothing here knows about images or models: mini-batch indices (a generator for whole epochs, and
 BatchSchedule, the same batches one at a time so an epoch can be split across calls) and the Adam
-optimiser, which updates a list of parameter arrays in place from a list of gradients.
+optimiser, which updates a list of parameter arrays in place from a list of gradients: numpy arrays,
+or TensorFlow.js variables (tfnets.py) through the same update written with the array operations `ops`.
 
     Adam (Kingma & Ba 2015, "Adam: A Method for Stochastic Optimization"):
                         m <- b1*m + (1-b1)*g;  v <- b2*v + (1-b2)*g^2
                         p <- p - lr * sqrt(1-b2^t)/(1-b1^t) * m / (sqrt(v) + eps)
     (the paper's "more efficient" ordering of the bias corrections, Section 2.)
 """
+
+from types import SimpleNamespace
 
 import numpy as np
 
@@ -63,8 +66,19 @@ def check_count(value, name):
     return int(value)
 
 
+NUMPY_OPS = SimpleNamespace(add=np.add, sub=np.subtract, mul=np.multiply, div=np.divide, sqrt=np.sqrt,
+                            square=np.square, assign=np.copyto)
+"""The array operations Adam.update uses, on numpy arrays: elementwise add, sub, mul, div (an array and
+an array or a Python float), sqrt, square, and assign(target, value), which writes value into target."""
+
+
 class Adam:
-    """Adam with bias correction; state is one (m, v) pair per parameter array and a step count."""
+    """Adam with bias correction; state is one (m, v) pair per parameter array and a step count.
+
+    `ops` (NUMPY_OPS) are the operations on the arrays: tfnets gives a copy of this state whose
+    m and v are TensorFlow.js variables, and TensorFlow.js's operations, so both run this update."""
+
+    ops = NUMPY_OPS
 
     def __init__(self, params, beta1=0.9, beta2=0.999, eps=1e-8):
         self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
@@ -73,15 +87,16 @@ class Adam:
         self.v = [np.zeros_like(p) for p in params]
 
     def update(self, params, grads, lr):
+        """One step on every parameter array, in place (`ops.assign`)."""
+        ops, beta1, beta2 = self.ops, self.beta1, self.beta2
         self.t += 1
         # fold both bias corrections into one scalar step size (same maths, fewer temporaries)
-        step = float(lr) * (1.0 - self.beta2 ** self.t) ** 0.5 / (1.0 - self.beta1 ** self.t)
+        step = float(lr) * (1.0 - beta2 ** self.t) ** 0.5 / (1.0 - beta1 ** self.t)
         for p, g, m, v in zip(params, grads, self.m, self.v):
-            m *= self.beta1
-            m += (1.0 - self.beta1) * g
-            v *= self.beta2
-            v += (1.0 - self.beta2) * (g * g)
-            p -= step * m / (np.sqrt(v) + self.eps)  # python float step keeps float32 arrays float32
+            ops.assign(m, ops.add(ops.mul(m, beta1), ops.mul(g, 1.0 - beta1)))
+            ops.assign(v, ops.add(ops.mul(v, beta2), ops.mul(ops.square(g), 1.0 - beta2)))
+            # Python float factors keep float32 arrays float32
+            ops.assign(p, ops.sub(p, ops.div(ops.mul(m, step), ops.add(ops.sqrt(v), self.eps))))
 
 
 def conjugate_gradients(normal, rhs, precondition, tolerance=1e-10, max_iterations=1000):

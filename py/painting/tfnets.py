@@ -6,11 +6,12 @@ batch order), the same encode(), params files and model protocol. Only the arith
 TensorFlow.js: the weights live in `tf.variable`s, a training step is
 
     x = encode(batch)                                  (B, D), numpy -> tensor
-    h = forward(x)                                     (B, C)
-    dJ/dW, dJ/db of J = 1/(2B) sum (h - y)^2           nets.Network.backward's formulas as tensor ops
-    m, v, W <- solvers.Adam's update, as tensor ops    all inside tf.tidy (every temporary freed)
+    h, tape = tf_forward(x)                            (B, C), and what backward needs
+    dJ/dW, dJ/db of J = 1/(2B) sum (h - y)^2           tf_backward: nets.Network.backward's formulas
+    m, v, W <- solvers.Adam.update                     on TF.js variables with TF.js's operations
+                                                       all inside tf.tidy (every temporary freed)
 
-and predict()/predict_rows()/predict_zoomed() run the forward pass in TensorFlow.js too.
+and predict()/predict_rows()/predict_zoomed() run the same tf_forward in TensorFlow.js too.
 Why not tf.train.adam: it adds eps to sqrt of the bias-corrected v, solvers.Adam to sqrt of the raw v,
 an effective eps 30x larger at step 1. For the tiny gradients of the first steps (an MLP's output
 layer starts at 0) that changes the step by tens of percent, and the two models drift apart by 20%
@@ -18,8 +19,9 @@ within 20 steps. With the same formula only float32 rounding differs (Adam's ear
 steps amplify it, ~5e-4 relative after 20 steps at lr 1e-2, ~5e-5 at 1e-3, as for numpy against itself
 with weights perturbed by 1e-7); the moments are also our own variables, which a snapshot can read.
 
-The numpy `layers` and `optimizer` (a solvers.Adam holding the moments) are a mirror, copied from the
-variables when something reads them (get_params, hidden_activations, a snapshot's deepcopy) and copied
+The numpy `layers` and `optimizer` (a solvers.Adam holding the moments) are a mirror of the variables
+and of `_tf_optimizer` (a copy of that solvers.Adam whose moments are variables), copied from them
+when something reads them (get_params, hidden_activations, a snapshot's deepcopy) and copied
 back when something sets them (set_params, a restored snapshot). So session.snapshot() works as for
 the numpy nets (the copy holds numpy state and makes its variables on first use), at the price of
 reading the weights and moments back (~3 x 25k floats at the default size).
@@ -30,12 +32,14 @@ CPython, where available() is False and the models cannot be made.
 """
 
 import copy
+import functools
 import itertools
+from types import SimpleNamespace
 
 import numpy as np
 
 from . import nets
-from .solvers import Adam, check_count
+from .solvers import check_count
 
 DEFAULT_BATCH = {"webgpu": 1024, "webgl": 1024}
 """A network's batch_size on a GPU backend when none is chosen (a GPU step costs about the same for a
@@ -138,6 +142,15 @@ def _values(tensor):
     return tensor.dataSync()
 
 
+@functools.lru_cache(maxsize=1)
+def _tf_ops():
+    """solvers.Adam's array operations on TF.js tensors (solvers.NUMPY_OPS's names); assign writes a
+    variable."""
+    tf = _tf()
+    return SimpleNamespace(add=tf.add, sub=tf.sub, mul=tf.mul, div=tf.div, sqrt=tf.sqrt, square=tf.square,
+                           assign=lambda variable, value: variable.assign(value))
+
+
 def tidy(fn):
     """Run fn() inside tf.tidy: every tensor it makes and does not keep is freed. -> fn()'s result
     (a Python value; tensors meant to outlive the call must be tf.keep()-ed)."""
@@ -154,14 +167,14 @@ def tidy(fn):
 class TFNetwork:
     """Mixin before a nets.Network subclass: the same model, its maths in TensorFlow.js.
 
-    State: the variables [W_1, b_1, ..., W_out, b_out], Adam's moments (m, v) per variable and its
-    step count (made on first use); `_ahead` says the variables have trained past the numpy mirror's
+    State: the variables [W_1, b_1, ..., W_out, b_out] and `_tf_optimizer`, a solvers.Adam whose moments
+    (m, v) are variables (made on first use); `_ahead` says the variables have trained past the numpy mirror's
     layers, `_moments_ahead` that the moments have trained past its optimizer (read back only when
     something reads the optimizer: the Trainer reads the layers after every slice), `_behind` that the
     mirror was set and the variables must be remade from it.
     """
 
-    _TF_HANDLES = ("_variables", "_var_list", "_moments")  # JS objects: never copied
+    _TF_HANDLES = ("_variables", "_tf_optimizer")  # JS objects: never copied
 
     def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32, **knobs):
         if np.dtype(dtype) != np.float32:
@@ -169,7 +182,6 @@ class TFNetwork:
         for name in self._TF_HANDLES:
             setattr(self, name, None)
         self._ahead, self._moments_ahead, self._behind = False, False, True
-        self._adam_t = 0  # Adam steps taken (solvers.Adam.t of the mirror)
         self._batch = None  # (x (B, D), y (B, C)) numpy, read by the step
         super().__init__(target, learning_rate=learning_rate, seed=seed, train_mask=train_mask,
                          dtype=np.float32, **knobs)
@@ -208,11 +220,10 @@ class TFNetwork:
             self._moments_ahead = True
         if moments and self.__dict__.get("_moments_ahead"):
             self._moments_ahead = False
-            shapes = [a.shape for a in self._mirror_arrays() for _ in range(2)]
-            values = read_all([t for pair in self._moments for t in pair], shapes)  # [m_1, v_1, m_2, ...]
-            adam = self._optimizer
-            adam.t = self._adam_t
-            adam.m, adam.v = values[0::2], values[1::2]
+            shapes = [a.shape for a in self._mirror_arrays()]
+            adam, tf_adam = self._optimizer, self._tf_optimizer
+            values = read_all(tf_adam.m + tf_adam.v, shapes + shapes)  # [m_1, m_2, ..., v_1, v_2, ...]
+            adam.t, adam.m, adam.v = tf_adam.t, values[:len(shapes)], values[len(shapes):]
 
     def _mirror_arrays(self):
         """[W_1, b_1, ...] of the mirror as it is (no read-back): their shapes are the variables'."""
@@ -222,28 +233,31 @@ class TFNetwork:
         """(Re)make the variables and Adam's moments from the numpy mirror, if it changed."""
         if not self._behind:
             return
-        to_js = _ffi.to_js
         self._dispose_tensors()
         arrays, adam = self.parameters(), self._optimizer  # [W_1, b_1, ...]; solvers.Adam
         prefix = f"painting{next(_names)}"
         self._variables = [to_tensor(a, f"{prefix}/{n}") for n, a in enumerate(arrays)]
-        self._var_list = to_js(self._variables)
-        self._moments = [(to_tensor(m, f"{prefix}/{n}/m", trainable=False),
-                          to_tensor(v, f"{prefix}/{n}/v", trainable=False))
-                         for n, (m, v) in enumerate(zip(adam.m, adam.v))]
-        self._adam_t = adam.t
+        tf_adam = copy.copy(adam)  # the same betas, eps and t; m and v as variables, TF.js's operations
+        tf_adam.m = [to_tensor(m, f"{prefix}/{n}/m", trainable=False) for n, m in enumerate(adam.m)]
+        tf_adam.v = [to_tensor(v, f"{prefix}/{n}/v", trainable=False) for n, v in enumerate(adam.v)]
+        tf_adam.ops = _tf_ops()
+        self._tf_optimizer = tf_adam
         self._behind = self._moments_ahead = False
 
     # ---- the maths, in TF.js ----
     def tf_forward(self, x, variables=None):
-        """(B, D) tensor -> (B, C) tensor (call inside tf.tidy); variables: [W_1, b_1, ...] tensors,
-        by default the model's own."""
+        """(B, D) tensor -> ((B, C) tensor, tape) (call inside tf.tidy), nets.Network.forward's pass; the
+        tape is [(a_{l-1}, z_l)] per hidden layer, then (a_depth, None): what tf_backward needs.
+        variables: [W_1, b_1, ...] tensors, by default the model's own."""
         tf = _tf()
         variables = self._variables if variables is None else variables
-        a = x
+        a, tape = x, []
         for n in range(0, len(variables) - 2, 2):
-            a = self.tf_activation(tf.add(tf.matMul(a, variables[n]), variables[n + 1]))  # (B, width)
-        return tf.add(tf.matMul(a, variables[-2]), variables[-1])  # (B, C)
+            z = tf.add(tf.matMul(a, variables[n]), variables[n + 1])  # (B, width)
+            tape.append((a, z))
+            a = self.tf_activation(z)
+        tape.append((a, None))
+        return tf.add(tf.matMul(a, variables[-2]), variables[-1]), tape  # (B, C)
 
     def tf_activation(self, z):
         raise NotImplementedError
@@ -252,42 +266,29 @@ class TFNetwork:
         """dJ/dz = dJ/da * act'(z), from the pre-activation z (tensors)."""
         raise NotImplementedError
 
-    def _gradients(self):
-        """[dW_1, db_1, ..., dW_out, db_out] of J = 1/(2B) sum (h - y)^2 on self._batch (call inside
-        tf.tidy): nets.Network's forward and backward as tensor ops. Not tf.variableGrads: its matMul
-        gradients are matMuls with transposeA/transposeB, which TF.js's wasm backend runs at ~1.7 GFLOPS
-        against ~20 for tf.transpose then a plain matMul (measured, 256-pixel batch of the mlp): the
-        step took 10x its forward pass."""
+    def tf_backward(self, dh, tape):
+        """dJ/dh (B, C) tensor -> [dW_1, db_1, ..., dW_out, db_out] for the model's variables and the pass
+        recorded in tape (call inside tf.tidy): nets.Network.backward's formulas as tensor ops. Not
+        tf.variableGrads: its matMul gradients are matMuls with transposeA/transposeB, which TF.js's wasm
+        backend runs at ~1.7 GFLOPS against ~20 for tf.transpose then a plain matMul (measured, 256-pixel
+        batch of the mlp): the step took 10x its forward pass."""
         tf = _tf()
-        x, y = self._batch
-        variables = self._variables  # [W_1, b_1, ..., W_out, b_out]
-        inputs, pre = [to_tensor(x)], []  # a_0 .. a_depth (B, n_in); z_1 .. z_depth (B, width)
-        for n in range(0, len(variables) - 2, 2):
-            pre.append(tf.add(tf.matMul(inputs[-1], variables[n]), variables[n + 1]))
-            inputs.append(self.tf_activation(pre[-1]))
-        h = tf.add(tf.matMul(inputs[-1], variables[-2]), variables[-1])  # (B, C)
-        da = tf.div(tf.sub(h, to_tensor(y)), float(len(x)))  # dJ/dh (B, C)
-        grads = []
-        for layer in reversed(range(len(inputs))):
-            dz = da if layer == len(inputs) - 1 else self.tf_activation_backward(da, pre[layer])  # (B, n_out)
-            grads += [tf.sum(dz, 0), tf.matMul(tf.transpose(inputs[layer]), dz)]  # db, dW = a^T dz
-            if layer:  # no dJ/d(inputs): the encoding has no parameters
-                da = tf.matMul(dz, tf.transpose(variables[2 * layer]))  # (B, n_in) = dz W^T
+        grads, da = [], dh  # (B, C)
+        for n, (a, z) in enumerate(reversed(tape)):
+            dz = da if z is None else self.tf_activation_backward(da, z)  # (B, n_out)
+            grads += [tf.sum(dz, 0), tf.matMul(tf.transpose(a), dz)]  # db, dW = a^T dz
+            if n < len(tape) - 1:  # no dJ/d(inputs): the encoding has no parameters
+                weight = self._variables[2 * (len(tape) - 1 - n)]
+                da = tf.matMul(dz, tf.transpose(weight))  # (B, n_in) = dz W^T
         return grads[::-1]
 
     def _step(self):
-        """One Adam step on self._batch, as solvers.Adam.update (call through tf.tidy)."""
+        """One Adam step on self._batch (call through tf.tidy)."""
         tf = _tf()
-        adam = self._optimizer
-        beta1, beta2 = adam.beta1, adam.beta2
-        grads = self._gradients()  # same shapes as self._variables
-        self._adam_t += 1
-        # both bias corrections folded into one step size, as solvers.Adam
-        step = self.learning_rate * (1.0 - beta2 ** self._adam_t) ** 0.5 / (1.0 - beta1 ** self._adam_t)
-        for param, g, (m, v) in zip(self._variables, grads, self._moments):
-            m.assign(tf.add(tf.mul(m, beta1), tf.mul(g, 1.0 - beta1)))
-            v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1.0 - beta2)))
-            param.assign(tf.sub(param, tf.div(tf.mul(m, step), tf.add(tf.sqrt(v), adam.eps))))
+        x, y = self._batch
+        h, tape = self.tf_forward(to_tensor(x))  # (B, C)
+        dh = tf.div(tf.sub(h, to_tensor(y)), float(len(x)))  # dJ/dh (B, C)
+        self._tf_optimizer.update(self._variables, self.tf_backward(dh, tape), self.learning_rate)
 
     def step_batches(self, batches):
         """`batches` more Adam steps in TF.js, the batches drawn exactly as nets.Network draws them."""
@@ -319,7 +320,7 @@ class TFNetwork:
         # parameters): the weights as tensors for this call only, so a copy never holds tensors that
         # wait for Python's cycle collector (snapshot() leaves its copies in a reference cycle)
         weights = None if own else (lambda: [to_tensor(a) for a in self.parameters()])
-        h = tidy(lambda: _tf().keep(self.tf_forward(to_tensor(x), weights and weights())))  # (B, C)
+        h = tidy(lambda: _tf().keep(self.tf_forward(to_tensor(x), weights and weights())[0]))  # (B, C)
         try:
             return to_numpy(h), []  # read outside tidy (an awaited read cannot run inside it)
         finally:
@@ -327,9 +328,10 @@ class TFNetwork:
 
     # ---- lifetime ----
     def _dispose_tensors(self):
-        for variable in [*(self._variables or ()), *(t for pair in self._moments or () for t in pair)]:
+        tf_adam = self._tf_optimizer
+        for variable in [*(self._variables or ()), *(tf_adam.m + tf_adam.v if tf_adam else ())]:
             variable.dispose()
-        self._variables = self._var_list = self._moments = None
+        self._variables = self._tf_optimizer = None
 
     def dispose(self):
         """Free the TF.js memory now (the numpy mirror stays usable: it is brought up to date first)."""

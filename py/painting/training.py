@@ -8,7 +8,7 @@
 - stop_reason(stop_cost, frame_cost) says whether training should end: "done" (cost at or under the
   threshold) or "plateau" (the cost improved by less than PLATEAU_GAIN over the last window of training).
   Its clock counts seconds spent training, not wall time. A model whose exact cost comes only with its
-  frames (a network: renders_in_rows) learns by noisy mini-batch steps, so its exact cost wobbles from
+  frames (a network: RENDERS_IN_ROWS) learns by noisy mini-batch steps, so its exact cost wobbles from
   frame to frame while the trend still falls: it is judged on the median cost of the last
   NETWORK_PLATEAU_SECONDS against the median of the window before. The others (an exact cost after every
   slice, falling smoothly) on the best cost of the last PLATEAU_SECONDS against the best before.
@@ -27,13 +27,6 @@ NETWORK_PLATEAU_FRAMES = 3  # ... each window holding at least this many frames'
 CHECKPOINT_SECONDS = 0.25  # a good state to go back to if the cost explodes is kept at least this often
 
 
-def renders_in_rows(model):
-    """Networks: a whole-image prediction takes seconds at 512 x 512, so frames are drawn a few rows
-    at a time (and their exact cost comes with the frame)."""
-    from .nets import Network
-    return isinstance(model, Network) and hasattr(model, "predict_rows")
-
-
 class Trainer:
     """Trainer(model, cost=None): `model` and its training; cost is its exact cost if known."""
 
@@ -42,13 +35,13 @@ class Trainer:
         self.live_cost = cost  # the model's exact cost as it is now, when known (None: not computed)
         self.clock = 0.0  # seconds spent training (the plateau rule's time axis)
         self.history = []  # [(clock, cost)]: exact costs seen while training
-        self.noisy = renders_in_rows(model)  # costs come with frames of mini-batch training: use medians
+        self.noisy = model.RENDERS_IN_ROWS  # costs come with frames of mini-batch training: use medians
         self.checkpoint()
 
     @property
     def epoch(self):
         """Epochs trained: a float, since networks and SGD models stop mid-epoch between slices."""
-        return float(getattr(self.model, "progress", self.model.epoch))
+        return float(self.model.progress)
 
     def checkpoint(self):
         """Keep the present state as the one to go back to if the cost explodes."""
@@ -70,13 +63,13 @@ class Trainer:
         if seconds is None:
             return self._train_epochs(max_epochs)
         model = self.model
-        batches = getattr(model, "batches_per_epoch", None)  # mini-batch models count in batches
+        batches = model.batches_per_epoch  # mini-batch models count in batches
         per_epoch = batches or 1  # units of work per epoch
         step = model.step_batches if batches else model.step
         budget = int(max_epochs * per_epoch + 1e-9)  # units still allowed
         start = time.perf_counter()
         # a closed-form model (onehot; rff and dct on the full grid) costs the same for any count
-        done, chunk = 0, budget if getattr(model, "fast_forward", False) else 1
+        done, chunk = 0, budget if model.fast_forward else 1
         while budget > 0:
             k = min(chunk, budget)
             t0 = time.perf_counter()
@@ -106,7 +99,7 @@ class Trainer:
         for the plateau rule and refresh the checkpoint when it is old."""
         model = self.model
         self.clock += seconds
-        if renders_in_rows(model) and not exact:
+        if model.RENDERS_IN_ROWS and not exact:
             cost = None  # its exact cost needs the whole image: it comes with the next frame
             healthy = all(np.isfinite(p).all() for p in model.parameters())  # O(weights), not O(pixels)
         else:
@@ -178,5 +171,5 @@ class Trainer:
 
 
 def _format_epoch(model):
-    progress = float(getattr(model, "progress", model.epoch))
+    progress = float(model.progress)
     return f"{progress:.1f}" if progress != int(progress) else str(int(progress))

@@ -191,9 +191,12 @@ def inside_view(model, to_rgb, zero=0.5):
 
     to_rgb: (h, w, C) label units -> (h, w, 3) uint8 (the session's decoding); zero: the label value
     drawn as the middle grey for signed pictures. ValueError for a model without a picture."""
-    from .features import CosineBasisModel, FourierFeatureModel, PlaneModel, PolynomialModel
+    from .dct import CosineBasisModel
     from .nets import Network
     from .onehot import OneHotImageModel
+    from .plane import PlaneModel
+    from .poly import PolynomialModel
+    from .rff import FourierFeatureModel
     if isinstance(model, OneHotImageModel):
         return np.ascontiguousarray(to_rgb(model.weights)), {"kind": "weights"}
     if isinstance(model, (PlaneModel, PolynomialModel)):
@@ -208,4 +211,4 @@ def inside_view(model, to_rgb, zero=0.5):
     if isinstance(model, Network) and model.knobs.get("width"):
         picture, legend = _neuron_tiles(model)
         return picture, {"kind": "neurons", **legend}
-    raise ValueError(f"no picture of the inside of the {getattr(model, 'NAME', type(model).__name__)} model")
+    raise ValueError(f"no picture of the inside of the {model.NAME} model")
