@@ -74,7 +74,6 @@ export class Boot {
     await new Promise((resolve) => setTimeout(resolve, 0));
     const saved = yourModel.saved;
     yourModel.forget();
-    store.update({ status: Status.LOADING, running: false });
     if (store.get('model') === CUSTOM) {
       store.choose('model', yourModel.previousModel);
       await models.switchModel(yourModel.previousModel); // Python is not up: only the settings change
