@@ -7,8 +7,8 @@ Session is the one facade; the work is done by
 - timelapse.Timelapse: the frames kept for the GIF;
 - snapshot.snapshot(model): the copies the others keep.
 
-The page's worker drives a Session in time slices, so that no call blocks it for long: train(max_epochs,
-seconds), render(seconds), stop_reason(stop_cost). train(epochs) without seconds is the blocking form
+The page's worker drives a Session in time slices, so that no call blocks it for long: begin() at every
+PLAY (a run starts), then train(max_epochs, seconds), render(seconds), stop_reason(stop_cost). train(epochs) without seconds is the blocking form
 (CLI, tests): train, then render the frame at once; scores() reads it.
 
 Hidden pixels (holdout > 0): holdout_mask(H, W, holdout, seed) picks the pixels the model may learn from

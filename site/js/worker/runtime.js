@@ -1,6 +1,8 @@
 // The Python runtime inside the worker: boots Pyodide + numpy + the `painting` package with progress
 // events and named load failures, loads further packages (Pillow) on demand, and turns Python
-// exceptions into the plain {name, message, stack} errors the protocol sends.
+// exceptions into the plain {name, message, stack} errors the protocol sends. A first visit loads numpy
+// with the interpreter; a second keeps a snapshot of the interpreter, which later visits start from
+// (startInterpreter).
 
 import { Event, Stage } from '../protocol.js';
 
