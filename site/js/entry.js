@@ -9,6 +9,7 @@ import { applyView } from './embed.js';
 import { parseUrlState } from './url-state.js';
 import { IMAGES, DEFAULT_IMAGE } from './images.js';
 import { underServiceWorker } from './offline.js';
+import { startWorkerAhead } from './worker-start.js';
 
 // what the click downloads: Pyodide's runtime and stdlib, numpy and painting.zip (dist/, build.py)
 export const LIVE_SIZE = '≈17 MB';
@@ -27,6 +28,7 @@ else loadApp();
 // Python's files then download once, through the service worker that keeps them (offline.js, sw.js).
 async function loadApp() {
   await underServiceWorker();
+  startWorkerAhead(); // Python boots while main.js loads
   return import('./main.js');
 }
 

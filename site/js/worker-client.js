@@ -3,6 +3,7 @@
 // is kept and later errors cannot overwrite it; to retry, make a new WorkerClient.
 
 import { Request, Event, Stage, LoadState } from './protocol.js';
+import { takeWorker } from './worker-start.js';
 
 export class WorkerError extends Error {
   constructor({ name, message, stack }) {
@@ -31,16 +32,20 @@ export class WorkerClient {
     this.#onState = onState;
     this.#onProgress = onProgress;
     this.#onEvent = { [Event.FRAME]: onFrame, [Event.TICK]: onTick, [Event.STOPPED]: onStopped };
-    this.#worker = new Worker(new URL('./worker/worker.js', import.meta.url), { type: 'module' });
-    this.#worker.addEventListener('message', (event) => this.#receive(event.data));
-    // a worker script that fails to load or throws outside a request ends up here
-    this.#worker.addEventListener('error', (event) => {
-      event.preventDefault();
-      this.#crash(new Error(`the Python worker stopped: ${event.message || 'its script could not be loaded (js/worker/worker.js)'}`));
-    });
-    this.#worker.addEventListener('messageerror', () => {
-      this.#crash(new Error('a message from the Python worker could not be read'));
-    });
+    const { worker, held, release } = takeWorker(); // maybe started ahead, booting Python already
+    this.#worker = worker;
+    const on = {
+      message: (event) => this.#receive(event.data),
+      // a worker script that fails to load or throws outside a request ends up here
+      error: (event) => {
+        event.preventDefault();
+        this.#crash(new Error(`the Python worker stopped: ${event.message || 'its script could not be loaded (js/worker/worker.js)'}`));
+      },
+      messageerror: () => this.#crash(new Error('a message from the Python worker could not be read')),
+    };
+    for (const [type, fn] of Object.entries(on)) worker.addEventListener(type, fn);
+    release();
+    for (const event of held) on[event.type](event); // what it said before this client took it
   }
 
   // Boots Python; rejects with a message naming the cause, or after timeoutMs.

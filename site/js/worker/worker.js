@@ -279,3 +279,7 @@ self.addEventListener('message', (event) => {
   }
   queue = queue.then(() => answer(msg));
 });
+
+// A worker is made to run Python: it boots at once (the page may still be loading its own modules);
+// LOAD answers when this boot is done, or with its failure.
+load().catch(() => {});
