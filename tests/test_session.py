@@ -11,6 +11,7 @@ from painting.packed import decode_packed, encode_packed
 from painting.models import MODELS
 from painting.params import params_from_json, params_to_json
 from painting.session import Session, rgba_to_rgb
+from painting.timelapse import TIMELAPSE_FRAMES, Timelapse
 
 
 def target(h=12, w=10, seed=0):
@@ -140,11 +141,16 @@ def test_timelapse_thins_to_span_the_whole_run():
 def test_timelapse_memory_is_bounded(monkeypatch):
     import painting.timelapse as timelapse_module
     monkeypatch.setattr(timelapse_module, "TIMELAPSE_BYTES", 7 * 4 * 4 * 3)  # room for 7 frames of 4x4: keeps 6
-    s = Session(target(4, 4), learning_rate=0.1)
+    lapse = Timelapse(TIMELAPSE_FRAMES, 4, 4)
+    assert lapse.capacity == 6
+    for tick in range(101):
+        lapse.add(np.full((4, 4, 3), tick, np.uint8))  # each frame shows its tick
+    # 101 ticks in at most 6 frames, spanning the run (0, 32, 64, 96), then the current frame
+    assert [int(f[0, 0, 0]) for f in lapse.frames(np.full((4, 4, 3), 100, np.uint8))] == [0, 32, 64, 96, 100]
+    s = Session(target(4, 4), learning_rate=0.1)  # a Session's timelapse: the same
     for _ in range(100):
         s.train(1)
-    assert len(s._timelapse.kept) <= 6 and s._timelapse.interval == 32  # 101 ticks at most 6 frames: 0, 32, 64, 96
-    assert [tick for tick, _ in s._timelapse.kept] == [0, 32, 64, 96] and s.timelapse_frames == 5
+    assert s.timelapse_frames == 5
     assert Session(target(4, 4), timelapse=0).timelapse_frames == 1  # only the current frame
     with pytest.raises(ValueError, match="timelapse must be an integer >= 0"):
         Session(target(4, 4), timelapse=-1)
