@@ -1,5 +1,5 @@
 """Session: steps, frames per mode, PSNR on the displayed pixels, explode-and-restore; rgba_to_rgb;
-timelapse, PNG/GIF export; parameters saved and restored, and refused with a reason."""
+timelapse, PNG/GIF export; parameters saved and restored, and refused with a reason; solve()."""
 import numpy as np
 import pytest
 
@@ -295,3 +295,21 @@ def test_engine_tensorflow_needs_tfjs_and_only_changes_networks():
         Session(rgb, model="mlp", engine="gpu")
     linear = Session(rgb, model="rff", engine="tensorflow")  # the linear models always run on numpy
     assert type(linear.model).__module__ == "painting.features"
+
+
+@pytest.mark.parametrize("model", ["onehot", "dct"])
+def test_solve_jumps_to_the_exact_answer(model):
+    rgb = np.random.default_rng(1).random((16, 16, 3)).astype(np.float32)
+    s = Session(rgb, model=model)
+    stats = s.solve()
+    assert stats["epoch"] == 0 and stats["psnr"] > 50
+    assert s.stats()["psnr"] == stats["psnr"]
+    assert (s.frame()[..., :3] == s.target_frame()[..., :3]).mean() > 0.99
+
+
+def test_solve_refuses_a_network_and_keeps_the_state():
+    s = Session(np.zeros((8, 8, 3)), model="mlp")
+    before = s.frame().copy()
+    with pytest.raises(ValueError, match="no closed-form answer"):
+        s.solve()
+    assert (s.frame() == before).all()
