@@ -6,7 +6,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from painting.frames import Frames
 from painting.metrics import psnr, to_uint8
+from painting.models import make_model
 from painting.session import Session
 
 
@@ -21,6 +23,14 @@ def general_path(session):
     return shown, psnr(shown, to_uint8(session.rgb))
 
 
+def quick_frames(model):
+    """Counts the frames drawn by the quick path: it asks the model for residual_into (the general path,
+    for predict); -> a list that grows by one per quick frame."""
+    drawn, residual_into = [], model.residual_into
+    model.residual_into = lambda out, gain=1.0: drawn.append(gain) or residual_into(out, gain)
+    return drawn
+
+
 @pytest.mark.parametrize("kwargs, epochs", [
     ({}, [0, 1, 30, 2000]),
     ({"init_noise": 1.0}, [0, 3, 500]),  # weights up to 1 + bias: predictions above 1 are clipped
@@ -28,11 +38,13 @@ def general_path(session):
 ])
 def test_quick_frame_is_the_general_paths_bytes_and_psnr(kwargs, epochs):
     s = Session(photo(), model="onehot", **kwargs)
+    quick = quick_frames(s.model)
     below, above = False, False
     for k in epochs:
+        drawn = len(quick)
         s.train(k)
         below, above = below or s.model.predict().min() < 0, above or s.model.predict().max() > 1
-        assert s._frames._quick, "the quick path applies to a byte target in rgb mode"
+        assert len(quick) > drawn, "the quick path draws the frame of a byte target in rgb mode"
         expected, expected_psnr = general_path(s)
         shown = s.learned_rgb()
         diff = np.abs(shown.astype(int) - expected)
@@ -55,27 +67,28 @@ def test_quick_frame_reaches_the_cap_when_the_bytes_match():
 
 
 def test_a_frame_holding_nan_or_inf_takes_the_general_path():
-    s = Session(photo(), model="onehot")
-    s.train(5)
-    s.model._q[0, 0, 0] = np.nan
-    s.model._q[1, 1, 1] = np.inf
-    s.model._q[2, 2, 2] = -np.inf
-    s._frames.stale = True
-    s._trainer.live_cost = None
-    with np.errstate(invalid="ignore"):
-        s.render(0)
-    shown = s.learned_rgb()
-    assert shown[0, 0, 0] == 0 and shown[1, 1, 1] == 255 and shown[2, 2, 2] == 0
-    expected, expected_psnr = general_path(s)
-    np.testing.assert_array_equal(shown, expected)
-    assert s.info()["psnr"] == pytest.approx(expected_psnr, abs=1e-9)
+    target = photo()
+    model = make_model("onehot", target / np.float32(255))
+    weights = np.array(model.get_params()["weights"])
+    weights[1, 1, 1], weights[2, 2, 2] = 1e39, -1e39  # finite in the file, +-inf in the float32 state
+    with np.errstate(over="ignore", invalid="ignore"):
+        model.set_params({"weights": weights.tolist(), "bias": [0.0, 0.0, 0.0]})
+        model.step(1)  # the channel's mean residual is inf - inf: NaN
+        prediction = model.predict()
+        assert np.isnan(prediction).any() and np.isposinf(prediction).any() and np.isneginf(prediction).any()
+        frames, quick = Frames(model.target, target, "rgb", None), quick_frames(model)
+        frames.show_now(model, model.cost(), model.epoch)
+    assert quick == []
+    np.testing.assert_array_equal(frames.rgb, to_uint8(prediction))
+    assert frames.psnr == pytest.approx(psnr(to_uint8(prediction), target), abs=1e-9)
 
 
 @pytest.mark.parametrize("kwargs", [{"holdout": 0.3}, {"mode": "2017"}])
 def test_holdout_and_2017_frames_take_the_general_path(kwargs):
     s = Session(photo(), model="onehot", **kwargs)
+    quick = quick_frames(s.model)
     s.train(40)
-    assert s._frames._quick is False
+    assert quick == []
     shown = s.learned_rgb()
     assert s.scores()["psnr"] == pytest.approx(psnr(shown[s.train_mask] if s.train_mask is not None else shown,
                                                     photo()[s.train_mask] if s.train_mask is not None else photo()))
@@ -84,8 +97,9 @@ def test_holdout_and_2017_frames_take_the_general_path(kwargs):
 def test_float_labels_take_the_general_path():
     rgb = np.random.default_rng(1).random((12, 10, 3)).astype(np.float32)  # not bytes / 255
     s = Session(rgb, model="onehot", init_noise=0.5)
+    quick = quick_frames(s.model)
     s.train(3)
-    assert s._frames._quick is False
+    assert quick == []
     np.testing.assert_array_equal(s.learned_rgb(), to_uint8(s.model.predict()))
 
 

@@ -1,5 +1,5 @@
 """Session: steps, frames per mode, PSNR on the displayed pixels, explode-and-restore; rgba_to_rgb;
-timelapse, PNG/GIF export; parameters saved and restored, and refused with a reason."""
+timelapse, PNG/GIF export; parameters saved and restored, and refused with a reason; solve()."""
 import numpy as np
 import pytest
 
@@ -11,6 +11,7 @@ from painting.packed import decode_packed, encode_packed
 from painting.models import MODELS
 from painting.params import params_from_json, params_to_json
 from painting.session import Session, rgba_to_rgb
+from painting.timelapse import TIMELAPSE_FRAMES, Timelapse
 
 
 def target(h=12, w=10, seed=0):
@@ -140,11 +141,16 @@ def test_timelapse_thins_to_span_the_whole_run():
 def test_timelapse_memory_is_bounded(monkeypatch):
     import painting.timelapse as timelapse_module
     monkeypatch.setattr(timelapse_module, "TIMELAPSE_BYTES", 7 * 4 * 4 * 3)  # room for 7 frames of 4x4: keeps 6
-    s = Session(target(4, 4), learning_rate=0.1)
+    lapse = Timelapse(TIMELAPSE_FRAMES, 4, 4)
+    assert lapse.capacity == 6
+    for tick in range(101):
+        lapse.add(np.full((4, 4, 3), tick, np.uint8))  # each frame shows its tick
+    # 101 ticks in at most 6 frames, spanning the run (0, 32, 64, 96), then the current frame
+    assert [int(f[0, 0, 0]) for f in lapse.frames(np.full((4, 4, 3), 100, np.uint8))] == [0, 32, 64, 96, 100]
+    s = Session(target(4, 4), learning_rate=0.1)  # a Session's timelapse: the same
     for _ in range(100):
         s.train(1)
-    assert len(s._timelapse.kept) <= 6 and s._timelapse.interval == 32  # 101 ticks at most 6 frames: 0, 32, 64, 96
-    assert [tick for tick, _ in s._timelapse.kept] == [0, 32, 64, 96] and s.timelapse_frames == 5
+    assert s.timelapse_frames == 5
     assert Session(target(4, 4), timelapse=0).timelapse_frames == 1  # only the current frame
     with pytest.raises(ValueError, match="timelapse must be an integer >= 0"):
         Session(target(4, 4), timelapse=-1)
@@ -289,3 +295,21 @@ def test_engine_tensorflow_needs_tfjs_and_only_changes_networks():
         Session(rgb, model="mlp", engine="gpu")
     linear = Session(rgb, model="rff", engine="tensorflow")  # the linear models always run on numpy
     assert type(linear.model).__module__ == "painting.rff"
+
+
+@pytest.mark.parametrize("model", ["onehot", "dct"])
+def test_solve_jumps_to_the_exact_answer(model):
+    rgb = np.random.default_rng(1).random((16, 16, 3)).astype(np.float32)
+    s = Session(rgb, model=model)
+    stats = s.solve()
+    assert stats["epoch"] == 0 and stats["psnr"] > 50
+    assert s.stats()["psnr"] == stats["psnr"]
+    assert (s.frame()[..., :3] == s.target_frame()[..., :3]).mean() > 0.99
+
+
+def test_solve_refuses_a_network_and_keeps_the_state():
+    s = Session(np.zeros((8, 8, 3)), model="mlp")
+    before = s.frame().copy()
+    with pytest.raises(ValueError, match="no closed-form answer"):
+        s.solve()
+    assert (s.frame() == before).all()

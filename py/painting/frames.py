@@ -35,10 +35,12 @@ MAGIC_BITS = int(np.array(MAGIC).view(np.int32))  # 2^23 + k has the bits MAGIC_
 
 
 class Frames:
-    """Frames(labels, target_u8, mode, train_mask): labels (H, W, C) in label units, target_u8 (H, W, 3)."""
+    """Frames(labels, target_u8, mode, train_mask, clock=time.perf_counter): labels (H, W, C) in label
+    units, target_u8 (H, W, 3); clock() gives the time in seconds that draw_rows(seconds) slices by."""
 
-    def __init__(self, labels, target_u8, mode, train_mask):
+    def __init__(self, labels, target_u8, mode, train_mask, clock=time.perf_counter):
         self.labels, self.target_u8, self.mode, self.train_mask = labels, target_u8, mode, train_mask
+        self.read_clock = clock
         height, width = target_u8.shape[:2]
         self.rgb = np.empty((height, width, 3), dtype=np.uint8)  # (H, W, 3) displayed pixels, reused
         self._rgba = np.empty((height, width, 4), dtype=np.uint8)  # (H, W, 4) reused
@@ -123,14 +125,14 @@ class Frames:
     def draw_rows(self, seconds):
         """Draw rows of the frame started for about `seconds`; -> True when it is complete (then cost is
         its exact cost)."""
-        job = self._job
-        start = time.perf_counter()
+        job, clock = self._job, self.read_clock
+        start = clock()
         while job["part"] < len(job["parts"]):
             rows_of, out = job["parts"][job["part"]]
             r0, r1 = job["row"], min(len(out), job["row"] + job["rows"])
-            t0 = time.perf_counter()
+            t0 = clock()
             out[r0:r1] = rows_of(r0, r1)  # (rows, W, C)
-            now = time.perf_counter()
+            now = clock()
             job["row"] = r1
             left = start + seconds - now
             if r1 == len(out):  # the next part starts again from one row

@@ -11,9 +11,14 @@ The page's worker drives a Session in time slices, so that no call blocks it for
 PLAY (a run starts), then train(max_epochs, seconds), render(seconds), stop_reason(stop_cost). train(epochs) without seconds is the blocking form
 (CLI, tests): train, then render the frame at once; scores() reads it.
 
+The time slices are measured with `clock` (time.perf_counter unless another is given: a test's fake clock
+makes them exact).
+
 Hidden pixels (holdout > 0): holdout_mask(H, W, holdout, seed) picks the pixels the model may learn from
 (train_mask); cost, the stop rules and psnr are those of the seen pixels, psnr_hidden that of the rest.
 """
+import time
+
 import numpy as np
 
 from .canvas import check_rgb, rgb_to_rgba, rgba_to_rgb  # noqa: F401 (the worker's canvas pixels)
@@ -33,17 +38,18 @@ MODES = ("rgb", "2017")
 
 class Session:
     """One painting: Session(rgb, model="onehot", mode="rgb", learning_rate=None, seed=0,
-    timelapse=TIMELAPSE_FRAMES, holdout=0.0, engine="numpy", **knobs); timelapse is the most frames
-    to keep (0: none); holdout the share of pixels hidden from training; engine what a network runs on
-    ("numpy" or "tensorflow": models.ENGINES)."""
+    timelapse=TIMELAPSE_FRAMES, holdout=0.0, engine="numpy", clock=time.perf_counter, **knobs); timelapse
+    is the most frames to keep (0: none); holdout the share of pixels hidden from training; engine what a
+    network runs on ("numpy" or "tensorflow": models.ENGINES); clock() the time in seconds that
+    train(max_epochs, seconds) and render(seconds) measure."""
 
     def __init__(self, rgb, model="onehot", mode="rgb", learning_rate=None, seed=0, *,
-                 timelapse=TIMELAPSE_FRAMES, holdout=0.0, engine="numpy", **knobs):
+                 timelapse=TIMELAPSE_FRAMES, holdout=0.0, engine="numpy", clock=time.perf_counter, **knobs):
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.rgb = check_rgb(rgb)  # (H, W, 3) float32
         self.mode, self.model_name, self.seed, self.knobs = mode, model, seed, dict(knobs)
-        self.engine = engine
+        self.engine, self._clock = engine, clock
         self._trainer = None
         self.height, self.width = self.rgb.shape[:2]
         self._timelapse = Timelapse(timelapse, self.height, self.width)
@@ -51,7 +57,7 @@ class Session:
         self.train_mask = holdout_mask(self.height, self.width, self.holdout, seed) if self.holdout else None
         target_u8 = to_uint8(self.rgb)  # (H, W, 3)
         self._labels = self.rgb if mode == "rgb" else encode_packed(target_u8)  # (H, W, C)
-        self._frames = Frames(self._labels, target_u8, mode, self.train_mask)
+        self._frames = Frames(self._labels, target_u8, mode, self.train_mask, clock)
         self._start(self._make(model, learning_rate, seed, knobs))
 
     def _make(self, name, learning_rate, seed, knobs):
@@ -64,7 +70,7 @@ class Session:
         model replaced frees what it holds outside Python (a TensorFlow.js network's tensors)."""
         if self._trainer is not None and self._trainer.model is not model:
             self.dispose()
-        self._trainer = Trainer(model, cost)
+        self._trainer = Trainer(model, cost, self._clock)
         self._frames.clear()
         self._timelapse.restart()
 

@@ -12,6 +12,8 @@
   frame to frame while the trend still falls: it is judged on the median cost of the last
   NETWORK_PLATEAU_SECONDS against the median of the window before. The others (an exact cost after every
   slice, falling smoothly) on the best cost of the last PLATEAU_SECONDS against the best before.
+- The time of a slice is read from `clock` (a function returning seconds; time.perf_counter unless the
+  Trainer is given another, e.g. a test's fake clock).
 """
 import time
 
@@ -28,10 +30,12 @@ CHECKPOINT_SECONDS = 0.25  # a good state to go back to if the cost explodes is 
 
 
 class Trainer:
-    """Trainer(model, cost=None): `model` and its training; cost is its exact cost if known."""
+    """Trainer(model, cost=None, clock=time.perf_counter): `model` and its training; cost is its exact cost
+    if known; clock() gives the time in seconds that train(max_epochs, seconds) slices by."""
 
-    def __init__(self, model, cost=None):
+    def __init__(self, model, cost=None, clock=time.perf_counter):
         self.model = model
+        self.read_clock = clock
         self.live_cost = cost  # the model's exact cost as it is now, when known (None: not computed)
         self.clock = 0.0  # seconds spent training (the plateau rule's time axis)
         self.history = []  # [(clock, cost)]: exact costs seen while training
@@ -67,14 +71,15 @@ class Trainer:
         per_epoch = batches or 1  # units of work per epoch
         step = model.step_batches if batches else model.step
         budget = int(max_epochs * per_epoch + 1e-9)  # units still allowed
-        start = time.perf_counter()
+        clock = self.read_clock
+        start = clock()
         # a closed-form model (onehot; rff and dct on the full grid) costs the same for any count
         done, chunk = 0, budget if model.fast_forward else 1
         while budget > 0:
             k = min(chunk, budget)
-            t0 = time.perf_counter()
+            t0 = clock()
             step(k)
-            now = time.perf_counter()
+            now = clock()
             done, budget = done + k, budget - k
             left = start + seconds - now
             if left <= 0:
@@ -82,7 +87,7 @@ class Trainer:
             per_unit = (now - t0) / k
             chunk = max(1, min(budget, int(0.8 * left / per_unit) if per_unit > 0 else 2 * k))
         if done:
-            self._after_training(time.perf_counter() - start)
+            self._after_training(clock() - start)
         return done / per_epoch
 
     def _train_epochs(self, epochs):
@@ -157,6 +162,8 @@ class Trainer:
         cut = history[-1][0] - window
         before = [c for t, c in history if t <= cut]
         recent = [c for t, c in history if t > cut]
+        if not before:  # the span is a window only after rounding (last - first == window, last - window < first)
+            return None
         if self.noisy:
             if min(len(before), len(recent)) < NETWORK_PLATEAU_FRAMES:
                 return None

@@ -18,12 +18,11 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 from sitebuild.server import make_handler  # noqa: E402  (build.py's package, tools/sitebuild/)
-from pagehelpers import wait_for  # noqa: E402
+from pagehelpers import DESKTOP, PageRecorder  # noqa: E402
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-READY_TIMEOUT_MS = 90_000  # Python boots in a few seconds; a shared 2-core machine can be slow
 
 
 def build_site(out: Path) -> Path:
@@ -77,34 +76,8 @@ def browser():
         b.close()
 
 
-class PageRecorder:
-    """A page plus everything it requested and every console error / uncaught exception."""
-
-    def __init__(self, context):
-        self.context = context
-        self.page = context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        # page.on("request") also reports requests made by the page's workers (checked by a test)
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(f"console: {m.text}"))
-        self.page.on("pageerror", lambda e: self.errors.append(f"pageerror: {e}"))
-
-    def goto_and_wait(self, url: str, statuses=("ready", "error")) -> str:
-        self.page.goto(url)
-        wait_for(self.page, "statuses => statuses.includes(document.body.dataset.status)", list(statuses),
-                 timeout=READY_TIMEOUT_MS)
-        return self.status()
-
-    def status(self) -> str:
-        return self.page.evaluate("document.body.dataset.status")
-
-    def close(self) -> None:
-        self.context.close()
-
-
 @pytest.fixture
 def recorder(browser):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    rec = PageRecorder(browser.new_context(viewport=DESKTOP))
     yield rec
     rec.close()

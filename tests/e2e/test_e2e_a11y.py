@@ -15,15 +15,13 @@ from pathlib import Path
 
 import pytest
 
-from conftest import READY_TIMEOUT_MS, PageRecorder
-from pagehelpers import wait_for
+from pagehelpers import DESKTOP, PageRecorder, open_page, wait_for, wait_status
 
 pytestmark = pytest.mark.cpython_only
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "xbrowser" / "node_modules" / "axe-core" / "axe.min.js"
 NUMPY_WHEEL = "numpy-2.0.2-cp312-cp312-pyodide_2024_0_wasm32.whl"
-DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 
 AXE_RUN = """async () => {
@@ -68,17 +66,9 @@ def axe_source() -> str:
     return AXE.read_text()
 
 
-def open_page(browser, url: str, viewport: dict, routes=()) -> PageRecorder:
-    rec = PageRecorder(browser.new_context(viewport=viewport, service_workers="block"))
-    for pattern, handler in routes:
-        rec.context.route(pattern, handler)
-    rec.page.goto(url)
-    return rec
-
-
-def wait_status(page, *statuses) -> str:
-    return wait_for(page, "s => s.includes(document.body.dataset.status) && document.body.dataset.status",
-                    list(statuses), timeout=READY_TIMEOUT_MS)
+def load(browser, url: str, viewport: dict, routes=()) -> PageRecorder:
+    """The page loading at `url`, without its service worker (each test starts from the network)."""
+    return open_page(browser, url, viewport=viewport, routes=routes, ready=False, service_workers="block")
 
 
 def axe_violations(page, axe_source: str) -> list[str]:
@@ -99,7 +89,7 @@ def test_axe_finds_nothing_serious_when_ready_and_training(browser, server, axe_
     # a network where the page trains (the desktop's Start, the autoplay embed's start): far from done while
     # axe runs, so the chip stays as it was
     query = f"?theme={theme}" + {"embed": "&embed=1&autoplay=1&model=mlp", "desktop": "&model=mlp", "phone": ""}[where]
-    rec = open_page(browser, server.url + query, viewport)
+    rec = load(browser, server.url + query, viewport)
     try:
         page = rec.page
         found = {}
@@ -131,7 +121,7 @@ def test_axe_finds_nothing_serious_when_ready_and_training(browser, server, axe_
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
 def test_axe_finds_nothing_serious_on_the_embed_poster(browser, server, axe_source, theme, viewport):
     """The embed before any click: the poster and #play-live (Python is not loaded)."""
-    rec = open_page(browser, server.url + f"?theme={theme}&embed=1", viewport)
+    rec = load(browser, server.url + f"?theme={theme}&embed=1", viewport)
     try:
         page = rec.page
         wait_for(page, "() => document.documentElement.dataset.facade === 'poster'"
@@ -153,7 +143,7 @@ def test_axe_finds_nothing_serious_in_the_other_statuses(browser, server, axe_so
         "done": [],  # a stop threshold above any cost: the first slice of training ends in done
     }[status]
     query = f"?theme={theme}" + ("&stop-cost=10" if status == "done" else "")
-    rec = open_page(browser, server.url + query, DESKTOP, routes)
+    rec = load(browser, server.url + query, DESKTOP, routes)
     try:
         page = rec.page
         if status == "loading":
@@ -189,10 +179,9 @@ def test_layout_shift_until_ready_is_below_0_1(browser, server, viewport):
 
 
 def test_phone_header_shows_the_whole_chip_and_frame_note(browser, server):
-    rec = PageRecorder(browser.new_context(viewport=PHONE, service_workers="block"))
+    rec = load(browser, server.url, PHONE)
     try:
         page = rec.page
-        page.goto(server.url)
         wait_for(page, "() => document.getElementById('status-text').textContent === 'Loading'")
         top = page.evaluate("() => document.getElementById('learned').getBoundingClientRect().top")
         got = page.evaluate(WITH_LONGEST_NOTE)

@@ -4,39 +4,24 @@ saved parameters loaded back, and an upload. Pixels are read back from the canva
 
 One page (booting Python once), tests in file order; each leaves it paused or ready.
 """
-import base64
 import json
 
 import numpy as np
 import pytest
 
-from conftest import PageRecorder
-from pagehelpers import psnr, read_psnr, upload_rgb, wait_for, wait_settled
+from pagehelpers import canvas_rgba, open_page, psnr, read_psnr, upload_rgb, wait_for, wait_settled
 
 SIZE = 1024
 
 
 @pytest.fixture(scope="module")
 def painter(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True))
     # 20,000 epochs a frame: onehot needs about H * W epochs to paint a 1024 x 1024 photo
-    status = rec.goto_and_wait(server.url + f"#image=astronaut&size={SIZE}&model=onehot&epochs-per-frame=20000")
-    assert status == "ready", rec.page.text_content("#message-text")
+    rec = open_page(browser, server.url + f"#image=astronaut&size={SIZE}&model=onehot&epochs-per-frame=20000",
+                    viewport={"width": 1280, "height": 900}, accept_downloads=True)
     yield rec
     assert rec.errors == [], rec.errors
     rec.close()
-
-
-def pixels(page, canvas_id):
-    """(H, W, 4) uint8 of a canvas (getImageData), carried as base64: 4 MB at 1024 x 1024."""
-    data = page.evaluate("""id => {
-        const c = document.getElementById(id);
-        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-        let s = '';
-        for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
-        return {w: c.width, h: c.height, b64: btoa(s)};
-    }""", canvas_id)
-    return np.frombuffer(base64.b64decode(data["b64"]), np.uint8).reshape(data["h"], data["w"], 4)
 
 
 def train_a_while(page, until_epoch):
@@ -56,7 +41,7 @@ def test_1024_is_offered_and_its_numbers_are_the_canvas(painter):
     page = painter.page
     assert str(SIZE) in page.evaluate("[...document.querySelectorAll('#size option')].map(o => o.value)")
     train_a_while(page, 600_000)
-    learned, target = pixels(page, "learned"), pixels(page, "target")
+    learned, target = canvas_rgba(page, "learned"), canvas_rgba(page, "target")
     assert learned.shape == target.shape == (SIZE, SIZE, 4) and (learned[..., 3] == 255).all()
     shown = read_psnr(page)
     assert 13 < shown < 60  # a picture on its way
@@ -66,20 +51,20 @@ def test_1024_is_offered_and_its_numbers_are_the_canvas(painter):
 
 def test_zoom_4_of_blocks_draws_the_1x_frame_enlarged(painter):
     page = painter.page
-    before, shown = pixels(page, "learned"), page.text_content("#psnr")
+    before, shown = canvas_rgba(page, "learned"), page.text_content("#psnr")
     box = page.evaluate("() => { const r = document.getElementById('learned').getBoundingClientRect();"
                         " return [r.width, r.height]; }")
     page.select_option("#zoom", "4")
     wait_for(page, "() => document.getElementById('view-legend').textContent.includes('4× zoom')")
     wait_settled(page)
-    after = pixels(page, "learned")
+    after = canvas_rgba(page, "learned")
     assert after.shape == (SIZE, SIZE, 4) and np.array_equal(after, before)  # blocks: the 1x bytes ...
     assert page.evaluate("getComputedStyle(document.getElementById('learned')).imageRendering") == "pixelated"
     assert page.evaluate("() => { const r = document.getElementById('learned').getBoundingClientRect();"
                          " return [r.width, r.height]; }") == box  # ... in the same box: crisp pixels
     assert "block" in page.text_content("#view-legend") and page.text_content("#psnr") == shown
     train_a_while(page, float(page.text_content("#epoch")) + 300_000)  # and it trains on, zoomed
-    assert read_psnr(page) == pytest.approx(psnr(pixels(page, "learned"), pixels(page, "target")), abs=0.1)
+    assert read_psnr(page) == pytest.approx(psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target")), abs=0.1)
     page.select_option("#zoom", "1")
     wait_for(page, "() => !document.getElementById('view-legend').textContent.includes('zoom')")
     wait_settled(page)
@@ -87,7 +72,7 @@ def test_zoom_4_of_blocks_draws_the_1x_frame_enlarged(painter):
 
 def test_saved_parameters_load_back_at_1024(painter):
     page = painter.page
-    learned, epoch = pixels(page, "learned"), page.text_content("#epoch")
+    learned, epoch = canvas_rgba(page, "learned"), page.text_content("#epoch")
     with page.expect_download(timeout=180_000) as info:
         page.click("#save-params")
     data = open(info.value.path(), "rb").read()
@@ -97,12 +82,12 @@ def test_saved_parameters_load_back_at_1024(painter):
     wait_for(page, "() => document.body.dataset.status === 'ready'"
              " && document.getElementById('epoch').textContent === '0'")
     wait_settled(page)
-    assert not np.array_equal(pixels(page, "learned"), learned)
+    assert not np.array_equal(canvas_rgba(page, "learned"), learned)
     page.set_input_files("#load-params", {"name": "big.json", "mimeType": "application/json", "buffer": data})
     wait_for(page, "() => document.getElementById('message-text').textContent.includes('big.json')", timeout=180_000)
     wait_settled(page)
     assert page.get_attribute("#message", "data-tone") == "info", page.text_content("#message-text")
-    assert np.array_equal(pixels(page, "learned"), learned)
+    assert np.array_equal(canvas_rgba(page, "learned"), learned)
     assert page.text_content("#epoch") == epoch
 
 
@@ -114,11 +99,11 @@ def test_compare_mode_with_hidden_pixels_at_1024(painter):
              " && !document.getElementById('psnr-hidden-row').hidden")
     wait_settled(page)
     train_a_while(page, 300_000)
-    target, hidden = pixels(page, "target"), pixels(page, "target-holdout")[..., 3] > 0
+    target, hidden = canvas_rgba(page, "target"), canvas_rgba(page, "target-holdout")[..., 3] > 0
     assert abs(hidden.mean() - 0.25) < 0.01
     for learned_id, psnr_id, hidden_id in (("learned", "#psnr", "#psnr-hidden"),
                                           ("learned-b", "#psnr-b", "#psnr-hidden-b")):
-        learned = pixels(page, learned_id)
+        learned = canvas_rgba(page, learned_id)
         assert float(page.text_content(psnr_id)[:-3]) == pytest.approx(psnr(learned[~hidden], target[~hidden]),
                                                                        abs=0.1)
         assert float(page.text_content(hidden_id)[:-3]) == pytest.approx(psnr(learned[hidden], target[hidden]),
@@ -143,10 +128,10 @@ def test_an_upload_paints_at_1024(painter):
     upload_rgb(page, photo, "wide.png")
     wait_for(page, "() => document.getElementById('message').dataset.kind === 'image'"
              " && document.body.dataset.settled === 'true'", timeout=120_000)
-    target = pixels(page, "target")
+    target = canvas_rgba(page, "target")
     assert target.shape == (768, SIZE, 4)
     train_a_while(page, float(page.text_content("#epoch")) + 300_000)
-    learned = pixels(page, "learned")
+    learned = canvas_rgba(page, "learned")
     assert learned.shape == (768, SIZE, 4)
     assert read_psnr(page) == pytest.approx(psnr(learned, target), abs=0.1)
     assert page.get_attribute("#learned", "data-epoch") == page.text_content("#epoch")

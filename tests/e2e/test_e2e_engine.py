@@ -9,8 +9,7 @@ import time
 
 import pytest
 
-from conftest import PageRecorder
-from pagehelpers import pause_if_training, read_epoch, wait_for, wait_settled
+from pagehelpers import open_page, pause_if_training, read_epoch, wait_for, wait_settled, worker_round_trip
 
 # Clicks #start (Pause) and resolves with the epoch shown when body[data-status] becomes "paused" (the
 # worker has stopped: the status changes on its reply).
@@ -45,12 +44,6 @@ WATCH_STATUS = """() => {
 }"""
 
 
-def open_page(browser, server, fragment):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
-    assert rec.goto_and_wait(server.url + fragment) == "ready", rec.page.text_content("#message-text")
-    return rec
-
-
 def start_and_wait_for_epochs(page, timeout=120_000):
     page.click("#start")
     wait_for(page, "() => document.body.dataset.status === 'training'"
@@ -59,7 +52,7 @@ def start_and_wait_for_epochs(page, timeout=120_000):
 
 @pytest.mark.parametrize("model", ["mlp", "siren", "rff"])
 def test_pause_stops_training_at_512(browser, server, model):
-    rec = open_page(browser, server, f"#size=512&model={model}&stop-cost=0")
+    rec = open_page(browser, server.url + f"#size=512&model={model}&stop-cost=0")
     page = rec.page
     try:
         for _ in range(2):
@@ -70,10 +63,7 @@ def test_pause_stops_training_at_512(browser, server, model):
             wait_settled(page)  # the final frame brings the final epoch with its numbers
             paused_at = page.text_content("#epoch")
             # the worker answers a request after the Pause (a new rate) and has trained nothing meanwhile
-            rate = page.evaluate("document.body.dataset.learningRate")
-            page.evaluate("""() => { const el = document.getElementById('lr');
-                el.value = String(Number(el.value) - 0.1); el.dispatchEvent(new Event('input', {bubbles: true})); }""")
-            wait_for(page, "r => document.body.dataset.learningRate !== r", rate, timeout=60_000)
+            worker_round_trip(page)
             wait_settled(page)
             assert page.text_content("#epoch") == paused_at, "training went on after Pause"
             assert page.text_content("#start") == "Continue"
@@ -86,7 +76,7 @@ def test_pause_stops_training_at_512(browser, server, model):
 def test_start_during_a_rebuild_is_queued_and_the_status_never_lies(browser, server):
     """#size=512, choose mlp, press Start 0.2 s later: training starts once the model is built, and the
     page never says "ready" while epochs arrive."""
-    rec = open_page(browser, server, "#size=512")
+    rec = open_page(browser, server.url + "#size=512")
     page = rec.page
     try:
         page.evaluate(WATCH_STATUS)
@@ -126,7 +116,7 @@ INVARIANTS = """() => {
 
 def test_status_and_buttons_agree_through_a_storm_of_clicks(browser, server):
     rng = random.Random(7)
-    rec = open_page(browser, server, "#size=32")
+    rec = open_page(browser, server.url + "#size=32")
     page = rec.page
     try:
         page.evaluate(WATCH_STATUS)
@@ -163,7 +153,7 @@ def test_status_and_buttons_agree_through_a_storm_of_clicks(browser, server):
 def test_frames_keep_coming_after_pause_and_continue(browser, server):
     """Each Pause adopts the final state (dropping a frame that was waiting to be drawn): the page must
     ask for the next one, or the picture would freeze while training goes on."""
-    rec = open_page(browser, server, "#size=64&model=onehot&lr=0.01&stop-cost=0")
+    rec = open_page(browser, server.url + "#size=64&model=onehot&lr=0.01&stop-cost=0")
     page = rec.page
     try:
         page.evaluate("window.__frames = 0; document.addEventListener('painter:frame', () => window.__frames++)")

@@ -11,17 +11,14 @@
 """
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 
-from conftest import READY_TIMEOUT_MS, PageRecorder, Server
+from conftest import Server
 from counting_server import CountingServer
-from pagehelpers import canvas_rgba, psnr, wait_for
+from pagehelpers import DESKTOP, PageRecorder, canvas_rgba, open_page, psnr, wait_for, wait_status, wait_until
 
 EMBED_BUDGET = 400_000  # bytes before the click
-SETTLE_S = 2.0           # how long the server is watched for late requests before the click
 EMBED_VIEW = {"width": 560, "height": 420}
 
 
@@ -51,11 +48,6 @@ def is_python(path: str) -> bool:
     return path.startswith("/pyodide/") or path.startswith("/py/")
 
 
-def wait_status(page, *statuses, timeout=READY_TIMEOUT_MS):
-    return wait_for(page, "s => s.includes(document.body.dataset.status) && document.body.dataset.status",
-                    list(statuses), timeout=timeout)
-
-
 def poster_rgba(page) -> np.ndarray:
     """The poster as the page shows it (the current APNG frame), drawn onto a canvas: (64, 64, 4) uint8."""
     data = page.evaluate("""() => {
@@ -74,13 +66,21 @@ def wait_poster(page) -> None:
                    " return i && i.complete && i.naturalWidth > 0; }", timeout=30_000)
 
 
+def before_the_click(page, counting) -> list:
+    """What the server sent for the facade: once its poster is shown and the document has loaded (the
+    load event waits for every script, module and image the page asked for up to then, the poster's
+    included), every response, logged as soon as it is answered; -> [(path, status, bytes)]."""
+    wait_poster(page)
+    wait_for(page, "() => document.readyState === 'complete'")
+    return counting.take()
+
+
 def test_embed_shows_a_poster_and_fetches_no_python_until_play_live(browser, counting):
     rec = recorder(browser)
     try:
         page = rec.page
         page.goto(counting.url + "?embed=1")
-        wait_poster(page)
-        before = counting.take(settle=SETTLE_S)
+        before = before_the_click(page, counting)
         paths = [path for path, _, _ in before]
         assert not [p for p in paths if is_python(p)], paths
         total = sum(n for _, _, n in before)
@@ -134,8 +134,7 @@ def test_save_data_waits_for_the_click_even_with_autoplay(browser, counting):
         page = rec.page
         page.goto(counting.url + "?embed=1&autoplay=1#size=28")
         assert page.evaluate("navigator.connection.saveData") is True
-        wait_poster(page)
-        paths = [path for path, _, _ in counting.take(settle=SETTLE_S)]
+        paths = [path for path, _, _ in before_the_click(page, counting)]
         assert not [p for p in paths if is_python(p)], paths
         assert "save data" in page.text_content("#facade")
         # reduced motion too: embed.js does not autostart, so the click itself starts training
@@ -148,11 +147,9 @@ def test_save_data_waits_for_the_click_even_with_autoplay(browser, counting):
 
 
 def test_the_embed_dialog_offers_both_embeds(browser, counting):
-    rec = recorder(browser, viewport={"width": 1280, "height": 800})
+    rec = open_page(browser, counting.url + "#image=coffee")
     try:
         page = rec.page
-        page.goto(counting.url + "#image=coffee")
-        wait_status(page, "ready")
         page.click("#embed-code")
         snippet = page.input_value("#embed-snippet")
         assert '<iframe src="' + counting.url + '?embed=1#' in snippet, snippet
@@ -166,14 +163,13 @@ def test_the_embed_dialog_offers_both_embeds(browser, counting):
 def test_a_first_visit_downloads_each_file_once(browser, counting):
     """The page registers the service worker before Python loads; Python's downloads go through it and
     are kept, so the offline copy fetches only what is still missing (Pillow, the other photos)."""
-    rec = PageRecorder(browser.new_context())
+    counting.take()
+    rec = open_page(browser, counting.url)
     try:
         page = rec.page
-        counting.take()
-        page.goto(counting.url)
-        wait_status(page, "ready")
+        # the offline copy is made (the service worker's FILL has answered: every fetch of it is done)
         wait_for(page, "() => document.documentElement.dataset.offline === 'ready'", timeout=120_000)
-        log = counting.take(settle=1.0)
+        log = counting.take()
         sent = [path for path, code, _ in log if code == 200]
         assert "/pyodide/pyodide.asm.wasm" in sent and "/pyodide/python_stdlib.zip" in sent, sent
         twice = sorted({p for p in sent if sent.count(p) > 1})
@@ -195,7 +191,7 @@ def test_a_first_visit_downloads_each_file_once(browser, counting):
 
 
 def test_a_repeat_visit_starts_python_from_the_snapshot_and_trains(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    rec = PageRecorder(browser.new_context(viewport=DESKTOP))
     warnings = []
     rec.page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
     try:
@@ -241,16 +237,14 @@ def bottom(frame, selector: str) -> float:
     return frame.evaluate("s => document.querySelector(s).getBoundingClientRect().bottom + scrollY", selector)
 
 
-def wait_fit(host, frame, timeout: float = 15.0) -> float:
+def wait_fit(host, frame) -> float:
     """Wait until embed-resize.js has set the iframe's height to the frame's content; -> that height."""
-    deadline = time.monotonic() + timeout
-    while True:
+    def iframe_fits_its_content():
         sized = host.evaluate("document.querySelector('iframe').style.height !== ''")
         height, content, scroll = frame_fit(host, frame)
-        if sized and abs(height - content) <= 2 and scroll <= height + 2:
-            return height
-        assert time.monotonic() < deadline, ("the iframe does not fit its content", sized, height, content, scroll)
-        time.sleep(0.1)
+        return sized and abs(height - content) <= 2 and scroll <= height + 2 and height
+    return wait_until(iframe_fits_its_content, 15_000, 0.1,
+                      what=lambda: f"(iframe height, content height, scrollHeight) {frame_fit(host, frame)}")
 
 
 def test_the_host_iframe_fits_the_poster_then_the_live_page(browser, counting, tmp_path):

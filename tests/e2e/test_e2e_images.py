@@ -15,9 +15,8 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import PageRecorder
 from corpus import encoded, noise, odd_images
-from pagehelpers import canvas_rgba, psnr, wait_for, wait_settled
+from pagehelpers import canvas_rgba, download, load_params, message, open_page, psnr, wait_for, wait_settled
 from painting.images import open_image, resize_rgb
 from painting.metrics import to_uint8
 from painting.params import params_to_json
@@ -28,9 +27,7 @@ SIZE = 64  # the page's default resolution
 
 @pytest.fixture(scope="module")
 def painter(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True))
-    status = rec.goto_and_wait(server.url)
-    assert status == "ready", rec.page.text_content("#message-text")
+    rec = open_page(browser, server.url, viewport={"width": 1280, "height": 900}, accept_downloads=True)
     yield rec
     rec.close()
 
@@ -44,12 +41,6 @@ def reference_target(data, size=SIZE):
 def snapshot(page):
     return {"target": canvas_rgba(page, "target"), "learned": canvas_rgba(page, "learned"),
             "epoch": page.text_content("#epoch"), "status": page.evaluate("document.body.dataset.status")}
-
-
-def message(page):
-    return page.evaluate("() => { const m = document.getElementById('message');"
-                         " return {hidden: m.hidden, tone: m.dataset.tone, kind: m.dataset.kind,"
-                         " text: document.getElementById('message-text').textContent}; }")
 
 
 def wait_outcome(page, name, timeout=60_000):
@@ -248,12 +239,6 @@ def test_gallery_buttons_pick_bundled_photos(painter):
 
 
 # ------------------------------------------------------------------------------------ out
-def download(page, button):
-    with page.expect_download() as info:
-        page.click(button)
-    return info.value.suggested_filename, open(info.value.path(), "rb").read()
-
-
 def test_png_downloads_are_the_learned_canvas(painter):
     page = painter.page
     for _ in range(3):
@@ -285,17 +270,6 @@ def test_timelapse_gif_holds_the_recorded_frames(painter):
     last = np.asarray(gif.convert("RGB"))[::4, ::4]
     assert psnr(last, learned) > 30, "the last frame should be the learned image"
     assert psnr(first, learned) < psnr(last, learned)
-
-
-def load_params(page, name, text):
-    page.set_input_files("#load-params", {"name": name, "mimeType": "application/json",
-                                          "buffer": text.encode() if isinstance(text, str) else text})
-    wait_for(page, """name => {
-        const m = document.getElementById('message');
-        return !m.hidden && document.getElementById('message-text').textContent.includes(`"${name}"`);
-    }""", name)
-    wait_settled(page, or_training=True)
-    return message(page)
 
 
 def test_saved_parameters_restore_the_learned_image_after_reset(painter):

@@ -6,17 +6,14 @@ One page (booting Python once), tests in file order; each leaves it ready or pau
 import numpy as np
 import pytest
 
-from conftest import PageRecorder
-from pagehelpers import canvas_rgba, psnr, wait_for, wait_settled
+from pagehelpers import canvas_rgba, open_page, psnr, wait_for, wait_settled
 
 
 @pytest.fixture(scope="module")
 def painter(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 900}))
     # rff (sigma 4: smooth enough to fill the gaps) against onehot, with half the pixels hidden
-    status = rec.goto_and_wait(server.url + "#image=astronaut&size=64&model=rff&sigma=4&compare=1"
-                                            "&model-b=onehot&holdout=0.5")
-    assert status == "ready", rec.page.text_content("#message-text")
+    rec = open_page(browser, server.url + "#image=astronaut&size=64&model=rff&sigma=4&compare=1&model-b=onehot"
+                    "&holdout=0.5", viewport={"width": 1280, "height": 900})
     yield rec
     assert rec.errors == [], rec.errors
     rec.close()
@@ -106,9 +103,9 @@ def test_lesson_settings_round_trip_through_the_url(painter, browser, server):
     page.select_option("#zoom", "2")
     wait_for(page, "() => location.hash.includes('view=spectrum') && location.hash.includes('zoom=2')")
     assert "holdout=0.5" in page.evaluate("location.hash")
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 900}))
+    rec = open_page(browser, server.url + "#size=32&holdout=0.25&zoom=4&view=bogus",
+                    viewport={"width": 1280, "height": 900})
     try:
-        assert rec.goto_and_wait(server.url + "#size=32&holdout=0.25&zoom=4&view=bogus") == "ready"
         p = rec.page
         assert p.input_value("#holdout") == "0.25" and p.input_value("#zoom") == "4"
         assert p.input_value("#view") == "learned"  # not one of the views: the default, and said so

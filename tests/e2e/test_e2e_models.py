@@ -10,9 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import PageRecorder
-from pagehelpers import (canvas_rgba, pause_if_training, psnr, read_epoch, read_int, read_psnr, set_log_slider,
-                         wait_for, wait_settled)
+from pagehelpers import (canvas_rgba, open_page, pause_if_training, psnr, read_epoch, read_int, read_psnr,
+                         set_log_slider, wait_for, wait_settled, wait_status)
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "py"))
 from painting.session import Session, rgba_to_rgb  # noqa: E402  (the oracle for the 2017 preset)
@@ -20,9 +19,7 @@ from painting.session import Session, rgba_to_rgb  # noqa: E402  (the oracle for
 
 @pytest.fixture(scope="module")
 def painter(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
-    status = rec.goto_and_wait(server.url)
-    assert status == "ready", rec.page.text_content("#message-text")
+    rec = open_page(browser, server.url)
     yield rec
     assert rec.errors == [], rec.errors
     rec.close()
@@ -186,9 +183,8 @@ def test_compare_mode_trains_two_models_side_by_side(painter):
 @pytest.mark.parametrize("hash_, model_b", [("#model=dct&compare=1", "onehot"),
                                             ("#model=dct&compare=1&model-b=dct", "dct")])
 def test_compare_from_the_url_picks_model_b(browser, server, hash_, model_b):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    rec = open_page(browser, server.url + hash_)
     try:
-        assert rec.goto_and_wait(server.url + hash_) == "ready"
         wait_for(rec.page, "() => document.getElementById('epoch-b').textContent === '0'")
         assert rec.page.evaluate("document.getElementById('model-b').value") == model_b
         assert rec.errors == [], rec.errors
@@ -231,11 +227,10 @@ def test_the_2017_preset(painter):
 
 
 def test_url_round_trip_keeps_model_and_knobs(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    # features is clamped to the model's range (8..65536); init_noise belongs to another model
+    rec = open_page(browser, server.url + "#model=rff&sigma=4&features=999999&lr=0.002&init_noise=1")
     try:
         page = rec.page
-        # features is clamped to the model's range (8..65536); init_noise belongs to another model
-        assert rec.goto_and_wait(server.url + "#model=rff&sigma=4&features=999999&lr=0.002&init_noise=1") == "ready"
         assert page.evaluate("document.getElementById('model').value") == "rff"
         knobs = confirmed_knobs(page)
         assert knobs["sigma"] == 4 and knobs["features"] == 65536
@@ -246,7 +241,7 @@ def test_url_round_trip_keeps_model_and_knobs(browser, server):
             assert part in hash_, hash_
         assert "init_noise" not in hash_
         page.reload()
-        wait_for(page, "() => document.body.dataset.status === 'ready'", timeout=90_000)
+        wait_status(page, "ready")
         assert confirmed_knobs(page)["features"] == 65536
         assert page.evaluate("location.hash") == hash_
         assert rec.errors == [], rec.errors

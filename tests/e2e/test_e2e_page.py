@@ -6,25 +6,18 @@ the page paused or ready for the next.
 import numpy as np
 import pytest
 
-from conftest import PageRecorder
-from pagehelpers import (canvas_rgba, pause_if_training, psnr, read_cost, read_int, read_psnr, set_log_slider,
-                         wait_for, wait_settled)
+from pagehelpers import (canvas_rgba, open_page, pause_if_training, psnr, read_cost, read_int, read_psnr,
+                         set_log_slider, wait_for, wait_settled, wait_status)
 
 PSNR_FLOOR_DB = 25.0  # the default image at 64 x 64 passes 40 dB within ~10,000 epochs
 
 
 @pytest.fixture(scope="module")
 def painter(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
-    status = rec.goto_and_wait(server.url)
-    assert status == "ready", rec.page.text_content("#message-text")
+    rec = open_page(browser, server.url)
     rec.initial_learned = canvas_rgba(rec.page, "learned")
     yield rec
     rec.close()
-
-
-def wait_status(page, *statuses, timeout=30_000):
-    wait_for(page, "s => s.includes(document.body.dataset.status)", list(statuses), timeout=timeout)
 
 
 def step_once(page):

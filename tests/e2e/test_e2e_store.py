@@ -6,28 +6,20 @@ watchdog still offers Stop for an endless loop), and the hidden-pixel legend sho
 The contract under test: body[data-settled] is "true" once nothing is going on and every visible pane
 shows its session's current state; #learned[data-epoch] is the epoch of the frame drawn there.
 """
-import time
-
 import numpy as np
 import pytest
 
-from conftest import PageRecorder
 from visitor_code import FEATURES_NEVER_RETURN, FEATURES_SMALL as FEATURES, type_code
-from pagehelpers import canvas_rgba, psnr, read_epoch, read_psnr, recorded_pages, upload_rgb, wait_for
+from pagehelpers import (assert_screen_agrees, canvas_rgba, open_page, read_psnr, recorded_pages, upload_rgb,
+                         wait_for, wait_settled)
 
-SETTLED = "() => document.body.dataset.settled === 'true'"
-
-
-def open_page(browser, server, hash_=""):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
-    assert rec.goto_and_wait(server.url + hash_) == "ready", rec.page.text_content("#message-text")
-    wait_for(rec.page, SETTLED)
-    return rec
+# counts the frames drawn of session a (the page's painter:frame event)
+COUNT_FRAMES = "() => { window.__frames = 0; document.addEventListener('painter:frame', () => window.__frames++); }"
 
 
 @pytest.fixture
 def page_of(browser, server):
-    yield from recorded_pages(lambda hash_="": open_page(browser, server, hash_))
+    yield from recorded_pages(lambda hash_="": open_page(browser, server.url + hash_, settled=True))
 
 
 def run_code(page, source):
@@ -36,30 +28,18 @@ def run_code(page, source):
     page.click("#run-code")
 
 
-def assert_screen_agrees(page):
-    """Settled: #epoch is the drawn frame's epoch, #psnr the PSNR of #learned against #target."""
-    wait_for(page, SETTLED, timeout=60_000)
-    shown = page.evaluate("""() => [document.getElementById('epoch').textContent,
-        document.getElementById('learned').dataset.epoch, document.getElementById('psnr').textContent,
-        document.body.dataset.settled]""")
-    learned, target = canvas_rgba(page, "learned"), canvas_rgba(page, "target")
-    assert shown[3] == "true", shown  # nothing changed while the canvases were read
-    assert shown[0] == shown[1], shown
-    assert learned.shape == target.shape
-    measured = min(psnr(learned, target), 100.0)  # painting.metrics.psnr caps at 100 dB (an exact match)
-    assert abs(measured - float(shown[2].removesuffix(" dB"))) < 0.1, (measured, shown)
-    return read_epoch(page)
-
-
 @pytest.mark.parametrize("model", ["onehot", "mlp"])
 def test_pause_settles_with_the_numbers_of_the_canvas_drawn(page_of, model):
     page = page_of(f"#model={model}&size=32&epochs-per-frame=1")  # slow: paused long before it is done
     assert page.evaluate("document.body.dataset.model") == model
     last = assert_screen_agrees(page)
+    page.evaluate(COUNT_FRAMES)
     for _ in range(3):
+        drawn = page.evaluate("window.__frames")
         page.click("#start")
-        wait_for(page, "e => Number(document.getElementById('epoch').textContent) > e", last)
-        time.sleep(0.3)  # mid-training, frames in flight
+        # mid-training, frames in flight: past the last epoch, and two frames of this run drawn
+        wait_for(page, "([e, n]) => Number(document.getElementById('epoch').textContent) > e"
+                       " && window.__frames >= n + 2", [last, drawn])
         page.click("#start")
         epoch = assert_screen_agrees(page)
         assert page.evaluate("document.body.dataset.status") == "paused"
@@ -105,7 +85,7 @@ def test_a_features_model_at_zoom_2_then_an_endless_loop_still_offers_stop(page_
     wait_for(page, "() => document.body.dataset.model === 'custom' && document.body.dataset.settled === 'true'",
              timeout=60_000)
     page.select_option("#zoom", "2")
-    wait_for(page, SETTLED, timeout=60_000)
+    wait_settled(page, timeout=60_000)
     width = page.evaluate("document.getElementById('learned').width")
     message = page.evaluate("""() => { const m = document.getElementById('message');
         return m.hidden ? '' : m.dataset.tone + ': ' + document.getElementById('message-text').textContent; }""")
@@ -127,8 +107,8 @@ def test_the_hidden_pixel_legend_shows_only_when_pixels_are_hidden(page_of):
     assert page.input_value("#holdout") == "0"
     assert page.is_hidden("#holdout-legend") and page.is_hidden("#target-holdout")
     page.select_option("#holdout", "0.5")
-    wait_for(page, SETTLED)
+    wait_settled(page)
     assert page.is_visible("#holdout-legend") and page.is_visible("#target-holdout")
     page.select_option("#holdout", "0")
-    wait_for(page, SETTLED)
+    wait_settled(page)
     assert page.is_hidden("#holdout-legend") and page.is_hidden("#target-holdout")

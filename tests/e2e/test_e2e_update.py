@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import READY_TIMEOUT_MS, PageRecorder
 from counting_server import CountingServer
-from pagehelpers import wait_for
+from pagehelpers import open_page, wait_for, wait_status
 from sitebuild.service_worker import stamp_service_worker
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -30,10 +29,9 @@ def test_one_file_redeploy_downloads_that_file_and_offers_a_reload(browser, site
     out = tmp_path / "dist"
     shutil.copytree(site, out)
     server = CountingServer(out)
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
+    rec = open_page(browser, server.url)
     page = rec.page
     try:
-        assert rec.goto_and_wait(server.url) == "ready"
         wait_for(page, "() => document.documentElement.dataset.offline === 'ready'"
                        " && navigator.serviceWorker.controller !== null", timeout=120_000)
         assert page.is_hidden("#update-notice")  # a first install is no update
@@ -45,8 +43,7 @@ def test_one_file_redeploy_downloads_that_file_and_offers_a_reload(browser, site
         shutil.copy(ROOT / "site" / "sw.js", out / "sw.js")
         stamp_service_worker(out)
         new = stamped_files(out)
-        time.sleep(0.5)
-        server.take()
+        server.take()  # the first visit's requests, all answered (its offline copy is complete)
 
         # second visit: the old version runs, the new one installs behind it
         assert rec.goto_and_wait(server.url) == "ready"
@@ -55,29 +52,30 @@ def test_one_file_redeploy_downloads_that_file_and_offers_a_reload(browser, site
         wait_for(page, "() => document.documentElement.dataset.update === 'ready'", timeout=120_000)
         assert page.is_visible("#update-notice")
         assert " ".join(page.text_content("#update-notice").split()) == "New version — reload"
-        time.sleep(0.5)
-        fetched = server.take()
+        fetched = server.take()  # the new worker has installed: it has fetched all it needed
         bodies = sorted(p for p, code, _ in fetched if code == 200)
         assert bodies == ["/js/chart.js", "/sw.js"], fetched
         # nothing else was even asked for (sw.js may be checked twice: the navigation and register())
         assert {p for p, *_ in fetched} == {"/js/chart.js", "/sw.js"}, fetched
         assert sum(n for *_, n in fetched) < 50_000
-        # the new worker waits: no reload on its own while the painting goes on
-        time.sleep(2)
+        # the new worker waits: no reload on its own while the painting goes on. It stays installed,
+        # not active, while the page draws frame after frame (only its activation could reload the page)
+        page.evaluate("window.__frames = 0; document.addEventListener('painter:frame', () => window.__frames++)")
+        wait_for(page, "() => window.__frames >= 10", timeout=60_000)
+        assert page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.waiting?.state)") == "installed"
         assert page.evaluate("window.__sameDocument === true && document.body.dataset.status") == "training"
         assert page.evaluate("fetch('js/chart.js').then(r => r.text())").find(marker) == -1
 
         # one press: the new version takes over and the page reloads once
         with page.expect_navigation():
             page.click("#update-reload")
-        wait_for(page, "() => document.body.dataset.status === 'ready'", timeout=READY_TIMEOUT_MS)
+        wait_status(page, "ready")
         assert page.evaluate("window.__sameDocument") is None
         assert marker in page.evaluate("fetch('js/chart.js').then(r => r.text())")
         names = page.evaluate("caches.keys()")
         assert [n for n in names if n.startswith("regression-painter ")] == \
             [f"regression-painter {server.url} {new['version']}"]
         assert page.is_hidden("#update-notice")
-        time.sleep(0.5)
         assert [p for p, code, _ in server.take() if code == 200] == []  # the reload came from the cache
         assert rec.errors == []
     finally:
@@ -115,10 +113,9 @@ def test_manifest_is_valid_and_reachable(recorder, server, site):
 
 
 def test_offline_start_url_is_served_by_the_service_worker_and_trains(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 390, "height": 844}))
+    rec = open_page(browser, server.url, viewport={"width": 390, "height": 844})
     try:
         page = rec.page
-        assert rec.goto_and_wait(server.url) == "ready"
         wait_for(page, "() => document.documentElement.dataset.offline === 'ready'"
                        " && navigator.serviceWorker.controller !== null", timeout=120_000)
         manifest = page.evaluate("fetch('manifest.webmanifest').then(r => r.json())")
@@ -130,7 +127,7 @@ def test_offline_start_url_is_served_by_the_service_worker_and_trains(browser, s
         responses = []
         page.on("response", lambda r: responses.append((r.url, r.from_service_worker, r.status)))
         page.goto(start)
-        wait_for(page, "() => document.body.dataset.status === 'ready'", timeout=READY_TIMEOUT_MS)
+        wait_status(page, "ready")
         assert (start, True, 200) in responses, responses[:3]
         page.click("#start")
         wait_for(page, "() => parseFloat(document.getElementById('epoch').textContent) > 0", timeout=60_000)

@@ -8,15 +8,14 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 
-from conftest import PageRecorder
 from visitor_code import ENDLESS, FEATURES, SYNTAX_ERROR, type_code
-from pagehelpers import canvas_rgba, pause_if_training, psnr, read_epoch, read_psnr, wait_for, wait_settled
+from pagehelpers import (canvas_rgba, open_page, pause_if_training, psnr, read_epoch, read_psnr, wait_for,
+                         wait_settled, wait_status, wait_until)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,26 +35,17 @@ def train(page, until, timeout=180_000):
     wait until the page has settled. The timeout is a limit for a busy machine, not a speed check."""
     page.click("#start")
     wait_for(page, "() => document.body.dataset.status === 'training'")
-    wait_for_py(page, lambda p: until(p) or p.evaluate("document.body.dataset.status") != "training", timeout)
+    status = "document.body.dataset.status"
+    wait_until(lambda: until(page) or page.evaluate(status) != "training", timeout, 0.2,
+               what=lambda: f"epoch {page.text_content('#epoch')!r}, status {page.evaluate(status)!r}")
     pause_if_training(page)
     wait_for(page, "() => ['paused', 'done'].includes(document.body.dataset.status)")
     wait_settled(page)
 
 
-def wait_for_py(page, predicate, timeout):
-    """Poll a Python predicate on the page (it reads several elements) until it holds."""
-    deadline = time.monotonic() + timeout / 1000
-    while not predicate(page):
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"waited {timeout / 1000:.0f} s for {predicate}; status "
-                               f"{page.evaluate('document.body.dataset.status')!r}, epoch {page.text_content('#epoch')!r}")
-        time.sleep(0.2)
-
-
 @pytest.fixture(scope="module")
 def painter(browser, server):
-    rec = PageRecorder(browser.new_context(viewport={"width": 1280, "height": 800}))
-    assert rec.goto_and_wait(server.url) == "ready", rec.page.text_content("#message-text")
+    rec = open_page(browser, server.url)
     # a first visit: the editor gets the "features" template once Python is up
     wait_for(rec.page, "() => document.getElementById('code').value.includes('def features(x, y)')")
     yield rec
@@ -144,7 +134,7 @@ def test_the_code_survives_a_reload_and_round_trips_as_a_py_file(painter, tmp_pa
     type_code(page, FEATURES)
     wait_for(page, "text => localStorage.getItem('regression-painter:code') === text", FEATURES)  # saved shortly
     page.reload()
-    wait_for(page, "() => document.body.dataset.status === 'ready'", timeout=90_000)
+    wait_status(page, "ready")
     assert page.input_value("#code") == FEATURES
     assert page.input_value("#model") == "onehot"  # kept, not run
     # typing: Enter keeps the indentation (one more after a colon), Tab indents by four spaces
@@ -177,7 +167,7 @@ def test_no_code_runs_from_a_url(painter, server):
     # a link that asks for the visitor's model and carries code
     page.goto("about:blank")
     page.goto(server.url + "#model=custom&model-b=custom&compare=1&code=def%20features(x%2C%20y)%3A%20return%20x")
-    wait_for(page, "() => document.body.dataset.status === 'ready'", timeout=90_000)
+    wait_status(page, "ready")
     assert page.input_value("#model") == "onehot"
     assert page.evaluate("document.body.dataset.model") == "onehot"
     assert page.input_value("#model-b") != "custom"

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import READY_TIMEOUT_MS, PageRecorder, Server
-from pagehelpers import read_int, set_log_slider, wait_for, wait_settled
+from conftest import Server
+from pagehelpers import (DESKTOP, PageRecorder, open_page, read_int, set_log_slider, wait_for, wait_settled,
+                         wait_status, wait_until, worker_round_trip)
 
 HOSTILE = "<img src=x onerror=window.__pwned=1>"
 # every securitypolicyviolation event, recorded from before the page's first script runs
@@ -28,12 +28,17 @@ window.__csp = [];
 document.addEventListener('securitypolicyviolation',
   (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI}`));
 """
-
-
-def wait_status(target, *statuses, timeout=READY_TIMEOUT_MS):
-    """target: a Page or a Frame."""
-    return wait_for(target, "s => s.includes(document.body.dataset.status) && document.body.dataset.status",
-                    list(statuses), timeout=timeout)
+EMBED_VIEW = {"width": 560, "height": 420}
+# What embed.js's autoplay asks (is half of #learned on screen?), asked by an IntersectionObserver made after
+# the page's own: the browser notifies observers in the order they were made, so once this one has
+# recorded a change, the page's has seen it too and the page has acted on it (autoplay plays and pauses
+# in the callback). window.__inView: true (in view) or false, one entry per change seen.
+IN_VIEW_PROBE = """() => {
+    window.__inView = [];
+    new IntersectionObserver((entries) => {
+        for (const e of entries) window.__inView.push(e.isIntersecting && e.intersectionRatio >= 0.5);
+    }, {threshold: [0, 0.5, 1]}).observe(document.getElementById('learned'));
+}"""
 
 
 def status(target) -> str:
@@ -41,8 +46,20 @@ def status(target) -> str:
 
 
 def new_recorder(browser, **options) -> PageRecorder:
-    options.setdefault("viewport", {"width": 1280, "height": 800})
+    options.setdefault("viewport", DESKTOP)
     return PageRecorder(browser.new_context(**options))
+
+
+def seen_in_view(frame, in_view: bool, after: int) -> int:
+    """Wait until the probe (IN_VIEW_PROBE) has recorded, after its first `after` entries, that #learned is
+    `in_view`; -> the number of entries then. By then the page's autoplay has had its say."""
+    return wait_for(frame, "([v, n]) => window.__inView.length > n && window.__inView.at(-1) === v"
+                           " && window.__inView.length", [in_view, after], timeout=30_000)
+
+
+def running(target) -> bool:
+    """The page is training or about to (Start says Pause)."""
+    return target.evaluate("() => document.getElementById('start').textContent === 'Pause'")
 
 
 def shot(page, name: str, tmp_path: Path) -> Path:
@@ -64,11 +81,11 @@ def rec(browser):
 # ------------------------------------------------------------------------------------------ embed
 def test_embed_in_view_at_load_starts_and_says_so(browser, server):
     # the autostart happens while the page announces "ready": the chip must end on the newer status
-    r = new_recorder(browser, viewport={"width": 560, "height": 420})
+    r = new_recorder(browser, viewport=EMBED_VIEW)
     try:
         page = r.page
         page.goto(server.url + "?embed=1&autoplay=1")
-        wait_status(page, "training", timeout=READY_TIMEOUT_MS)
+        wait_status(page, "training")
         assert page.text_content("#status-text") == "Training"
         assert page.text_content("#start") == "Pause"
     finally:
@@ -77,10 +94,9 @@ def test_embed_in_view_at_load_starts_and_says_so(browser, server):
 
 def test_embed_layout_hides_the_panel_behind_more(browser, server, tmp_path):
     # reduced motion, so it stays still while the layout is checked
-    r = new_recorder(browser, viewport={"width": 560, "height": 420}, reduced_motion="reduce")
+    r = open_page(browser, server.url + "?embed=1&autoplay=1", viewport=EMBED_VIEW, reduced_motion="reduce")
     try:
         page = r.page
-        assert r.goto_and_wait(server.url + "?embed=1&autoplay=1") == "ready"
         for hidden in ("#training-settings", "#target-settings", "#chart", "#step", "#reset", ".about"):
             assert not page.is_visible(hidden), hidden
         # the h1 is kept for screen readers, in a masthead clipped to one pixel
@@ -161,15 +177,16 @@ def test_embed_in_a_host_page_starts_in_view_and_pauses_out_of_view(rec, server,
     # lazy: the frame below the fold has not loaded yet, or is loading; once scrolled near it loads
     # fully, but training must wait until it is really in view
     host.evaluate("window.scrollTo(0, 1200)")  # near, not in view (spacer ends at ~2050 px)
-    frame = None
-    deadline = time.monotonic() + 60
-    while frame is None or frame.url == "about:blank":
-        assert time.monotonic() < deadline, "the iframe never loaded"
+
+    def loaded_frame():
         frame = frame_el.content_frame()
-        time.sleep(0.2)
+        return frame if frame is not None and frame.url != "about:blank" else None
+    frame = wait_until(loaded_frame, 60_000, 0.2)
     assert wait_status(frame, "ready") == "ready"
-    time.sleep(1.5)
+    frame.evaluate(IN_VIEW_PROBE)
+    seen = seen_in_view(frame, False, 0)  # the page's autoplay has seen it out of view, since it was ready
     assert status(frame) == "ready" and frame.text_content("#epoch") == "0", "trained while out of view"
+    assert not running(frame), "started while out of view"
     # the embed settings arrived through the URL
     assert frame.evaluate("document.getElementById('image').value") == "chelsea"
 
@@ -182,22 +199,35 @@ def test_embed_in_a_host_page_starts_in_view_and_pauses_out_of_view(rec, server,
     height = host.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
     content = frame.evaluate("document.documentElement.getBoundingClientRect().height")
     assert abs(height - content) <= 2, (height, content)
-    host.evaluate("window.postMessage({type: 'regression-painter:height', height: 5000}, '*')")
-    time.sleep(0.3)
+    # the host's own window sends a height; a second message, posted after it, arrives after it (one
+    # window's messages are delivered in order), so by then embed-resize.js has dealt with the first
+    host.evaluate("""() => new Promise((resolve) => {
+        window.postMessage({type: 'regression-painter:height', height: 5000}, '*');
+        addEventListener('message', function after(e) {
+            if (e.data === 'test: after the height') { removeEventListener('message', after); resolve(); }
+        });
+        window.postMessage('test: after the height', '*');
+    })""")
     height = host.evaluate("document.querySelector('iframe').getBoundingClientRect().height")
     content = frame.evaluate("document.documentElement.getBoundingClientRect().height")
     assert height < 2000 and abs(height - content) <= 2, (height, content)
 
     shot(host, "embed-host-560", tmp_path)  # the host is 700 px wide, the frame 560 px
 
+    seen = seen_in_view(frame, True, seen)
     host.evaluate("window.scrollTo(0, 0)")
+    seen = seen_in_view(frame, False, seen)
+    # paused: the worker's reply has come, after every live epoch count (TICK) it sent before. (Not settled:
+    # Chromium runs no animation frames in an iframe scrolled out of view, so the final frame waits.)
     assert wait_status(frame, "paused", timeout=30_000) == "paused"
     epoch = read_int(frame, "#epoch")
-    time.sleep(1.0)
+    worker_round_trip(frame)  # the worker answers a request: any count of training since the Pause is in
     assert read_int(frame, "#epoch") == epoch, "trained while scrolled away"
+    assert status(frame) == "paused" and not running(frame)
 
     # back in view: it goes on by itself (it was paused by scrolling, not by the reader)
     frame_el.scroll_into_view_if_needed()
+    seen = seen_in_view(frame, True, seen)
     wait_status(frame, "training", timeout=30_000)
 
     # the tab is hidden (emulated inside the frame) -> paused; visible again -> training
@@ -215,24 +245,26 @@ def test_embed_in_a_host_page_starts_in_view_and_pauses_out_of_view(rec, server,
     frame.click("#start")
     wait_status(frame, "paused", timeout=30_000)
     host.evaluate("window.scrollTo(0, 0)")
-    time.sleep(0.5)
+    seen = seen_in_view(frame, False, seen)
     frame_el.scroll_into_view_if_needed()
-    time.sleep(1.0)
-    assert status(frame) == "paused"
+    seen_in_view(frame, True, seen)  # the page's autoplay has seen it back in view: and left it paused
+    assert status(frame) == "paused" and not running(frame)
     assert frame.evaluate("window.__csp ?? []") == [] and rec.errors == []
 
 
 def test_reduced_motion_means_no_autostart(browser, server):
-    calm = new_recorder(browser, viewport={"width": 560, "height": 420}, reduced_motion="reduce")
-    lively = new_recorder(browser, viewport={"width": 560, "height": 420})
+    calm = new_recorder(browser, viewport=EMBED_VIEW, reduced_motion="reduce")
+    lively = new_recorder(browser, viewport=EMBED_VIEW)
     try:
         # the same embed, in view from the start: without the preference it starts by itself ...
         lively.goto_and_wait(server.url + "?embed=1&autoplay=1#size=28", statuses=("training", "done", "error"))
         wait_for(lively.page, "() => Number(document.getElementById('epoch').textContent) > 0")
         # ... with it, it stays ready until the reader presses Start
         assert calm.goto_and_wait(server.url + "?embed=1&autoplay=1#size=28") == "ready"
-        time.sleep(2.0)
+        calm.page.evaluate(IN_VIEW_PROBE)
+        seen_in_view(calm.page, True, 0)  # in view, and the page's autoplay has seen it since it was ready
         assert calm.status() == "ready" and calm.page.text_content("#epoch") == "0"
+        assert not running(calm.page)
         calm.page.click("#start")
         wait_status(calm.page, "training", timeout=30_000)
         assert calm.errors == [] and lively.errors == []
@@ -421,10 +453,9 @@ def test_csp_meta_is_enforced_and_the_page_never_violates_it(rec, server):
 
 
 def test_labels_touch_targets_and_phone_layout(browser, server, tmp_path):
-    r = new_recorder(browser, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
+    r = open_page(browser, server.url, viewport={"width": 390, "height": 844}, has_touch=True, is_mobile=True)
     try:
         page = r.page
-        assert r.goto_and_wait(server.url) == "ready"
         unlabelled = page.evaluate("""() => [...document.querySelectorAll('button, input, select, textarea')]
             .filter((el) => el.offsetParent !== null && el.type !== 'hidden')
             .filter((el) => !(el.labels?.length || el.getAttribute('aria-label')

@@ -20,7 +20,7 @@ from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
 from visitor_code import ENDLESS, FEATURES_SMALL, SYNTAX_ERROR, type_code
-from pagehelpers import canvas_rgba, pause_if_training, psnr, wait_for, wait_settled
+from pagehelpers import canvas_rgba, pause_if_training, psnr, wait_for, wait_settled, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / "site" / "images"
@@ -323,18 +323,16 @@ class Walk:
         except PlaywrightError as exc:  # the navigation began while go() was evaluating
             if "context was destroyed" not in str(exc):
                 raise
-        deadline = time.monotonic() + READY_MS / 1000
-        while True:
+
+        def loaded_again():
             try:
-                if self.page.evaluate("() => !window.__walkBefore && ['ready', 'error', 'paused', 'done']"
-                                      ".includes(document.body.dataset.status)"):
-                    return
+                return self.page.evaluate("() => !window.__walkBefore && ['ready', 'error', 'paused', 'done']"
+                                          ".includes(document.body.dataset.status)")
             except PlaywrightError as exc:  # polled during the navigation
                 if "context was destroyed" not in str(exc) and "navigat" not in str(exc):
                     raise
-            if time.monotonic() > deadline:
-                raise TimeoutError("the page did not load again")
-            time.sleep(0.1)
+                return False
+        wait_until(loaded_again, READY_MS, 0.1)
 
     def act_reload(self):
         """The URL round-trips: reloading the page's own address gives the same settings."""

@@ -17,11 +17,13 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import tempfile
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "e2e"))
+from pagehelpers import wait_until  # noqa: E402  (one way to wait, for both kinds of browser test)
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 FIREFOX = os.environ.get("FIREFOX", "/usr/bin/firefox-esr")
 WEBKIT_DRIVER = os.environ.get("WEBKIT_DRIVER", "/usr/bin/WebKitWebDriver")
@@ -202,12 +204,9 @@ def launch(name: str, width: int = 1280, height: int = 800, download_dir: Path |
 
 
 def wait_for(driver, fn: str, arg=None, timeout: float = 90.0, what: str = ""):
-    """Poll fn(arg) in the page until it returns a truthy value; return it. Fails with `what`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = driver.eval(fn, arg)
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{driver.name}: timed out after {timeout:.0f} s waiting for {what or fn}")
-        time.sleep(0.25)
+    """Poll fn(arg) in the page until it returns a truthy value; return it. timeout in seconds; the
+    TimeoutError names the browser and `what` (else fn)."""
+    def check():
+        return driver.eval(fn, arg)
+    check.__name__ = f"{driver.name}: {what or fn}"
+    return wait_until(check, timeout * 1000, 0.25)

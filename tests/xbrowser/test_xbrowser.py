@@ -8,44 +8,22 @@ from __future__ import annotations
 
 import base64
 import io
-import math
-import sys
-import time
-from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from .drivers import wait_for
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from pagehelpers import pause_if_training, wait_settled  # noqa: E402  (one definition of "settled")
+from pagehelpers import (canvas_rgba as canvas, pause_if_training, psnr, set_log_slider,  # noqa: E402
+                         wait_settled, wait_status, wait_until)  # (tests/e2e: drivers.py puts it on the path)
 
 pytestmark = [pytest.mark.cpython_only,  # Selenium's own deprecation, not ours:
               pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")]
 READY_S = 240  # WebKitGTK compiles Pyodide's wasm slowly; this is the limit, not the expectation
 
 STATUS_IS = "s => document.body.dataset.status === s"
-CANVAS = """id => {
-    const c = document.getElementById(id);
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    let s = '';
-    for (let i = 0; i < d.length; i += 0x8000) s += String.fromCharCode.apply(null, d.subarray(i, i + 0x8000));
-    return {w: c.width, h: c.height, b64: btoa(s)};
-}"""
 ERRORS = """() => Array.from(document.querySelectorAll('#error-log li'),
                            li => `${li.dataset.source}: ${li.textContent}`)"""
-
-
-def canvas(d, canvas_id: str) -> np.ndarray:
-    r = d.eval(CANVAS, canvas_id)
-    return np.frombuffer(base64.b64decode(r["b64"]), dtype=np.uint8).reshape(r["h"], r["w"], 4)
-
-
-def psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = float(np.mean((a[..., :3].astype(float) - b[..., :3].astype(float)) ** 2))
-    return math.inf if mse == 0 else 10 * math.log10(255.0 ** 2 / mse)
 
 
 def readout(d) -> dict:
@@ -61,24 +39,18 @@ def assert_no_errors(d) -> None:
     assert errors == [], f"{d.name}: errors: {errors}"
 
 
-def open_page(d, url: str) -> None:
+def load_page(d, url: str) -> None:
+    """The driver's page at `url`, ready (asserted); once more if it ended in error."""
     d.goto(url)
-    wait_for(d, "() => ['ready', 'error'].includes(document.body.dataset.status)", timeout=READY_S, what="ready")
-    if readout(d)["status"] == "error":
+    if wait_status(d, "ready", "error", timeout=READY_S * 1000) == "error":
         # the page gives Python 60 s to boot; WebKitGTK on a busy 2-core machine can take longer: once more
         message = d.eval("() => document.getElementById('message-text').textContent")
         print(f"{d.name}: {message}; loading the page again")
         d.goto(url)
-        wait_for(d, "() => ['ready', 'error'].includes(document.body.dataset.status)", timeout=READY_S,
-                 what="ready, second try")
+        wait_status(d, "ready", "error", timeout=READY_S * 1000)
     r = readout(d)
     message = d.eval("() => document.getElementById('message-text')?.textContent")
     assert r["status"] == "ready", f"{d.name}: status {r['status']}: {message}"
-
-
-def set_log_slider(d, control_id: str, value: float) -> None:
-    d.eval("""([id, v]) => { const el = document.getElementById(id); el.value = String(v);
-              el.dispatchEvent(new Event('input', {bubbles: true})); }""", [control_id, math.log10(value)])
 
 
 def pause(d) -> None:
@@ -90,7 +62,7 @@ def pause(d) -> None:
 
 def test_loads_and_trains_past_30_db(driver, xserver):
     d = driver
-    open_page(d, xserver.url)
+    load_page(d, xserver.url)
     assert readout(d)["epoch"] == "0"
     first = canvas(d, "learned")
     d.click("#start")
@@ -133,10 +105,8 @@ def test_png_export_is_the_learned_canvas(driver, xserver):
     exported = np.asarray(image.convert("RGB"))
     assert np.array_equal(exported, canvas(d, "learned")[..., :3])
     if d.name == "firefox":  # Firefox also writes it to its download directory: the same bytes
-        deadline = time.monotonic() + 10
-        while not (saved := sorted(d.download_dir.glob("*.png"))) and time.monotonic() < deadline:
-            time.sleep(0.25)
-        assert saved, "Firefox saved no PNG"
+        saved = wait_until(lambda: sorted(d.download_dir.glob("*.png")), 10_000, 0.25,
+                           what=lambda: "Firefox saved no PNG")
         assert saved[-1].read_bytes() == base64.b64decode(png)
     assert_no_errors(d)
 
@@ -208,9 +178,9 @@ def test_upload_changes_the_target(driver, xserver, tmp_path):
 
 def test_second_visit_is_controlled_by_the_service_worker(driver, xserver):
     d = driver
-    open_page(d, xserver.url)
+    load_page(d, xserver.url)
     wait_for(d, "() => document.documentElement.dataset.offline === 'ready'", timeout=120, what="offline copy")
-    open_page(d, xserver.url)
+    load_page(d, xserver.url)
     script = d.eval("() => navigator.serviceWorker.controller && navigator.serviceWorker.controller.scriptURL")
     assert script == xserver.url + "sw.js"
     assert_no_errors(d)

@@ -4,18 +4,13 @@ measured. Chromium's backends are tested in tests/e2e/test_e2e_tf.py.
 """
 from __future__ import annotations
 
-import sys
-from pathlib import Path
-
 import pytest
 
 from . import drivers
 from .conftest import WANTED
 from .drivers import wait_for
-from .test_xbrowser import assert_no_errors, canvas, open_page, psnr, readout
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
-from pagehelpers import wait_settled  # noqa: E402
+from .test_xbrowser import assert_no_errors, load_page, readout
+from pagehelpers import canvas_rgba as canvas, psnr, wait_settled  # noqa: E402  (tests/e2e: see drivers.py)
 
 pytestmark = [pytest.mark.cpython_only,
               pytest.mark.filterwarnings("ignore:setting remote_server_addr:DeprecationWarning")]
@@ -35,7 +30,7 @@ def tf_driver(request, tmp_path_factory):
 
 def test_a_network_trains_on_tensorflow_js(tf_driver, xserver):
     d = tf_driver
-    open_page(d, xserver.url + "#model=mlp&size=32")
+    load_page(d, xserver.url + "#model=mlp&size=32")
     wait_settled(d, timeout=240_000)
     state = d.eval("() => ({backend: document.body.dataset.tfBackend, select: document.getElementById('backend').value,"
                    " line: document.getElementById('backend-hint').textContent})")
