@@ -175,7 +175,7 @@ def test_frames_keep_coming_after_pause_and_continue(browser, server):
 def test_step_waits_while_a_pause_is_on_its_way(browser, server):
     """Pause stops training on the page at once, but the status says training until the worker confirms:
     in that moment Step is disabled too (the buttons come from the same store fields as the status)."""
-    rec = open_page(browser, server, "#size=32&model=onehot&stop-cost=0")
+    rec = open_page(browser, server.url + "#size=32&model=onehot&stop-cost=0")
     page = rec.page
     try:
         wait_settled(page)
@@ -198,8 +198,8 @@ def test_step_waits_while_a_pause_is_on_its_way(browser, server):
 def test_each_pane_is_told_its_own_reason_to_stop(browser, server):
     """A Step in compare mode where A reaches the stop threshold and B only trains its epochs: the message
     names each pane's own reason, and the page is paused, not done (B is not)."""
-    rec = open_page(browser, server,
-                    "#size=32&model=onehot&compare=1&model-b=plane&epochs-per-frame=5000&stop-cost=1e-4")
+    rec = open_page(browser,
+                    server.url + "#size=32&model=onehot&compare=1&model-b=plane&epochs-per-frame=5000&stop-cost=1e-4")
     page = rec.page
     try:
         wait_settled(page)
