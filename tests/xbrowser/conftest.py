@@ -41,14 +41,20 @@ class Server:
         self.httpd.server_close()
 
 
-@pytest.fixture(scope="session")
-def xserver(tmp_path_factory):
-    out = tmp_path_factory.mktemp("xbrowser") / "dist"
+def build_site(tmp_path_factory, name: str) -> Path:
+    """`build.py --out` into a new temporary folder named after `name`; -> that dist/ (fails the test
+    with the build's output if it fails)."""
+    out = tmp_path_factory.mktemp(name) / "dist"
     proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)],
                           capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
         pytest.fail(f"build.py --out {out} failed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
-    srv = Server(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def xserver(tmp_path_factory):
+    srv = Server(build_site(tmp_path_factory, "xbrowser"))
     yield srv
     srv.close()
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from . import drivers
-from .conftest import ROOT, make_handler
+from .conftest import build_site, make_handler
 
 pytestmark = pytest.mark.cpython_only
 READY_S = 240  # WebKitGTK compiles Pyodide's wasm slowly on a busy machine: a limit, not a speed check
@@ -121,11 +120,7 @@ def console_csp_problems(engine: str, text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def site_server(tmp_path_factory):
-    out = tmp_path_factory.mktemp("csp-console") / "dist"
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "--out", str(out)],
-                          capture_output=True, text=True, timeout=900)
-    if proc.returncode != 0:
-        pytest.fail(f"build.py --out {out} failed:\n{proc.stdout}\n{proc.stderr}", pytrace=False)
+    out = build_site(tmp_path_factory, "csp-console")
     (out / "csp-control.html").write_text(CONTROL_PAGE)
     srv = LoggingServer(out)
     yield srv
