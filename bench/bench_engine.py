@@ -360,7 +360,8 @@ def page_url(base: str, model: str, size: int) -> str:
 
 
 def offered_sizes(browser, base: str) -> list[int]:
-    """The values of the page's #size select (read as soon as the controls exist)."""
+    """The values of the page's #size select (read as soon as the controls exist: main.js builds them, which
+    may load seconds after the document, e.g. after offline.js's wait for a blocked service worker)."""
     ctx = browser.new_context(service_workers="block")
     page = ctx.new_page()
     page.goto(page_url(base, "onehot", 64))
@@ -369,7 +370,8 @@ def offered_sizes(browser, base: str) -> list[int]:
     while time.monotonic() < deadline and not values:
         values = page.evaluate("""() => {
             const options = Array.from(document.querySelectorAll('#size option'), (o) => o.value);
-            return options.length || document.readyState !== 'complete' ? options : null;
+            const settled = ['ready', 'error'].includes(document.body.dataset.status); // main.js ran
+            return options.length || !settled ? options : null;
         }""")
         if values is None:
             values = []
