@@ -1,8 +1,8 @@
 // The Python runtime inside the worker: boots Pyodide + numpy + the `painting` package with progress
 // events and named load failures, loads further packages (Pillow) on demand, and turns Python
 // exceptions into the plain {name, message, stack} errors the protocol sends. A first visit loads numpy
-// with the interpreter; a second keeps a snapshot of the interpreter, which later visits start from
-// (startInterpreter).
+// with the interpreter; a second has snapshot.js keep a snapshot of an interpreter, which later visits
+// start from (startInterpreter).
 
 import { Event, Stage } from '../protocol.js';
 
@@ -148,17 +148,19 @@ export async function boot() {
   return { pyodide, painting };
 }
 
-// The interpreter, with numpy on a first visit. A repeat visit starts it from a memory snapshot
-// (Pyodide's experimental _makeSnapshot / _loadSnapshot) taken right after the interpreter started,
-// before numpy: Pyodide 0.27.7 cannot snapshot a state with a package loaded (its JS objects are not
-// serialisable, and the package's shared libraries live outside the memory). Taking one means loading
-// numpy only after the interpreter, so the first visit does not: it loads numpy with the interpreter
-// (its download and the interpreter's start overlap, as in a bare Pyodide boot) and leaves a mark; the
-// second visit takes the snapshot, and later ones start from it. The snapshot (~21 MB) is the
-// interpreter's whole memory, kept in the Cache API under the Pyodide version; Pyodide itself refuses
-// one of another build. Not one of sw.js's caches (`regression-painter <scope> <version>`): it holds
-// none of this build's files, so a redeploy keeps it; a new Pyodide is a new key.
+// The interpreter, with numpy. A repeat visit starts it from a memory snapshot (Pyodide's experimental
+// _makeSnapshot / _loadSnapshot) of an interpreter that has just started, before numpy: Pyodide 0.27.7
+// cannot snapshot a state with a package loaded (its JS objects are not serialisable, and the package's
+// shared libraries live outside the memory). A first visit loads numpy with the interpreter (its
+// download and the interpreter's start overlap, as in a bare Pyodide boot) and leaves a mark; the second
+// has snapshot.js make the snapshot in a worker of its own once Python is ready (an interpreter that
+// makes one stays several times slower at calls between Python and JS), and later visits start from it.
+// The snapshot (~21 MB) is the interpreter's whole memory, kept in the Cache API under the Pyodide
+// version; Pyodide itself refuses one of another build. Not one of sw.js's caches (`regression-painter
+// <scope> <version>`): it holds none of this build's files, so a redeploy keeps it; a new Pyodide is a
+// new key.
 const SNAPSHOT_CACHE = 'regression-painter-python-snapshot';
+const SNAPSHOT_DELAY_MS = 3000; // after the boot: the first frame's work comes first
 
 async function startInterpreter({ loadPyodide, version }, options) {
   const key = `${PYODIDE_DIR}interpreter-${version}.snapshot`;
@@ -173,21 +175,26 @@ async function startInterpreter({ loadPyodide, version }, options) {
       await cache.delete(key);
     }
   }
-  if (!cache || !(await cache.match(visited))) { // a first visit
-    cache?.put(visited, new Response('')).catch(() => {});
-    return loadPyodide({ ...options, packages: ['numpy'] }); // did numpy load? boot() checks
-  }
-  const pyodide = await loadPyodide({ ...options, _makeSnapshot: true });
-  try {
-    const snapshot = pyodide.makeMemorySnapshot();
-    for (const old of await cache.keys()) await cache.delete(old);
-    cache.put(key, new Response(snapshot)).catch((err) => console.warn(`Python snapshot not kept: ${err.message}`));
-  } catch (err) {
-    console.warn(`Python snapshot not made: ${err.message}`);
-  }
+  const pyodide = await loadPyodide({ ...options, packages: ['numpy'] }); // did numpy load? boot() checks
+  if (cache && await cache.match(visited)) makeSnapshotBeside(key);
+  else cache?.put(visited, new Response('')).catch(() => {});
   return pyodide;
 }
 
+// snapshot.js in a worker of its own, started a moment after this boot (its download and start then
+// come after the first frame's work); it reports only a failure.
+function makeSnapshotBeside(key) {
+  if (typeof Worker === 'undefined') return; // a browser without nested workers: no snapshot
+  setTimeout(() => {
+    const worker = new Worker(new URL('./snapshot.js', import.meta.url), { type: 'module' });
+    worker.onmessage = ({ data }) => {
+      if (!data.ok) console.warn(`Python snapshot not made: ${data.message}`);
+      worker.terminate();
+    };
+    worker.onerror = (event) => { console.warn(`Python snapshot not made: ${event.message}`); worker.terminate(); };
+    worker.postMessage({ cacheName: SNAPSHOT_CACHE, key });
+  }, SNAPSHOT_DELAY_MS);
+}
 // Pillow is loaded only when first needed (decoding uploads). If this version of painting.session
 // imports it at import time, load it then and retry once.
 async function importPainting(pyodide) {
