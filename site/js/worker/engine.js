@@ -43,6 +43,27 @@ class Engine {
   #looping = false;
   #lastTick = 0;
   #lastSlice = 0;    // seconds the last training slice took (a network's mini-batch may take 100 ms)
+  #inPython = null;  // a call entered through callPromising, until it returns
+
+  // Resolves when no Python call of the engine is under way: the worker's requests wait for it, so a
+  // Session never sees two calls interleaved, even while one awaits a read-back.
+  async outOfPython() {
+    while (this.#inPython) await this.#inPython.catch(() => {});
+  }
+
+  // session[name](...args): synchronously, or through callPromising for a model whose reads are
+  // promises (entry.asyncReads: a network on webgpu with JSPI, tf.js's asyncReads).
+  async #call(entry, name, ...args) {
+    if (!entry.asyncReads) return entry.session[name](...args);
+    const method = entry.session[name];
+    try {
+      this.#inPython = method.callPromising(...args);
+      return await this.#inPython;
+    } finally {
+      this.#inPython = null;
+      method.destroy();
+    }
+  }
 
   // Trains the sessions in `plans` ({id: {pace, epochs}}; pace in epochs per second or null for as fast
   // as possible; epochs: how many to train before stopping, null for no limit).
@@ -96,11 +117,11 @@ class Engine {
     try {
       for (;;) {
         // a pulled frame first: the page is waiting for it
-        const drew = this.#renderSlice(this.running
+        const drew = await this.#renderSlice(this.running
           ? Math.max(RENDER_SECONDS_TRAINING, RENDER_SHARE * this.#lastSlice) : RENDER_SECONDS_IDLE);
         if (drew) await yieldToMessages(); // a Pause that came meanwhile waits for one piece of work, not two
         const t0 = performance.now();
-        const trained = this.running && this.#trainSlice();
+        const trained = this.running && await this.#trainSlice();
         if (trained) this.#lastSlice = (performance.now() - t0) / 1000;
         this.#tick();
         if (trained || drew) {
@@ -117,7 +138,7 @@ class Engine {
   }
 
   // One slice for the next session whose turn it is; false if none may train now.
-  #trainSlice() {
+  async #trainSlice() {
     const entries = [...sessions.values()].filter((entry) => entry.plan && !entry.plan.stopped);
     const now = performance.now();
     for (let i = 0; i < entries.length; i += 1) {
@@ -132,7 +153,7 @@ class Engine {
       if (!(allowed > 0)) continue;
       let epochs;
       try {
-        epochs = entry.session.train(Number.isFinite(allowed) ? allowed : 1e12, TRAIN_SECONDS);
+        epochs = await this.#call(entry, 'train', Number.isFinite(allowed) ? allowed : 1e12, TRAIN_SECONDS);
       } catch (err) {
         this.#stopAll({ reason: StopReason.ERROR, session: entry.id, error: err });
         return true;
@@ -173,12 +194,12 @@ class Engine {
 
   // Frame work for a session the page asked a frame of: render (a slice of it, for a network) and send
   // it when complete. False if there was nothing to do.
-  #renderSlice(seconds) {
+  async #renderSlice(seconds) {
     for (const entry of sessions.values()) {
       if (!entry.credit) continue;
       let complete;
       try {
-        complete = entry.session.render(seconds);
+        complete = await this.#call(entry, 'render', seconds);
       } catch (err) {
         entry.credit = false; // not tried again until the page pulls: a frame that cannot be drawn is said once
         this.#stopAll({ reason: StopReason.ERROR, session: entry.id, error: err });

@@ -186,7 +186,13 @@ async function startInterpreter({ loadPyodide, version }, options) {
 function makeSnapshotBeside(key) {
   if (typeof Worker === 'undefined') return; // a browser without nested workers: no snapshot
   setTimeout(() => {
-    const worker = new Worker(new URL('./snapshot.js', import.meta.url), { type: 'module' });
+    let worker;
+    try {
+      worker = new Worker(new URL('./snapshot.js', import.meta.url), { type: 'module' });
+    } catch (err) {
+      console.warn(`Python snapshot not made: ${err.message}`);
+      return;
+    }
     worker.onmessage = ({ data }) => {
       if (!data.ok) console.warn(`Python snapshot not made: ${data.message}`);
       worker.terminate();

@@ -22,17 +22,25 @@ export const BACKENDS = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 let loading = null;
 
+// JSPI (WebAssembly stack switching): Python entered through a PyProxy's callPromising can await a
+// promise. The engine enters Python that way for a network on webgpu, where a read-back is a promise
+// (painting.tfnets awaits `tensor.data()`; webgpu's dataSync copies through a canvas, slowly, and reads
+// zeros in a worker on Chromium's software adapter). Without JSPI, or on another backend, calls stay
+// synchronous (dataSync).
+export const JSPI = typeof WebAssembly === 'object' && typeof WebAssembly.Suspending === 'function';
+
 // -> {tf, backend, adapter, reason}; the same promise on every call (one load, one choice: a `forced`
 // backend given later is not honoured). forced: one of BACKENDS, software GPUs allowed; it rejects,
-// saying why, if that backend does not start. asyncReads: the caller enters Python through
-// callPromising, so painting.tfnets reads tensors back with `await data()` (a benchmark's worker);
-// the backend is then checked that way too (webgpu's dataSync gives zeros on a software adapter).
-export function loadTf(forced = null, { asyncReads = false } = {}) {
-  loading ??= load(forced, asyncReads);
+// saying why, if that backend does not start.
+export function loadTf(forced = null) {
+  loading ??= load(forced);
   return loading;
 }
 
-async function load(forced, asyncReads) {
+// Whether Python must be entered through callPromising for models on this backend.
+export const asyncReads = (backend) => JSPI && backend === 'webgpu';
+
+async function load(forced) {
   if (forced && !BACKENDS.includes(forced)) throw new Error(`no TensorFlow.js backend "${forced}"`);
   await import(new URL('tf.min.js', TF_DIR).href);
   await import(new URL('tf-backend-wasm.min.js', TF_DIR).href);
@@ -40,16 +48,16 @@ async function load(forced, asyncReads) {
   if (gpu.usable || (forced === 'webgpu' && gpu.name)) await import(new URL('tf-backend-webgpu.min.js', TF_DIR).href);
   const tf = globalThis.tf;
   tf.wasm.setWasmPaths(TF_DIR.href);
-  return { tf, ...await (forced ? forceBackend(tf, forced, gpu, asyncReads) : pickBackend(tf, gpu)) };
+  return { tf, ...await (forced ? forceBackend(tf, forced, gpu) : pickBackend(tf, gpu)) };
 }
 
 // The one backend asked for, or an error that says why not.
-async function forceBackend(tf, name, gpu, asyncReads) {
+async function forceBackend(tf, name, gpu) {
   const adapter = {
     webgpu: () => gpu.name ?? null, webgl: () => webglRenderer().name ?? null, wasm: () => 'WebAssembly', cpu: () => 'JavaScript',
   }[name]();
   if (!adapter) throw new Error(`the ${name} backend cannot start here (${name === 'webgpu' ? gpu.why : webglRenderer().why})`);
-  if (!(await start(tf, name, asyncReads))) throw new Error(`the ${name} backend did not start on ${adapter}: ${failure}`);
+  if (!(await start(tf, name))) throw new Error(`the ${name} backend did not start on ${adapter}: ${failure}`);
   const detail = name === 'wasm' ? await wasmAdapter(tf) : adapter;
   return { backend: name, adapter: detail, reason: `${detail}, as the link asks (tf=${name})` };
 }
@@ -84,11 +92,11 @@ async function pickBackend(tf, gpu) {
   return { backend: 'cpu', adapter: 'JavaScript', reason: `plain JavaScript, as ${skipped.join('; ')}` };
 }
 
-// Switch to `name` and run one small op on it; false if it cannot start. The page's Python reads tensors
-// back synchronously (dataSync), so that is what is tried (asyncReads: data()). Why the last one failed:
+// Switch to `name` and run one small op on it; false if it cannot start. It is read back as the page's
+// Python will read it: dataSync, or `await data()` where asyncReads(name). Why the last one failed:
 let failure = '';
 
-async function start(tf, name, asyncReads = false) {
+async function start(tf, name) {
   try {
     if (!(await tf.setBackend(name))) {
       failure = 'it did not initialise';
@@ -96,7 +104,7 @@ async function start(tf, name, asyncReads = false) {
     }
     await tf.ready();
     const total = tf.tidy(() => tf.matMul(tf.ones([2, 3]), tf.ones([3, 2])).sum());
-    const sum = (asyncReads ? await total.data() : total.dataSync())[0];
+    const sum = (asyncReads(name) ? await total.data() : total.dataSync())[0];
     tf.dispose(total);
     failure = sum === 12 ? '' : `2 x 3 ones times 3 x 2 ones summed to ${sum}, not 12`;
     return sum === 12;

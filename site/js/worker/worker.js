@@ -8,7 +8,7 @@ import { Request, Signal } from '../protocol.js';
 import { pythonError } from './runtime.js';
 import { imageHandlers } from './images.js';
 import { engine } from './engine.js';
-import { loadTf } from './tf.js';
+import { asyncReads, loadTf } from './tf.js';
 import {
   describe, describeAll, destroySession, engineFor, load, loaded, sessionFor, sessions, toJsObject,
 } from './registry.js';
@@ -73,6 +73,7 @@ async function replaceSession(py, id, target, settings) {
   }
   const entry = {
     id, session, target, settings, gen: old?.gen ?? 0, credit: old?.credit ?? false, plan: null, engine: runsOn, tf,
+    asyncReads: runsOn === 'tensorflow' && asyncReads(tf.backend), // the engine enters its Python through callPromising
   };
   sessions.set(id, entry);
   engine.changed(entry);
@@ -259,6 +260,7 @@ async function answer(msg) {
   const handler = handlers[msg.type];
   try {
     if (!handler) throw new Error(`unknown request type "${msg.type}"`);
+    await engine.outOfPython();
     const reply = await handler(msg);
     const { result, transfer } = reply && 'result' in reply ? reply : { result: reply, transfer: [] };
     self.postMessage({ id: msg.id, ok: true, result }, transfer);
