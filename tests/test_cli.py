@@ -248,10 +248,24 @@ def test_holdout_adds_psnr_hidden_and_zoom_enlarges_the_png(picture, tmp_path):
     assert LAST_LINE.match(plain.stdout.strip().splitlines()[-1])  # no psnr_hidden without hidden pixels
 
 
+def test_holdout_grid_scores_the_odd_rows_and_columns(picture, tmp_path):
+    out = tmp_path / "learned.png"
+    p = run(picture, "--size", 29, "--model", "poly", "--holdout", "grid", "--frames", 2, "--out", out)
+    assert p.returncode == 0, p.stderr
+    last = p.stdout.strip().splitlines()[-1]
+    m = re.match(r"^epochs=(\d+) cost=(\S+) psnr=(\S+) psnr_hidden=(\d+\.\d{4}) seconds=(\S+)$", last)
+    assert m, last
+    learned, target = np.asarray(Image.open(out).convert("RGB")), to_uint8(load_image(str(picture), max_side=29))
+    assert learned.shape == target.shape == (19, 29, 3)  # odd both ways: the grid's last row and column are seen
+    assert float(m[4]) == pytest.approx(psnr(learned[1::2, 1::2], target[1::2, 1::2]), abs=1e-4)
+    assert float(m[3]) == pytest.approx(psnr(learned[::2, ::2], target[::2, ::2]), abs=1e-4)
+
+
 @pytest.mark.parametrize("args, message", [
-    (["--holdout", "1"], "error: --holdout must be a fraction with 0 <= FRACTION < 1, got 1"),
-    (["--holdout", "-0.25"], "error: --holdout must be a fraction with 0 <= FRACTION < 1, got -0.25"),
-    (["--holdout", "half"], "error: argument --holdout: invalid float value"),
+    (["--holdout", "1"], "error: --holdout must be a fraction with 0 <= FRACTION < 1 or grid, got 1"),
+    (["--holdout", "-0.25"], "error: --holdout must be a fraction with 0 <= FRACTION < 1 or grid, got -0.25"),
+    (["--holdout", "half"], "error: argument --holdout: must be a fraction with 0 <= FRACTION < 1 or grid, got 'half'"),
+    (["--holdout", "gird"], "error: argument --holdout: must be a fraction with 0 <= FRACTION < 1 or grid, got 'gird'"),
     (["--zoom", "16"], "error: --zoom must be from 1 to 8, got 16"),
 ])
 def test_bad_holdout_and_zoom_are_refused(picture, args, message):

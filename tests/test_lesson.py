@@ -5,7 +5,7 @@ import pytest
 
 from painting.dct import CosineBasisModel
 from painting.grid import pixel_coordinates
-from painting.holdout import HOLDOUTS, holdout_mask
+from painting.holdout import GRID, HOLDOUTS, grid_masks, holdout_mask, holdout_masks, holdout_overlay
 from painting.metrics import psnr, to_uint8
 from painting.models import MODELS, make_model
 from painting.session import Session
@@ -23,7 +23,10 @@ def photo(height=12, width=16, seed=0):
 
 
 # --- the mask --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("fraction", HOLDOUTS)
+SHARES = [h for h in HOLDOUTS if h != GRID]
+
+
+@pytest.mark.parametrize("fraction", SHARES)
 def test_mask_is_deterministic_with_the_requested_share(fraction):
     a, b = holdout_mask(40, 30, fraction, seed=3), holdout_mask(40, 30, fraction, seed=3)
     assert a.shape == (40, 30) and a.dtype == bool
@@ -40,6 +43,43 @@ def test_mask_is_spread_over_the_image_and_refuses_bad_shares():
     for bad in (-0.1, 1.0, 2, float("nan"), "half", True):
         with pytest.raises(ValueError, match="holdout must be"):
             holdout_mask(8, 8, bad)
+
+
+@pytest.mark.parametrize("height, width", [(12, 16), (13, 15), (2, 2), (3, 5)])
+def test_grid_learns_even_rows_and_columns_and_scores_odd_ones(height, width):
+    train, score = holdout_masks(height, width, GRID, seed=7)  # the seed plays no part
+    expected_train = np.zeros((height, width), dtype=bool)
+    expected_train[::2, ::2] = True
+    expected_score = np.zeros((height, width), dtype=bool)
+    expected_score[1::2, 1::2] = True
+    np.testing.assert_array_equal(train, expected_train)
+    np.testing.assert_array_equal(score, expected_score)
+    assert train.sum() == ((height + 1) // 2) * ((width + 1) // 2) and score.sum() == (height // 2) * (width // 2)
+    assert not (train & score).any()
+    rows, cols = np.nonzero(train | score)
+    assert np.array_equal(rows % 2, cols % 2)  # the mixed ones (even row, odd column...) are neither
+
+
+def test_holdout_masks_of_a_share_score_every_hidden_pixel():
+    train, score = holdout_masks(20, 10, 0.25, seed=3)
+    np.testing.assert_array_equal(train, holdout_mask(20, 10, 0.25, seed=3))
+    np.testing.assert_array_equal(score, ~train)
+    assert holdout_masks(20, 10, 0.0) == (None, None) and holdout_masks(20, 10, 0) == (None, None)
+
+
+def test_bad_holdouts_are_refused_saying_what_is_allowed():
+    for bad in ("gird", "Grid", "0.5", "", None, [0.5], float("inf")):
+        with pytest.raises(ValueError, match=r"holdout must be .*'grid'") as info:
+            holdout_masks(8, 8, bad)
+        assert repr(bad) in str(info.value) or "inf" in str(info.value)
+    with pytest.raises(ValueError, match=r"grid holdout needs at least 2 rows and 2 columns .*, got 1 x 5"):
+        grid_masks(1, 5)
+
+
+def test_grid_overlay_covers_exactly_the_pixels_not_trained_on():
+    train, _ = grid_masks(9, 12)
+    alpha = holdout_overlay(train, 9, 12)[..., 3]  # (H, W)
+    np.testing.assert_array_equal(alpha > 0, ~train)
 
 
 # --- training never reads a hidden label -----------------------------------------------------------
@@ -212,6 +252,39 @@ def test_session_scores_seen_and_hidden_pixels_apart():
     assert stats["psnr_hidden"] == pytest.approx(psnr(learned[~mask], target[~mask])) and stats["psnr_hidden"] < 25
     assert s.info()["psnr_hidden"] == stats["psnr_hidden"] and s.info()["holdout"] == 0.5
     assert "psnr_hidden" not in Session(rgb).scores() and Session(rgb).stats()["psnr_hidden"] is None
+
+
+@pytest.mark.parametrize("height, width", [(16, 16), (13, 15)])
+def test_grid_session_learns_even_and_scores_odd_rows_and_columns(height, width):
+    rgb = photo(height, width)
+    s = Session(rgb, model="onehot", holdout="grid", seed=5)
+    stats = s.solve()
+    seen = np.zeros((height, width), dtype=bool)
+    seen[::2, ::2] = True
+    np.testing.assert_array_equal(s.train_mask, seen)
+    learned, target = s.learned_rgb(), to_uint8(rgb)
+    assert stats["psnr"] == psnr(learned[::2, ::2], target[::2, ::2]) == 100.0
+    odd = psnr(learned[1::2, 1::2], target[1::2, 1::2])  # the paper's score: odd rows and odd columns only
+    assert stats["psnr_hidden"] == odd and odd < 25
+    assert odd != pytest.approx(psnr(learned[~seen], target[~seen]), abs=1e-3)  # not every unseen pixel
+    info = s.info()
+    assert info["holdout"] == "grid" and info["psnr_hidden"] == odd
+    odd_labels = rgb[1::2, 1::2].astype(np.float64)  # (h, w, 3): cost_hidden is the odd pixels' too
+    odd_prediction = s.model.predict()[1::2, 1::2].astype(np.float64)
+    assert info["cost_hidden"] == pytest.approx(np.sum((odd_prediction - odd_labels) ** 2) / (2 * odd_labels[..., 0].size))
+
+
+@pytest.mark.parametrize("name", list(MODELS))
+def test_every_model_trains_on_the_grid(name):
+    rgb = photo(13, 15)
+    other = rgb.copy()
+    other[~grid_masks(13, 15)[0]] = 0.5  # what the model does not learn from
+    sessions = [Session(t, model=name, holdout="grid", **SMALL.get(name, {})) for t in (rgb, other)]
+    for s in sessions:
+        s.train(2)
+    assert np.array_equal(sessions[0].model.predict(), sessions[1].model.predict())
+    learned, target = sessions[0].learned_rgb(), to_uint8(rgb)
+    assert sessions[0].scores()["psnr_hidden"] == psnr(learned[1::2, 1::2], target[1::2, 1::2])
 
 
 def test_network_session_frame_costs_are_the_seen_pixels():

@@ -209,6 +209,24 @@ def test_saved_parameters_restore_the_same_frame(model, mode):
     assert again.stats()["psnr"] == pytest.approx(s.stats()["psnr"])
 
 
+def test_a_grid_session_keeps_its_split_through_reset_and_saved_parameters():
+    rgb = target(9, 11, seed=2)
+    s = Session(rgb, model="poly", holdout="grid", degree=3)
+    s.train(5)
+    scored = s.scores()
+    learned, truth = s.learned_rgb(), to_uint8(rgb)
+    assert scored["psnr_hidden"] == psnr(learned[1::2, 1::2], truth[1::2, 1::2])
+    saved = params_from_json(params_to_json(s.get_params()))
+    again = Session.from_params(rgb, saved, holdout="grid")
+    np.testing.assert_array_equal(again.frame(), s.frame())
+    assert again.scores() == scored and again.info()["holdout"] == "grid"
+    s.reset()
+    np.testing.assert_array_equal(s.train_mask, again.train_mask)
+    assert s.train_mask.sum() == 5 * 6 and s.score_mask.sum() == 4 * 5
+    with pytest.raises(ValueError, match=r"holdout must be .* or 'grid' .*, got 'gird'"):
+        Session(rgb, holdout="gird")
+
+
 def _with(saved, **changes):
     out = dict(saved)
     for key, value in changes.items():

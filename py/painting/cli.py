@@ -1,12 +1,14 @@
 """python -m painting IMAGE [--size 64] [--mode rgb|2017] [--model onehot] [--lr LR]
 [--epochs-per-frame N] [--frames N] [--out learned.png] [--scale N] [--gif timelapse.gif]
-[--save-params FILE.json] [--load-params FILE.json] [--model-file my_model.py] [--holdout FRACTION]
+[--save-params FILE.json] [--load-params FILE.json] [--model-file my_model.py] [--holdout FRACTION|grid]
 [--zoom N] [--<knob> VALUE ...]
 
 Paints IMAGE with a model, shows a progress bar on stderr and prints, as the last line on stdout,
 `epochs=<int> cost=<float> psnr=<float> seconds=<float>`. Errors: one line on stderr, exit status 1.
---holdout FRACTION hides that share of the pixels from training (holdout.holdout_mask, from --seed); the
-cost and psnr are then the seen pixels', and the last line gains `psnr_hidden=<float>` after `psnr=`.
+--holdout FRACTION hides that share of the pixels from training (holdout.holdout_mask, from --seed);
+--holdout grid is the split of Tancik et al. 2020: learn the even rows and columns, score the odd ones
+(holdout.grid_masks). The cost and psnr are then the seen pixels', and the last line gains
+`psnr_hidden=<float>` (the hidden pixels', or the grid's odd rows and columns') after `psnr=`.
 --zoom N writes --out at N times the size, the model asked at the sub-pixel centres (one-hot: blocks).
 With --load-params the painting continues from saved parameters: model, mode, size, knobs and seed come
 from the file (an explicit --model/--mode/--size must agree with it; --lr overrides its rate).
@@ -19,6 +21,7 @@ import sys
 import time
 
 from .grid import MAX_ZOOM
+from .holdout import GRID, check_holdout
 from .images import MAX_SCALE, ImageError, load_image
 from .explosion import CostExplodedError
 from .metrics import to_uint8
@@ -81,8 +84,9 @@ def build_parser():
     p.add_argument("--gif-ms", type=int, default=80, help="milliseconds per GIF frame")
     p.add_argument("--save-params", default=None, metavar="FILE.json", help="write the learned parameters")
     p.add_argument("--load-params", default=None, metavar="FILE.json", help="start from saved parameters")
-    p.add_argument("--holdout", type=float, default=0.0, metavar="FRACTION",
-                   help="hide this share of the pixels from training, 0 <= FRACTION < 1 (default 0)")
+    p.add_argument("--holdout", type=_holdout, default=0.0, metavar=f"FRACTION|{GRID}",
+                   help="hide this share of the pixels from training, 0 <= FRACTION < 1 (default 0); "
+                   f"{GRID}: learn the even rows and columns, score the odd ones (Tancik et al. 2020)")
     p.add_argument("--zoom", type=int, default=1, help=f"--out at N x the size, 1..{MAX_ZOOM}: the model "
                    "between pixels (one-hot repeats its pixels)")
     p.add_argument("--model-file", default=None, metavar="my_model.py",  # read first: _register_model_file
@@ -97,6 +101,17 @@ def build_parser():
         p.add_argument("--" + name.replace("_", "-"), dest="knob_" + name, default=None, type=kind,
                        metavar=metavar, help=_knob_help(models).replace("%", "%%"))
     return p
+
+
+def _holdout(text):
+    """--holdout's text -> "grid" or a share (checked in run(), so that the message names the flag)."""
+    if text == GRID:
+        return GRID
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a fraction with 0 <= FRACTION < 1 or {GRID}, "
+                                         f"got {text!r}") from None
 
 
 def _bar(fraction, text, width=30):
@@ -153,8 +168,11 @@ def run(argv=None):
             raise _UsageError(f"--{name.replace('_', '-')} must be at least 1")
     if args.scale > MAX_SCALE:
         raise _UsageError(f"--scale must be at most {MAX_SCALE}")
-    if not 0.0 <= args.holdout < 1.0:
-        raise _UsageError(f"--holdout must be a fraction with 0 <= FRACTION < 1, got {args.holdout:g}")
+    try:
+        check_holdout(args.holdout)
+    except ValueError:
+        raise _UsageError(f"--holdout must be a fraction with 0 <= FRACTION < 1 or {GRID}, "
+                          f"got {args.holdout:g}") from None
     if not 1 <= args.zoom <= MAX_ZOOM:
         raise _UsageError(f"--zoom must be from 1 to {MAX_ZOOM}, got {args.zoom}")
     if args.zoom > 1 and args.scale > 1:

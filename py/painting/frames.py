@@ -3,7 +3,8 @@
 mode "rgb": a frame is the clipped prediction. mode "2017": the labels are packed R*65536 + G*256 + B
 (one channel) and a frame is decode_packed of the prediction, so it shows the original's odd colours.
 PSNR always compares the displayed RGB with the target's RGB (both uint8); with hidden pixels (a train
-mask) psnr and cost are the seen pixels', psnr_hidden and cost_hidden the rest's.
+mask) psnr and cost are the seen pixels', psnr_hidden and cost_hidden those of the score mask (the rest,
+unless another is given: holdout.py's grid scores a quarter of the image).
 
 A model with residual_into (onehot) has a quicker frame in rgb mode when every pixel is seen and the labels
 are bytes / 255 (any page target): 255 r is added to 2^23 + the target's bytes, so that float32 rounding
@@ -35,11 +36,13 @@ MAGIC_BITS = int(np.array(MAGIC).view(np.int32))  # 2^23 + k has the bits MAGIC_
 
 
 class Frames:
-    """Frames(labels, target_u8, mode, train_mask, clock=time.perf_counter): labels (H, W, C) in label
-    units, target_u8 (H, W, 3); clock() gives the time in seconds that draw_rows(seconds) slices by."""
+    """Frames(labels, target_u8, mode, train_mask, clock=time.perf_counter, score_mask=None): labels
+    (H, W, C) in label units, target_u8 (H, W, 3); clock() gives the time in seconds that
+    draw_rows(seconds) slices by; score_mask (H, W) bool the pixels psnr_hidden scores (~train_mask)."""
 
-    def __init__(self, labels, target_u8, mode, train_mask, clock=time.perf_counter):
+    def __init__(self, labels, target_u8, mode, train_mask, clock=time.perf_counter, *, score_mask=None):
         self.labels, self.target_u8, self.mode, self.train_mask = labels, target_u8, mode, train_mask
+        self.score_mask = ~train_mask if score_mask is None and train_mask is not None else score_mask
         self.read_clock = clock
         height, width = target_u8.shape[:2]
         self.rgb = np.empty((height, width, 3), dtype=np.uint8)  # (H, W, 3) displayed pixels, reused
@@ -170,10 +173,11 @@ class Frames:
         seen, target = self.train_mask, self.target_u8
         if seen is None:
             self.psnr, self.psnr_hidden, self.cost_hidden = psnr(self.rgb, target), None, None
-        else:  # (N, 3) gathers: the seen and the hidden pixels scored apart
+        else:  # (N, 3) gathers: the seen and the scored hidden pixels apart
+            scored = self.score_mask
             self.psnr = psnr(self.rgb[seen], target[seen])
-            self.psnr_hidden = psnr(self.rgb[~seen], target[~seen])
-            residual = prediction[~seen] - self.labels[~seen]  # (M_hidden, C)
+            self.psnr_hidden = psnr(self.rgb[scored], target[scored])
+            residual = prediction[scored] - self.labels[scored]  # (M_scored, C)
             self.cost_hidden = float(np.sum(np.square(residual, dtype=np.float64)) / (2 * len(residual)))
         self.cost, self.epoch = cost, epoch
         self.model, self._zoomed, self._shown = model, None, None

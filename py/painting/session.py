@@ -14,8 +14,9 @@ PLAY (a run starts), then train(max_epochs, seconds), render(seconds), stop_reas
 The time slices are measured with `clock` (time.perf_counter unless another is given: a test's fake clock
 makes them exact).
 
-Hidden pixels (holdout > 0): holdout_mask(H, W, holdout, seed) picks the pixels the model may learn from
-(train_mask); cost, the stop rules and psnr are those of the seen pixels, psnr_hidden that of the rest.
+Hidden pixels (holdout a share > 0, or "grid"): holdout_masks(H, W, holdout, seed) picks the pixels the
+model may learn from (train_mask) and those psnr_hidden scores (score_mask: the rest for a share, the odd
+rows and columns for the grid); cost, the stop rules and psnr are those of the seen pixels.
 """
 import time
 
@@ -24,7 +25,7 @@ import numpy as np
 from .canvas import check_rgb, rgb_to_rgba, rgba_to_rgb  # noqa: F401 (the worker's canvas pixels)
 from .explosion import CostExplodedError
 from .frames import Frames
-from .holdout import check_holdout, holdout_mask, holdout_overlay
+from .holdout import check_holdout, holdout_masks, holdout_overlay
 from .metrics import to_uint8
 from .models import MODELS, check_learning_rate, make_model
 from .packed import encode_packed
@@ -39,7 +40,8 @@ MODES = ("rgb", "2017")
 class Session:
     """One painting: Session(rgb, model="onehot", mode="rgb", learning_rate=None, seed=0,
     timelapse=TIMELAPSE_FRAMES, holdout=0.0, engine="numpy", clock=time.perf_counter, **knobs); timelapse
-    is the most frames to keep (0: none); holdout the share of pixels hidden from training; engine what a
+    is the most frames to keep (0: none); holdout the share of pixels hidden from training, or "grid"
+    (holdout.py: learn even rows and columns, score odd ones); engine what a
     network runs on ("numpy" or "tensorflow": models.ENGINES); clock() the time in seconds that
     train(max_epochs, seconds) and render(seconds) measure."""
 
@@ -54,10 +56,11 @@ class Session:
         self.height, self.width = self.rgb.shape[:2]
         self._timelapse = Timelapse(timelapse, self.height, self.width)
         self.holdout = check_holdout(holdout)
-        self.train_mask = holdout_mask(self.height, self.width, self.holdout, seed) if self.holdout else None
+        # (H, W) bool each, or None: the pixels learned from, the pixels psnr_hidden scores
+        self.train_mask, self.score_mask = holdout_masks(self.height, self.width, self.holdout, seed)
         target_u8 = to_uint8(self.rgb)  # (H, W, 3)
         self._labels = self.rgb if mode == "rgb" else encode_packed(target_u8)  # (H, W, C)
-        self._frames = Frames(self._labels, target_u8, mode, self.train_mask, clock)
+        self._frames = Frames(self._labels, target_u8, mode, self.train_mask, clock, score_mask=self.score_mask)
         self._start(self._make(model, learning_rate, seed, knobs))
 
     def _make(self, name, learning_rate, seed, knobs):
@@ -254,7 +257,7 @@ class Session:
         return self._frames.target_rgba
 
     def holdout_overlay(self):
-        """(H, W, 4) uint8 RGBA: a half-transparent checkerboard on the hidden pixels (holdout.py)."""
+        """(H, W, 4) uint8 RGBA: a half-transparent checkerboard on the pixels not trained on (holdout.py)."""
         return holdout_overlay(self.train_mask, self.height, self.width)
 
     @property

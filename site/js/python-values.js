@@ -17,7 +17,8 @@ export const DEFAULT_LEARNING_RATE = 1;
 export const DEFAULT_EPOCHS_PER_FRAME = 100;
 // the wheel build.py puts in dist/py/ (py/pyproject.toml's name and version), for "Run it in Python"
 export const WHEEL_FILE = 'regression_painter-0.1.0-py3-none-any.whl';
-// painting.holdout.HOLDOUTS (shares of pixels hidden), painting.grid.ZOOMS, painting.views.VIEWS
-export const HOLDOUTS = Object.freeze([0, 0.25, 0.5, 0.75, 0.9]);
+// painting.holdout.HOLDOUTS (shares of pixels hidden, and 'grid': learn even rows and columns, score odd
+// ones), painting.grid.ZOOMS, painting.views.VIEWS
+export const HOLDOUTS = Object.freeze([0, 0.25, 0.5, 0.75, 0.9, 'grid']);
 export const ZOOMS = Object.freeze([1, 2, 4]);
 export const VIEWS = Object.freeze(['learned', 'error', 'spectrum', 'inside']);

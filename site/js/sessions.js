@@ -6,6 +6,7 @@
 import { Request } from './protocol.js';
 import { showHoldout } from './lesson.js';
 import { SESSION_A, SESSION_B } from './panes.js';
+import { holdoutValue } from './settings.js';
 
 export class Sessions {
   #client;
@@ -116,7 +117,7 @@ export class Sessions {
   // The lesson's settings as the worker takes them: {holdout, zoom, view}.
   lessonSettings() {
     const store = this.#store;
-    return { holdout: Number(store.get('holdout')), zoom: Number(store.get('zoom')), view: store.get('view') };
+    return { holdout: holdoutValue(store.get('holdout')), zoom: Number(store.get('zoom')), view: store.get('view') };
   }
 
   // Every pane drawn another way (zoom, view): the same sessions, so no rebuild; a network's redrawn

@@ -59,7 +59,7 @@ export const SETTINGS = Object.freeze([
   { key: 'model-b', kind: 'enum', values: MODEL_NAMES, default: 'rff' },
   { key: 'holdout', kind: 'enum', values: HOLDOUTS.map(String), default: '0', effect: 'retarget',
     control: { kind: 'select', label: 'Hide pixels from the model', group: 'lesson',
-      options: HOLDOUTS.map((v) => [String(v), v === 0 ? 'none' : `${v * 100} %`]) } },
+      options: HOLDOUTS.map((v) => [String(v), holdoutLabel(v)]) } },
   { key: 'zoom', kind: 'enum', values: ZOOMS.map(String), default: '1', effect: 'redraw',
     control: { kind: 'select', label: 'Zoom the learned image', group: 'lesson', options: ZOOMS.map((v) => [String(v), `${v}×`]) } },
   { key: 'view', kind: 'enum', values: VIEWS, default: 'learned', effect: 'redraw',
@@ -76,6 +76,17 @@ export const SETTINGS = Object.freeze([
   { key: 'autoplay', kind: 'flag', default: false, view: true }, // with embed: start when in view
   { key: 'theme', kind: 'enum', values: ['auto', 'light', 'dark'], default: 'auto', view: true },
 ]);
+
+// A hidden-pixel choice as its option reads: a share, or the paper's grid split.
+function holdoutLabel(value) {
+  if (value === 'grid') return 'grid (the paper’s split: learn even rows and columns, score odd ones)';
+  return value === 0 ? 'none' : `${value * 100} %`;
+}
+
+// The hidden-pixel choice as the worker takes it (Session(holdout=...)): a share as a number, or 'grid'.
+export function holdoutValue(text) {
+  return HOLDOUTS.find((value) => String(value) === text) ?? 0;
+}
 
 export function setting(key) {
   return SETTINGS.find((row) => row.key === key);

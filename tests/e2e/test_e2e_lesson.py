@@ -122,6 +122,55 @@ def test_lesson_settings_round_trip_through_the_url(painter, browser, server):
     page.select_option("#zoom", "1")
 
 
+def test_the_papers_grid_split_from_a_link(browser, server):
+    """holdout=grid (Tancik et al. 2020): both panes learn the even rows and columns only, the overlay
+    covers every other pixel, and "PSNR hidden" is that of the odd rows and columns."""
+    rec = open_page(browser, server.url + "#image=astronaut&size=64&model=rff&sigma=4&holdout=grid&compare=1"
+                    "&model-b=onehot", viewport={"width": 1280, "height": 900})
+    try:
+        page = rec.page
+        assert page.input_value("#holdout") == "grid"
+        assert "grid" in page.evaluate("document.querySelector('#holdout option:checked').textContent")
+        seen = np.zeros((64, 64), dtype=bool)
+        seen[::2, ::2] = True
+        overlay = canvas_rgba(page, "target-holdout")  # (64, 64, 4)
+        np.testing.assert_array_equal(overlay[..., 3] > 0, ~seen)  # exactly the pixels not trained on
+        assert page.is_visible("#holdout-legend") and page.is_visible("#psnr-hidden-b-row")
+        page.click("#solve")
+        wait_for(page, "() => document.body.dataset.status === 'paused' && "
+                       "document.getElementById('psnr-b').textContent.startsWith('100')", timeout=60_000)
+        wait_settled(page)
+        target = canvas_rgba(page, "target")
+        for canvas, readout in (("learned", "#psnr-hidden"), ("learned-b", "#psnr-hidden-b")):
+            learned = canvas_rgba(page, canvas)
+            odd = psnr(learned[1::2, 1::2], target[1::2, 1::2])
+            if canvas == "learned":  # rff fills the gaps: the diagonal ones, farthest from a seen pixel, worst
+                unseen = psnr(learned[~seen], target[~seen])
+                assert unseen > odd + 0.5, (odd, unseen)  # (so the readout check below tells the two apart)
+            assert float(page.text_content(readout)[:-3]) == pytest.approx(odd, abs=0.06), canvas
+        assert "holdout=grid" in page.evaluate("location.hash")  # what Share and Embed links carry
+        assert rec.errors == [], rec.errors
+    finally:
+        rec.close()
+
+
+def test_a_misspelt_holdout_in_a_link_is_refused_saying_why(browser, server):
+    rec = open_page(browser, server.url + "#size=32&holdout=gird", viewport={"width": 1280, "height": 900})
+    try:
+        page = rec.page
+        message = page.text_content("#message-text")
+        assert 'holdout "gird" was ignored' in message and "grid" in message.split("gird", 1)[1], message
+        assert page.input_value("#holdout") == "0" and page.is_hidden("#target-holdout")
+        page.select_option("#holdout", "grid")  # the page works on: the choice from its control
+        wait_for(page, "() => location.hash.includes('holdout=grid') && "
+                       "!document.getElementById('target-holdout').hidden")
+        wait_settled(page)
+        assert (canvas_rgba(page, "target-holdout")[..., 3] == 0).sum() == 16 * 16
+        assert rec.errors == [], rec.errors
+    finally:
+        rec.close()
+
+
 def test_solve_during_training_with_hidden_pixels_ends(recorder, server):
     """Found by the random walk (seed 3001): Solve while dct trains with 90 % of the pixels hidden left
     'Preparing…' up for minutes (a dense (k², k²) solve in wasm); dct now solves through its basis."""
