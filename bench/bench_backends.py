@@ -1,9 +1,9 @@
 """The networks on every engine: numpy in Pyodide and each TensorFlow.js backend, trained as the page does.
 
-Run by two hosts, which load Pyodide, `painting` and (for a TF.js backend) TensorFlow.js, choose the
-backend, then call run() once per model, size and batch and print the table (table()):
-  bench/bench_backends.mjs          Node: numpy, cpu, wasm, webgpu (the npm `webgpu` package, if installed)
-  bench/bench_backends_browser.py   headless Chromium, a Web Worker: numpy, cpu, wasm, webgl, webgpu
+Run by bench/bench_backends.mjs under Node (numpy, cpu, wasm, and webgpu with the npm `webgpu` package, if
+installed), which loads Pyodide, `painting` and (for a TF.js backend) TensorFlow.js, chooses the backend,
+then calls run() once per model, size and batch and prints the table (table()). This is a model of the
+page's loop, not the page: bench/bench_backends_browser.py measures the page itself.
 
 One run: Session(photo, model, engine=..., batch_size=B) on the bundled astronaut photo at size x size,
 its first frame drawn, then `seconds` of the worker's loop (site/js/worker/engine.js), with the page

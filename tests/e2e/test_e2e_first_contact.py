@@ -192,8 +192,9 @@ def test_a_first_visit_downloads_each_file_once(browser, counting):
 
 def test_a_repeat_visit_starts_python_from_the_snapshot_and_trains(browser, server):
     rec = PageRecorder(browser.new_context(viewport=DESKTOP))
-    warnings = []
+    warnings, snapshot_workers = [], []
     rec.page.on("console", lambda m: m.type == "warning" and warnings.append(m.text))
+    rec.page.on("request", lambda r: r.url.endswith("/js/worker/snapshot.js") and snapshot_workers.append(r.url))
     try:
         page = rec.page
         page.goto(server.url + "#size=28")
@@ -213,9 +214,12 @@ def test_a_repeat_visit_starts_python_from_the_snapshot_and_trains(browser, serv
             return (await (await cache.match(keys[0])).arrayBuffer()).byteLength;
         }""", timeout=30_000)
         assert size > 10_000_000, size
+        # made by a worker of its own: the worker that trains never runs in the slow snapshot-making mode
+        assert len(snapshot_workers) == 1, snapshot_workers
         page.reload()
         wait_status(page, "ready")
         assert not [w for w in warnings if "snapshot" in w], warnings
+        assert len(snapshot_workers) == 1, snapshot_workers  # the third visit makes none
         page.click("#start")
         wait_for(page, "() => Number(document.getElementById('epoch').textContent) >= 3000", timeout=60_000)
         assert psnr(canvas_rgba(page, "learned"), canvas_rgba(page, "target")) > 14.0
