@@ -32,11 +32,12 @@ export class ComparePane {
 
   get canvas() { return this.#el.canvas; }
 
-  // model B in effect (the store's): the picker and the knob controls show it
-  showModel(name) {
-    if (this.#el.select.value === name && this.#shown === name) return;
+  // model B in effect (the store's): the picker and the knob controls show it; knobs: values to show
+  // instead of what is shown ({}: the model's defaults, as a preset asks)
+  showModel(name, knobs = null) {
+    if (!knobs && this.#el.select.value === name && this.#shown === name) return;
     this.#el.select.value = name;
-    this.#showKnobs();
+    this.#showKnobs(knobs ?? {});
   }
 
   // describe_models() entries, once Python is ready
@@ -67,10 +68,10 @@ export class ComparePane {
     clearStats(this.#el.epoch, this.#el.cost, this.#el.psnr, this.#el.rate);
   }
 
-  #showKnobs() {
+  #showKnobs(values = {}) {
     const entry = this.#models.get(this.#el.select.value);
     if (!entry) return;
     this.#shown = entry.name;
-    this.#knobs.show(entry);
+    this.#knobs.show(entry, values);
   }
 }

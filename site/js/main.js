@@ -241,6 +241,7 @@ el.compare.addEventListener('change', () => models.setCompare(el.compare.checked
 el.solve.addEventListener('click', () => engine.solve((id) => models.solvable(sessions.model(id))));
 $('preset-2017').addEventListener('click', () => models.applyPreset(PRESETS['2017']));
 $('preset-modern').addEventListener('click', () => models.applyPreset(PRESETS.modern));
+$('preset-spectral').addEventListener('click', () => models.applyPreset(PRESETS.spectral));
 const reshowButtons = showButtons(store, { el, readout, models, files: exportButtons });
 models.showModelNames();
 el.start.addEventListener('click', () => engine.toggle());

@@ -12,13 +12,19 @@ import { SESSION_A, SESSION_B } from './panes.js';
 import { STOP_COST_DEFAULT } from './store.js';
 
 // One click to the 2017 demo as it was (28 x 28, packed 24-bit labels, rate 0.5, 5 epochs per redraw,
-// weights uniform in [0, 1) like Math.random(), stop at cost 1e-6), and back to the modern defaults
-// (null: the model's own default rate, epochs per frame and the mode's stop threshold).
+// weights uniform in [0, 1) like Math.random(), stop at cost 1e-6); back to the modern defaults (null:
+// the model's own default rate, epochs per frame and the mode's stop threshold; one pane, no hidden
+// pixels); and the spectral-bias lesson (Tancik et al. 2020): a network on the plain position (encoding
+// 0, none) beside the same network on Gaussian Fourier features (model B at its defaults), both learning
+// only the even rows and columns and scored on the odd ones (holdout grid).
+// compare, model-b (with knobs-b) and holdout are set only by the presets that name them.
 export const PRESETS = {
   '2017': { size: '28', mode: '2017', model: 'onehot', lr: 0.5, 'epochs-per-frame': 5, 'stop-cost': 1e-6,
     knobs: { init_noise: 1 } },
   modern: { size: '64', mode: 'rgb', model: 'onehot', lr: null, 'epochs-per-frame': null, 'stop-cost': null,
-    knobs: {} },
+    knobs: {}, compare: false, holdout: '0' },
+  spectral: { size: '128', mode: 'rgb', model: 'mlp', lr: null, 'epochs-per-frame': null, 'stop-cost': null,
+    knobs: { encoding: 0 }, compare: true, 'model-b': 'mlp', 'knobs-b': {}, holdout: 'grid' },
 };
 
 export class ModelChoice {
@@ -139,7 +145,19 @@ export class ModelChoice {
 
   // Compare mode on: model B is the URL's model-b, else something to compare with A (defaultModelB).
   async setCompare(on) {
+    this.#showCompare(on);
+    // both paintings restart together on the same target, so the race is fair
+    await this.#retarget('size', String(this.#store.get('size')));
+  }
+
+  // Compare mode in the store and on screen (sessions follow at the next retarget); modelB and knobsB:
+  // a preset's model B and its knobs ({}: the model's defaults).
+  #showCompare(on, modelB = null, knobsB = null) {
     const store = this.#store;
+    if (on && modelB) {
+      store.choose('model-b', modelB);
+      this.#compare.showModel(modelB, knobsB);
+    }
     if (on) {
       store.update({ compare: true });
       store.choose('compare', true);
@@ -150,8 +168,6 @@ export class ModelChoice {
       this.#compare.clear();
     }
     this.showModelNames();
-    // both paintings restart together on the same target, so the race is fair
-    await this.#retarget('size', String(store.get('size')));
   }
 
   // Sets every setting a preset names (as if the person had), then starts afresh on the new target.
@@ -170,6 +186,13 @@ export class ModelChoice {
     }
     store.unchoose(...KNOB_NAMES);
     for (const [knob, value] of Object.entries(preset.knobs)) store.choose(knob, value);
+    if (preset.holdout === setting('holdout').default) { // back to the default: not carried by the URL
+      store.set('holdout', preset.holdout);
+      store.unchoose('holdout');
+    } else if (preset.holdout != null) {
+      store.choose('holdout', preset.holdout);
+    }
+    if (preset.compare != null) this.#showCompare(preset.compare, preset['model-b'], preset['knobs-b']);
     this.showKnobs();
     await this.#retarget('size', preset.size);
   }

@@ -7,7 +7,7 @@ export const MODEL_NAMES = Object.freeze(['onehot', 'plane', 'poly', 'rff', 'dct
 // page clamps it with the model's own range from describe_models() once Python is ready (and Python
 // clamps again), so the ranges themselves live in Python only.
 export const KNOB_NAMES = Object.freeze(['init_noise', 'solver', 'batch_size', 'degree', 'sigma', 'features',
-  'k', 'width', 'depth', 'fourier', 'omega0']);
+  'k', 'width', 'depth', 'encoding', 'scale', 'output', 'omega0']);
 // painting.session.MODES
 export const MODES = Object.freeze(['rgb', '2017']);
 // the model the page starts with, and its DEFAULT_LEARNING_RATE and EPOCHS_PER_FRAME (shown while

@@ -154,6 +154,45 @@ def test_the_papers_grid_split_from_a_link(browser, server):
         rec.close()
 
 
+def test_the_spectral_bias_preset_shows_the_lesson_in_one_click(browser, server):
+    """'Spectral bias': a plain network beside a Fourier one on the paper's grid split; the Fourier one
+    paints the seen pixels far better, each pane's "PSNR hidden" is that of its odd rows and columns, and
+    Modern RGB takes the page back to one pane with nothing hidden."""
+    rec = open_page(browser, server.url + "#size=32&backend=tensorflow&tf=wasm",
+                    viewport={"width": 1280, "height": 900})
+    try:
+        page = rec.page
+        page.click("#preset-spectral")
+        wait_for(page, "() => document.body.dataset.status === 'ready' && location.hash.includes('holdout=grid')"
+                       " && document.getElementById('knob-b-encoding') !== null", timeout=120_000)
+        assert page.is_checked("#compare") and page.input_value("#holdout") == "grid"
+        assert page.input_value("#model") == "mlp" and page.input_value("#model-b") == "mlp"
+        assert page.input_value("#knob-encoding") == "0"  # none: the plain position
+        assert page.input_value("#knob-b-encoding") == "3"  # gaussian, model B's default
+        assert page.input_value("#size") == "128"
+        page.click("#start")
+        wait_for(page, "() => Number(document.getElementById('epoch').textContent) >= 15"
+                       " && Number(document.getElementById('epoch-b').textContent) >= 15", timeout=240_000)
+        page.click("#start")
+        wait_settled(page)
+        target = canvas_rgba(page, "target")
+        seen, odd = {}, {}
+        for canvas, readout in (("learned", "#psnr-hidden"), ("learned-b", "#psnr-hidden-b")):
+            learned = canvas_rgba(page, canvas)
+            seen[canvas] = psnr(learned[::2, ::2], target[::2, ::2])
+            odd[canvas] = psnr(learned[1::2, 1::2], target[1::2, 1::2])
+            assert float(page.text_content(readout)[:-3]) == pytest.approx(odd[canvas], abs=0.06), canvas
+        assert seen["learned-b"] > seen["learned"] + 2.0, seen  # the blur of the plain network
+        page.click("#preset-modern")
+        wait_for(page, "() => document.body.dataset.status === 'ready' && !location.hash.includes('holdout')"
+                       " && !location.hash.includes('compare')", timeout=60_000)
+        assert not page.is_checked("#compare") and page.is_hidden("#pane-b")
+        assert page.input_value("#holdout") == "0" and page.input_value("#model") == "onehot"
+        assert rec.errors == [], rec.errors
+    finally:
+        rec.close()
+
+
 def test_a_misspelt_holdout_in_a_link_is_refused_saying_why(browser, server):
     rec = open_page(browser, server.url + "#size=32&holdout=gird", viewport={"width": 1280, "height": 900})
     try:
