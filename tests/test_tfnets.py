@@ -184,7 +184,7 @@ def test_no_tensor_leak_over_200_steps():
     tf_model.dispose()
     tables = 2 * len(tf_model.columns) + 1  # uploaded once: the encoding's per-column and per-row tables, labels
     assert tables == 5  # the gaussian encoding: two terms
-    assert start == baseline + 6 + 12 + tables  # its 6 variables (3 layers), their 12 Adam moments
+    assert start == baseline + 3 + tables  # one variable of all parameters, one each for Adam's m and v
     assert num_tensors() == baseline
 
 
@@ -194,7 +194,7 @@ def test_a_dropped_model_frees_its_tensors():
     tf_model, _ = pair("siren")
     tf_model.step_batches(3)
     tf_model.predict()
-    assert num_tensors() == baseline + 18 + 3  # 6 variables, 12 moments; 3 tables (one term, labels)
+    assert num_tensors() == baseline + 3 + 3  # parameters, m, v; 3 tables (one term, labels)
     del tf_model  # no dispose(): the session may just drop a model
     gc.collect()
     assert num_tensors() == baseline

@@ -129,7 +129,17 @@ def read_all(tensors, shapes):
         values = to_numpy(flat)
     finally:
         flat.dispose()
-    ends = np.cumsum([int(np.prod(shape)) for shape in shapes])
+    return unflatten(values, shapes)
+
+
+def flatten(arrays):
+    """One float32 vector of several arrays, one after the other: (sum of their sizes,)."""
+    return np.concatenate([np.ravel(a) for a in arrays]).astype(np.float32)
+
+
+def unflatten(values, shapes):
+    """flatten()'s inverse: [array of shapes[n], ...], views into `values`."""
+    ends = np.cumsum([int(np.prod(shape)) for shape in shapes], dtype=np.int64)
     return [part.reshape(shape) for part, shape in zip(np.split(values, ends[:-1]), shapes)]
 
 
@@ -167,14 +177,18 @@ def tidy(fn):
 class TFNetwork:
     """Mixin before a nets.Network subclass: the same model, its maths in TensorFlow.js.
 
-    State: the variables [W_1, b_1, ..., W_out, b_out] and `_tf_optimizer`, a solvers.Adam whose moments
-    (m, v) are variables (made on first use); `_ahead` says the variables have trained past the numpy mirror's
-    layers, `_moments_ahead` that the moments have trained past its optimizer (read back only when
-    something reads the optimizer: the Trainer reads the layers after every slice), `_behind` that the
-    mirror was set and the variables must be remade from it.
+    State: one variable `_flat` holding all parameters, flatten([W_1, b_1, ..., W_out, b_out]) (P,), and
+    `_tf_optimizer`, a solvers.Adam whose moments are one variable each, m (P,) and v (P,) (made on first
+    use): an Adam update is a dozen TF.js ops whatever the depth, where a variable per array took ~120.
+    The passes read the layers as views of `_flat` (tf_weights: one tf.split, a reshape per matrix) and
+    the backward pass concatenates the gradients into one (P,). `_tf_tables` are what a step gathers
+    its inputs and labels from (uploaded once). `_ahead` says the variables have trained past the numpy
+    mirror's layers, `_moments_ahead` that the moments have trained past its optimizer (read back only
+    when something reads the optimizer: the Trainer reads the layers after every slice), `_behind` that
+    the mirror was set and the variables must be remade from it.
     """
 
-    _TF_HANDLES = ("_variables", "_tf_optimizer", "_tf_tables")  # JS objects: never copied
+    _TF_HANDLES = ("_flat", "_tf_optimizer", "_tf_tables")  # JS objects: never copied
 
     def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32, **knobs):
         if np.dtype(dtype) != np.float32:
@@ -210,36 +224,39 @@ class TFNetwork:
         self._behind = True
 
     def _pull(self, moments=True):
-        """Copy the variables (and with `moments`, Adam's moments) into the numpy mirror if they trained
-        past it: one read-back each."""
+        """Copy the parameters (and with `moments`, Adam's moments) into the numpy mirror if they trained
+        past it: one read-back each (the moments' two in one on a GPU)."""
         if self.__dict__.get("_ahead"):
             self._ahead = False
-            shapes = [a.shape for a in self._mirror_arrays()]
-            values = read_all(self._variables, shapes)  # [W_1 (D, width), b_1 (width,), ...]
+            values = unflatten(to_numpy(self._flat), self._shapes())  # [W_1 (D, width), b_1 (width,), ...]
             self._layers = list(zip(values[0::2], values[1::2]))
             self._moments_ahead = True
         if moments and self.__dict__.get("_moments_ahead"):
             self._moments_ahead = False
-            shapes = [a.shape for a in self._mirror_arrays()]
+            shapes = self._shapes()
             adam, tf_adam = self._optimizer, self._tf_optimizer
-            values = read_all(tf_adam.m + tf_adam.v, shapes + shapes)  # [m_1, m_2, ..., v_1, v_2, ...]
-            adam.t, adam.m, adam.v = tf_adam.t, values[:len(shapes)], values[len(shapes):]
+            m, v = read_all(tf_adam.m + tf_adam.v, [(self._size(),)] * 2)  # (P,) each
+            adam.t, adam.m, adam.v = tf_adam.t, unflatten(m, shapes), unflatten(v, shapes)
 
-    def _mirror_arrays(self):
-        """[W_1, b_1, ...] of the mirror as it is (no read-back): their shapes are the variables'."""
-        return [a for layer in self._layers for a in layer]
+    def _shapes(self):
+        """[shape of W_1, of b_1, ...] of the mirror as it is (no read-back): those of the views of _flat."""
+        return [a.shape for layer in self._layers for a in layer]
+
+    def _size(self):
+        """P, the number of parameters: the length of _flat."""
+        return sum(a.size for layer in self._layers for a in layer)
 
     def _push(self):
-        """(Re)make the variables and Adam's moments from the numpy mirror, if it changed."""
+        """(Re)make the parameter and moment variables from the numpy mirror, if it changed."""
         if not self._behind:
             return
         self._dispose_tensors()
-        arrays, adam = self.parameters(), self._optimizer  # [W_1, b_1, ...]; solvers.Adam
+        adam = self._optimizer  # solvers.Adam: m and v, one array per parameter array
         prefix = f"painting{next(_names)}"
-        self._variables = [to_tensor(a, f"{prefix}/{n}") for n, a in enumerate(arrays)]
+        self._flat = to_tensor(flatten(self.parameters()), f"{prefix}/parameters")  # (P,)
         tf_adam = copy.copy(adam)  # the same betas, eps and t; m and v as variables, TF.js's operations
-        tf_adam.m = [to_tensor(m, f"{prefix}/{n}/m", trainable=False) for n, m in enumerate(adam.m)]
-        tf_adam.v = [to_tensor(v, f"{prefix}/{n}/v", trainable=False) for n, v in enumerate(adam.v)]
+        tf_adam.m = [to_tensor(flatten(adam.m), f"{prefix}/m", trainable=False)]  # (P,)
+        tf_adam.v = [to_tensor(flatten(adam.v), f"{prefix}/v", trainable=False)]  # (P,)
         tf_adam.ops = _tf_ops()
         self._tf_optimizer = tf_adam
         self._behind = self._moments_ahead = False
@@ -265,12 +282,20 @@ class TFNetwork:
             x = term if x is None else tf.add(x, term)
         return x
 
-    def tf_forward(self, x, variables=None):
-        """(B, D) tensor -> ((B, C) tensor, tape) (call inside tf.tidy), nets.Network.forward's pass; the
-        tape is [(a_{l-1}, z_l)] per hidden layer, then (a_depth, h): what tf_backward needs.
-        variables: [W_1, b_1, ...] tensors, by default the model's own."""
+    def tf_weights(self, flat=None):
+        """[W_1, b_1, ..., W_out, b_out] as views of the parameter vector `flat` (P,), by default the
+        model's own (call inside tf.tidy): one tf.split, then a reshape per weight matrix."""
+        tf, to_js = _tf(), _ffi.to_js
+        shapes = self._shapes()
+        parts = tf.split(self._flat if flat is None else flat, to_js([int(np.prod(s)) for s in shapes]))
+        return [parts[n] if len(shape) == 1 else tf.reshape(parts[n], to_js(list(shape)))
+                for n, shape in enumerate(shapes)]
+
+    def tf_forward(self, x, variables):
+        """(B, D) tensor -> ((B, C) tensor, tape) (call inside tf.tidy), nets.Network.forward's pass with
+        the parameters `variables` ([W_1, b_1, ...] tensors, tf_weights()); the tape is [(a_{l-1}, z_l)]
+        per hidden layer, then (a_depth, h): what tf_backward needs."""
         tf = _tf()
-        variables = self._variables if variables is None else variables
         a, tape = x, []
         for n in range(0, len(variables) - 2, 2):
             z = tf.add(tf.matMul(a, variables[n]), variables[n + 1])  # (B, width)
@@ -295,9 +320,9 @@ class TFNetwork:
         """dJ/dz = dJ/da * act'(z), from the pre-activation z (tensors)."""
         raise NotImplementedError
 
-    def tf_backward(self, dh, tape):
-        """dJ/dh (B, C) tensor -> [dW_1, db_1, ..., dW_out, db_out] for the model's variables and the pass
-        recorded in tape (call inside tf.tidy): nets.Network.backward's formulas as tensor ops. Not
+    def tf_backward(self, dh, tape, variables):
+        """dJ/dh (B, C) tensor -> [dW_1, db_1, ..., dW_out, db_out] for the parameters `variables` and the
+        pass recorded in tape (call inside tf.tidy): nets.Network.backward's formulas as tensor ops. Not
         tf.variableGrads: its matMul gradients are matMuls with transposeA/transposeB, which TF.js's wasm
         backend runs at ~1.7 GFLOPS against ~20 for tf.transpose then a plain matMul (measured, 256-pixel
         batch of the mlp): the step took 10x its forward pass."""
@@ -307,7 +332,7 @@ class TFNetwork:
             dz = self.tf_output_backward(da, z) if n == 0 else self.tf_activation_backward(da, z)  # (B, n_out)
             grads += [tf.sum(dz, 0), tf.matMul(tf.transpose(a), dz)]  # db, dW = a^T dz
             if n < len(tape) - 1:  # no dJ/d(inputs): the encoding has no parameters
-                weight = self._variables[2 * (len(tape) - 1 - n)]
+                weight = variables[2 * (len(tape) - 1 - n)]
                 da = tf.matMul(dz, tf.transpose(weight))  # (B, n_in) = dz W^T
         return grads[::-1]
 
@@ -318,10 +343,14 @@ class TFNetwork:
         index = self._batch  # (B,)
         row, column = np.divmod(index, self.width)
         picked = tf.unstack(to_tensor(np.stack([index, column, row])[:, :, None], dtype="int32"))  # 3 x (B, 1)
-        h, tape = self.tf_forward(self.tf_encode(picked[1], picked[2]))  # (B, C)
+        weights = self.tf_weights()
+        h, tape = self.tf_forward(self.tf_encode(picked[1], picked[2]), weights)  # (B, C)
         y = tf.gatherND(self._tf_tables.labels, picked[0])  # (B, C)
         dh = tf.div(tf.sub(h, y), float(len(index)))  # dJ/dh (B, C)
-        self._tf_optimizer.update(self._variables, self.tf_backward(dh, tape), self.learning_rate)
+        grads = [g if len(shape) == 1 else tf.reshape(g, _ffi.to_js([-1]))
+                 for g, shape in zip(self.tf_backward(dh, tape, weights), self._shapes())]
+        flat_grad = tf.concat(_ffi.to_js(grads))  # (P,), in _flat's order
+        self._tf_optimizer.update([self._flat], [flat_grad], self.learning_rate)
 
     def step_batches(self, batches):
         """`batches` more Adam steps in TF.js, the batches drawn exactly as nets.Network draws them."""
@@ -348,12 +377,12 @@ class TFNetwork:
         """(B, D) -> (B, C) in TF.js; with keep (gradients()), nets.Network's numpy pass on the mirror."""
         if keep:
             return super().forward(x, keep=True)
-        own = self._variables is not None and not self._behind
+        own = self._flat is not None and not self._behind
         # no variables of the current state (a snapshot that only predicts, as a frame's frozen copy; new
-        # parameters): the weights as tensors for this call only, so a copy never holds tensors that
+        # parameters): the parameters as a tensor for this call only, so a copy never holds tensors that
         # wait for Python's cycle collector (snapshot() leaves its copies in a reference cycle)
-        weights = None if own else (lambda: [to_tensor(a) for a in self.parameters()])
-        h = tidy(lambda: _tf().keep(self.tf_forward(to_tensor(x), weights and weights())[0]))  # (B, C)
+        flat = None if own else (lambda: to_tensor(flatten(self.parameters())))  # (P,)
+        h = tidy(lambda: _tf().keep(self.tf_forward(to_tensor(x), self.tf_weights(flat and flat()))[0]))  # (B, C)
         try:
             return to_numpy(h), []  # read outside tidy (an awaited read cannot run inside it)
         finally:
@@ -367,9 +396,9 @@ class TFNetwork:
 
     def _dispose_tensors(self):
         tf_adam = self._tf_optimizer
-        for variable in [*(self._variables or ()), *(tf_adam.m + tf_adam.v if tf_adam else ())]:
+        for variable in [*([] if self._flat is None else [self._flat]), *(tf_adam.m + tf_adam.v if tf_adam else ())]:
             variable.dispose()
-        self._variables = self._tf_optimizer = None
+        self._flat = self._tf_optimizer = None
 
     def dispose(self):
         """Free the TF.js memory now (the numpy mirror stays usable: it is brought up to date first)."""
@@ -381,7 +410,7 @@ class TFNetwork:
     def __del__(self):
         """A model dropped without dispose() frees its tensors when Python collects it."""
         try:
-            if self.__dict__.get("_variables") is not None:
+            if self.__dict__.get("_flat") is not None:
                 self._dispose_tensors()
             if self.__dict__.get("_tf_tables") is not None:
                 self._dispose_tables()
