@@ -3,12 +3,16 @@
 MLPModel and SirenModel here ARE nets.MLPModel and nets.SirenModel (subclasses): the same knobs, the
 same initialisation from the same seed (numpy draws the weights, the Fourier frequencies and every
 batch order), the same encode(), params files and model protocol. Only the arithmetic moves to
-TensorFlow.js: the weights live in `tf.variable`s, a training step is
+TensorFlow.js: all parameters live in one `tf.variable` (P,), and so do Adam's m and v; encode()'s
+per-column and per-row tables and the labels are uploaded once. A training step is
 
-    x = encode(batch)                                  (B, D), numpy -> tensor
+    index = the batch's pixels                         (B,) int32, numpy -> tensor: all that is sent
+    x, y = tf_encode(index), labels[index]             (B, D), (B, C): gathered from the tables
+    W_1, b_1, ... = tf_weights()                       views of the flat parameters
     h, tape = tf_forward(x)                            (B, C), and what backward needs
-    dJ/dW, dJ/db of J = 1/(2B) sum (h - y)^2           tf_backward: nets.Network.backward's formulas
-    m, v, W <- solvers.Adam.update                     on TF.js variables with TF.js's operations
+    dJ/dW, dJ/db of J = 1/(2B) sum (h - y)^2           tf_backward: nets.Network.backward's formulas,
+                                                       concatenated into one (P,)
+    m, v, parameters <- solvers.Adam.update            on the three flat variables, TF.js's operations
                                                        all inside tf.tidy (every temporary freed)
 
 and predict()/predict_rows()/predict_zoomed() run the same tf_forward in TensorFlow.js too.
@@ -24,7 +28,7 @@ and of `_tf_optimizer` (a copy of that solvers.Adam whose moments are variables)
 when something reads them (get_params, hidden_activations, a snapshot's deepcopy) and copied
 back when something sets them (set_params, a restored snapshot). So session.snapshot() works as for
 the numpy nets (the copy holds numpy state and makes its variables on first use), at the price of
-reading the weights and moments back (~3 x 25k floats at the default size).
+reading the parameters and moments back (3 x 25k floats at the default size).
 
 TensorFlow.js must already be loaded as `globalThis.tf` with a backend chosen (site/js/worker/tf.js
 in the page; tests/pyodide/tf_node.mjs under Node). `js` is imported lazily: this module imports on
