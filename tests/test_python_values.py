@@ -28,6 +28,13 @@ def test_the_page_copies_python_values_exactly():
     assert page["MODEL_NAMES"] == list(MODELS)
     assert set(page["KNOB_NAMES"]) == {name for cls in MODELS.values() for name in cls.KNOBS}
     assert len(page["KNOB_NAMES"]) == len(set(page["KNOB_NAMES"]))
+    named = {name: list(knob.names) for cls in MODELS.values() for name, knob in cls.KNOBS.items() if knob.names}
+    assert page["KNOB_VALUE_NAMES"] == named
+    assert all(knob.low == 0 for cls in MODELS.values() for knob in cls.KNOBS.values() if knob.names)  # n: names[n]
+    renamed = {old: {"knob": new, "names": list(knob.names), "values": list(knob.choices)}
+               for cls in MODELS.values() for old, (new, knob) in cls.RENAMED_KNOBS.items()}
+    assert page["RENAMED_KNOBS"] == renamed and renamed
+    assert all(knob.low == 0 for cls in MODELS.values() for _, knob in cls.RENAMED_KNOBS.values())
     assert page["MODES"] == list(MODES)
     default = MODELS[page["DEFAULT_MODEL"]]
     assert page["DEFAULT_LEARNING_RATE"] == default.DEFAULT_LEARNING_RATE
@@ -35,6 +42,6 @@ def test_the_page_copies_python_values_exactly():
     project = tomllib.loads((MODULE.parents[2] / "py/pyproject.toml").read_text())["project"]
     assert page["WHEEL_FILE"] == f"{project['name'].replace('-', '_')}-{project['version']}-py3-none-any.whl"
     assert page["HOLDOUTS"] == list(HOLDOUTS) and page["ZOOMS"] == list(ZOOMS) and page["VIEWS"] == list(VIEWS)
-    assert set(page) == {"MODEL_NAMES", "KNOB_NAMES", "MODES", "DEFAULT_MODEL", "DEFAULT_LEARNING_RATE",
+    assert set(page) == {"MODEL_NAMES", "KNOB_NAMES", "KNOB_VALUE_NAMES", "RENAMED_KNOBS", "MODES", "DEFAULT_MODEL", "DEFAULT_LEARNING_RATE",
                          "DEFAULT_EPOCHS_PER_FRAME", "WHEEL_FILE", "HOLDOUTS", "ZOOMS", "VIEWS"}, \
         "a new value needs its check here"

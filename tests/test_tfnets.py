@@ -34,7 +34,7 @@ def pair(name, **extra):
     """(TF.js model, numpy model) from the same target, seed and knobs."""
     knobs = {**KNOBS[name], **extra}
     mask = knobs.pop("train_mask", None)
-    common = dict(seed=3, learning_rate=RATES[name], train_mask=mask, **knobs)
+    common = dict(seed=knobs.pop("seed", 3), learning_rate=RATES[name], train_mask=mask, **knobs)
     return (tfnets.MODELS[name](target(), **common),
             (nets.MLPModel if name == "mlp" else nets.SirenModel)(target(), **common))
 
@@ -109,6 +109,45 @@ def test_predictions_equal_numpy_on_the_same_weights(name, extra):
     tf_model.dispose()
 
 
+@pytest.mark.parametrize("name,extra", VARIANTS, ids=VARIANT_IDS)
+def test_the_encoding_in_tfjs_is_encode(name, extra):
+    """A step sends only pixel indices; TF.js gathers the inputs from the uploaded tables."""
+    tf_model, np_model = pair(name, **extra)
+    tf_model._push_tables()
+    tf = tfnets._tf()
+    index = np.array([0, 319, 21, 21, 150, 7])  # (B,) pixels of the 16 x 20 target, a repeat
+    row, column = np.divmod(index, 20)
+    x = tfnets.tidy(lambda: tf.keep(tf_model.tf_encode(tfnets.to_tensor(column[:, None], dtype="int32"),
+                                                       tfnets.to_tensor(row[:, None], dtype="int32"))))
+    try:
+        np.testing.assert_allclose(tfnets.to_numpy(x), np_model.encode(index), rtol=0, atol=1e-6)
+    finally:
+        x.dispose()
+    tf_model.dispose()
+
+
+def test_tables_are_uploaded_once_and_again_when_the_encoding_changes():
+    tf_model, np_model = pair("mlp")
+    tf_model.step_batches(2)
+    np_model.step_batches(2)
+    first = tf_model._tf_tables
+    count = num_tensors()
+    tf_model.step_batches(3)
+    np_model.step_batches(3)
+    assert tf_model._tf_tables is first and num_tensors() == count
+    _, other = pair("mlp", seed=5)  # other frequencies B
+    other.step_batches(4)
+    params = other.get_params()
+    assert not np.array_equal(params["frequencies"], tf_model.frequencies)
+    tf_model.set_params(params)  # both restart Adam and the epoch, with the same rng state
+    np_model.set_params(params)
+    tf_model.step_batches(3)
+    assert tf_model._tf_tables is not first and num_tensors() == count  # the old tables were freed
+    np_model.step_batches(3)
+    assert_close(tf_model.get_params(), np_model.get_params(), 1e-3)  # trained on the new encoding
+    tf_model.dispose()
+
+
 @pytest.mark.parametrize("name", ["mlp", "siren"])
 def test_get_set_params_round_trip(name):
     tf_model, np_model = pair(name)
@@ -143,7 +182,9 @@ def test_no_tensor_leak_over_200_steps():
     assert tf_model.progress == 41
     assert num_tensors() == start
     tf_model.dispose()
-    assert start == baseline + 6 + 12  # its 6 variables (3 layers) and their 12 Adam moments
+    tables = 2 * len(tf_model.columns) + 1  # uploaded once: the encoding's per-column and per-row tables, labels
+    assert tables == 5  # the gaussian encoding: two terms
+    assert start == baseline + 3 + tables  # one variable of all parameters, one each for Adam's m and v
     assert num_tensors() == baseline
 
 
@@ -153,7 +194,7 @@ def test_a_dropped_model_frees_its_tensors():
     tf_model, _ = pair("siren")
     tf_model.step_batches(3)
     tf_model.predict()
-    assert num_tensors() == baseline + 18
+    assert num_tensors() == baseline + 3 + 3  # parameters, m, v; 3 tables (one term, labels)
     del tf_model  # no dispose(): the session may just drop a model
     gc.collect()
     assert num_tensors() == baseline

@@ -3,12 +3,16 @@
 MLPModel and SirenModel here ARE nets.MLPModel and nets.SirenModel (subclasses): the same knobs, the
 same initialisation from the same seed (numpy draws the weights, the Fourier frequencies and every
 batch order), the same encode(), params files and model protocol. Only the arithmetic moves to
-TensorFlow.js: the weights live in `tf.variable`s, a training step is
+TensorFlow.js: all parameters live in one `tf.variable` (P,), and so do Adam's m and v; encode()'s
+per-column and per-row tables and the labels are uploaded once. A training step is
 
-    x = encode(batch)                                  (B, D), numpy -> tensor
+    index = the batch's pixels                         (B,) int32, numpy -> tensor: all that is sent
+    x, y = tf_encode(index), labels[index]             (B, D), (B, C): gathered from the tables
+    W_1, b_1, ... = tf_weights()                       views of the flat parameters
     h, tape = tf_forward(x)                            (B, C), and what backward needs
-    dJ/dW, dJ/db of J = 1/(2B) sum (h - y)^2           tf_backward: nets.Network.backward's formulas
-    m, v, W <- solvers.Adam.update                     on TF.js variables with TF.js's operations
+    dJ/dW, dJ/db of J = 1/(2B) sum (h - y)^2           tf_backward: nets.Network.backward's formulas,
+                                                       concatenated into one (P,)
+    m, v, parameters <- solvers.Adam.update            on the three flat variables, TF.js's operations
                                                        all inside tf.tidy (every temporary freed)
 
 and predict()/predict_rows()/predict_zoomed() run the same tf_forward in TensorFlow.js too.
@@ -24,7 +28,7 @@ and of `_tf_optimizer` (a copy of that solvers.Adam whose moments are variables)
 when something reads them (get_params, hidden_activations, a snapshot's deepcopy) and copied
 back when something sets them (set_params, a restored snapshot). So session.snapshot() works as for
 the numpy nets (the copy holds numpy state and makes its variables on first use), at the price of
-reading the weights and moments back (~3 x 25k floats at the default size).
+reading the parameters and moments back (3 x 25k floats at the default size).
 
 TensorFlow.js must already be loaded as `globalThis.tf` with a backend chosen (site/js/worker/tf.js
 in the page; tests/pyodide/tf_node.mjs under Node). `js` is imported lazily: this module imports on
@@ -93,15 +97,15 @@ def default_batch():
     return DEFAULT_BATCH.get(backend())
 
 
-def to_tensor(array, variable_name=None, trainable=True):
-    """A float32 tensor (or, with a name, a variable) holding a copy of `array`."""
+def to_tensor(array, variable_name=None, trainable=True, dtype="float32"):
+    """A float32 (or int32) tensor (or, with a name, a variable) holding a copy of `array`."""
     import js
     to_js = _ffi.to_js
     tf = _tf()
-    flat = np.ascontiguousarray(array, dtype=np.float32).ravel()  # (n,)
-    values = js.Float32Array.new(flat.size)
+    flat = np.ascontiguousarray(array, dtype=np.dtype(dtype)).ravel()  # (n,)
+    values = (js.Int32Array if dtype == "int32" else js.Float32Array).new(flat.size)
     values.assign(flat)
-    tensor = tf.tensor(values, to_js(list(np.shape(array))), "float32")
+    tensor = tf.tensor(values, to_js(list(np.shape(array))), dtype)
     if variable_name is None:
         return tensor
     variable = tf.variable(tensor, trainable, variable_name)
@@ -129,7 +133,17 @@ def read_all(tensors, shapes):
         values = to_numpy(flat)
     finally:
         flat.dispose()
-    ends = np.cumsum([int(np.prod(shape)) for shape in shapes])
+    return unflatten(values, shapes)
+
+
+def flatten(arrays):
+    """One float32 vector of several arrays, one after the other: (sum of their sizes,)."""
+    return np.concatenate([np.ravel(a) for a in arrays]).astype(np.float32)
+
+
+def unflatten(values, shapes):
+    """flatten()'s inverse: [array of shapes[n], ...], views into `values`."""
+    ends = np.cumsum([int(np.prod(shape)) for shape in shapes], dtype=np.int64)
     return [part.reshape(shape) for part, shape in zip(np.split(values, ends[:-1]), shapes)]
 
 
@@ -167,14 +181,18 @@ def tidy(fn):
 class TFNetwork:
     """Mixin before a nets.Network subclass: the same model, its maths in TensorFlow.js.
 
-    State: the variables [W_1, b_1, ..., W_out, b_out] and `_tf_optimizer`, a solvers.Adam whose moments
-    (m, v) are variables (made on first use); `_ahead` says the variables have trained past the numpy mirror's
-    layers, `_moments_ahead` that the moments have trained past its optimizer (read back only when
-    something reads the optimizer: the Trainer reads the layers after every slice), `_behind` that the
-    mirror was set and the variables must be remade from it.
+    State: one variable `_flat` holding all parameters, flatten([W_1, b_1, ..., W_out, b_out]) (P,), and
+    `_tf_optimizer`, a solvers.Adam whose moments are one variable each, m (P,) and v (P,) (made on first
+    use): an Adam update is a dozen TF.js ops whatever the depth, where a variable per array took ~120.
+    The passes read the layers as views of `_flat` (tf_weights: one tf.split, a reshape per matrix) and
+    the backward pass concatenates the gradients into one (P,). `_tf_tables` are what a step gathers
+    its inputs and labels from (uploaded once). `_ahead` says the variables have trained past the numpy
+    mirror's layers, `_moments_ahead` that the moments have trained past its optimizer (read back only
+    when something reads the optimizer: the Trainer reads the layers after every slice), `_behind` that
+    the mirror was set and the variables must be remade from it.
     """
 
-    _TF_HANDLES = ("_variables", "_tf_optimizer")  # JS objects: never copied
+    _TF_HANDLES = ("_flat", "_tf_optimizer", "_tf_tables")  # JS objects: never copied
 
     def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32, **knobs):
         if np.dtype(dtype) != np.float32:
@@ -182,7 +200,7 @@ class TFNetwork:
         for name in self._TF_HANDLES:
             setattr(self, name, None)
         self._ahead, self._moments_ahead, self._behind = False, False, True
-        self._batch = None  # (x (B, D), y (B, C)) numpy, read by the step
+        self._batch = None  # (B,) pixel indices, read by the step
         super().__init__(target, learning_rate=learning_rate, seed=seed, train_mask=train_mask,
                          dtype=np.float32, **knobs)
 
@@ -210,47 +228,78 @@ class TFNetwork:
         self._behind = True
 
     def _pull(self, moments=True):
-        """Copy the variables (and with `moments`, Adam's moments) into the numpy mirror if they trained
-        past it: one read-back each."""
+        """Copy the parameters (and with `moments`, Adam's moments) into the numpy mirror if they trained
+        past it: one read-back each (the moments' two in one on a GPU)."""
         if self.__dict__.get("_ahead"):
             self._ahead = False
-            shapes = [a.shape for a in self._mirror_arrays()]
-            values = read_all(self._variables, shapes)  # [W_1 (D, width), b_1 (width,), ...]
+            values = unflatten(to_numpy(self._flat), self._shapes())  # [W_1 (D, width), b_1 (width,), ...]
             self._layers = list(zip(values[0::2], values[1::2]))
             self._moments_ahead = True
         if moments and self.__dict__.get("_moments_ahead"):
             self._moments_ahead = False
-            shapes = [a.shape for a in self._mirror_arrays()]
+            shapes = self._shapes()
             adam, tf_adam = self._optimizer, self._tf_optimizer
-            values = read_all(tf_adam.m + tf_adam.v, shapes + shapes)  # [m_1, m_2, ..., v_1, v_2, ...]
-            adam.t, adam.m, adam.v = tf_adam.t, values[:len(shapes)], values[len(shapes):]
+            m, v = read_all(tf_adam.m + tf_adam.v, [(self._size(),)] * 2)  # (P,) each
+            adam.t, adam.m, adam.v = tf_adam.t, unflatten(m, shapes), unflatten(v, shapes)
 
-    def _mirror_arrays(self):
-        """[W_1, b_1, ...] of the mirror as it is (no read-back): their shapes are the variables'."""
-        return [a for layer in self._layers for a in layer]
+    def _shapes(self):
+        """[shape of W_1, of b_1, ...] of the mirror as it is (no read-back): those of the views of _flat."""
+        return [a.shape for layer in self._layers for a in layer]
+
+    def _size(self):
+        """P, the number of parameters: the length of _flat."""
+        return sum(a.size for layer in self._layers for a in layer)
 
     def _push(self):
-        """(Re)make the variables and Adam's moments from the numpy mirror, if it changed."""
+        """(Re)make the parameter and moment variables from the numpy mirror, if it changed."""
         if not self._behind:
             return
         self._dispose_tensors()
-        arrays, adam = self.parameters(), self._optimizer  # [W_1, b_1, ...]; solvers.Adam
+        adam = self._optimizer  # solvers.Adam: m and v, one array per parameter array
         prefix = f"painting{next(_names)}"
-        self._variables = [to_tensor(a, f"{prefix}/{n}") for n, a in enumerate(arrays)]
+        self._flat = to_tensor(flatten(self.parameters()), f"{prefix}/parameters")  # (P,)
         tf_adam = copy.copy(adam)  # the same betas, eps and t; m and v as variables, TF.js's operations
-        tf_adam.m = [to_tensor(m, f"{prefix}/{n}/m", trainable=False) for n, m in enumerate(adam.m)]
-        tf_adam.v = [to_tensor(v, f"{prefix}/{n}/v", trainable=False) for n, v in enumerate(adam.v)]
+        tf_adam.m = [to_tensor(flatten(adam.m), f"{prefix}/m", trainable=False)]  # (P,)
+        tf_adam.v = [to_tensor(flatten(adam.v), f"{prefix}/v", trainable=False)]  # (P,)
         tf_adam.ops = _tf_ops()
         self._tf_optimizer = tf_adam
         self._behind = self._moments_ahead = False
 
+    def _push_tables(self):
+        """Upload what a step gathers from, once (again only when the encoding's tables were remade):
+        encode()'s per-column tables X_k (W, D) and per-row tables Y_k (H, D), and the labels (M, C)."""
+        tables = self._tf_tables
+        if tables is not None and tables.source is self.columns:
+            return
+        self._dispose_tables()
+        self._tf_tables = SimpleNamespace(source=self.columns, columns=[to_tensor(t) for t in self.columns],
+                                          rows=[to_tensor(t) for t in self.rows], labels=to_tensor(self.labels))
+
     # ---- the maths, in TF.js ----
-    def tf_forward(self, x, variables=None):
-        """(B, D) tensor -> ((B, C) tensor, tape) (call inside tf.tidy), nets.Network.forward's pass; the
-        tape is [(a_{l-1}, z_l)] per hidden layer, then (a_depth, h): what tf_backward needs.
-        variables: [W_1, b_1, ...] tensors, by default the model's own."""
+    def tf_encode(self, column, row):
+        """encode() in TF.js from the uploaded tables: column, row (B, 1) int32 tensors -> (B, D), the sum
+        over the K terms of X_k[column] * Y_k[row] (call inside tf.tidy). tf.gatherND, not tf.gather:
+        TF.js's wasm gather took 6 ms for a (256, 512) batch, gatherND 0.3 ms (measured)."""
+        tf, tables, x = _tf(), self._tf_tables, None
+        for column_table, row_table in zip(tables.columns, tables.rows):
+            term = tf.mul(tf.gatherND(column_table, column), tf.gatherND(row_table, row))  # (B, D)
+            x = term if x is None else tf.add(x, term)
+        return x
+
+    def tf_weights(self, flat=None):
+        """[W_1, b_1, ..., W_out, b_out] as views of the parameter vector `flat` (P,), by default the
+        model's own (call inside tf.tidy): one tf.split, then a reshape per weight matrix."""
+        tf, to_js = _tf(), _ffi.to_js
+        shapes = self._shapes()
+        parts = tf.split(self._flat if flat is None else flat, to_js([int(np.prod(s)) for s in shapes]))
+        return [parts[n] if len(shape) == 1 else tf.reshape(parts[n], to_js(list(shape)))
+                for n, shape in enumerate(shapes)]
+
+    def tf_forward(self, x, variables):
+        """(B, D) tensor -> ((B, C) tensor, tape) (call inside tf.tidy), nets.Network.forward's pass with
+        the parameters `variables` ([W_1, b_1, ...] tensors, tf_weights()); the tape is [(a_{l-1}, z_l)]
+        per hidden layer, then (a_depth, h): what tf_backward needs."""
         tf = _tf()
-        variables = self._variables if variables is None else variables
         a, tape = x, []
         for n in range(0, len(variables) - 2, 2):
             z = tf.add(tf.matMul(a, variables[n]), variables[n + 1])  # (B, width)
@@ -275,9 +324,9 @@ class TFNetwork:
         """dJ/dz = dJ/da * act'(z), from the pre-activation z (tensors)."""
         raise NotImplementedError
 
-    def tf_backward(self, dh, tape):
-        """dJ/dh (B, C) tensor -> [dW_1, db_1, ..., dW_out, db_out] for the model's variables and the pass
-        recorded in tape (call inside tf.tidy): nets.Network.backward's formulas as tensor ops. Not
+    def tf_backward(self, dh, tape, variables):
+        """dJ/dh (B, C) tensor -> [dW_1, db_1, ..., dW_out, db_out] for the parameters `variables` and the
+        pass recorded in tape (call inside tf.tidy): nets.Network.backward's formulas as tensor ops. Not
         tf.variableGrads: its matMul gradients are matMuls with transposeA/transposeB, which TF.js's wasm
         backend runs at ~1.7 GFLOPS against ~20 for tf.transpose then a plain matMul (measured, 256-pixel
         batch of the mlp): the step took 10x its forward pass."""
@@ -287,30 +336,38 @@ class TFNetwork:
             dz = self.tf_output_backward(da, z) if n == 0 else self.tf_activation_backward(da, z)  # (B, n_out)
             grads += [tf.sum(dz, 0), tf.matMul(tf.transpose(a), dz)]  # db, dW = a^T dz
             if n < len(tape) - 1:  # no dJ/d(inputs): the encoding has no parameters
-                weight = self._variables[2 * (len(tape) - 1 - n)]
+                weight = variables[2 * (len(tape) - 1 - n)]
                 da = tf.matMul(dz, tf.transpose(weight))  # (B, n_in) = dz W^T
         return grads[::-1]
 
     def _step(self):
-        """One Adam step on self._batch (call through tf.tidy)."""
+        """One Adam step on the pixels self._batch (call through tf.tidy): only their indices are
+        uploaded, the inputs and labels are gathered in TF.js."""
         tf = _tf()
-        x, y = self._batch
-        h, tape = self.tf_forward(to_tensor(x))  # (B, C)
-        dh = tf.div(tf.sub(h, to_tensor(y)), float(len(x)))  # dJ/dh (B, C)
-        self._tf_optimizer.update(self._variables, self.tf_backward(dh, tape), self.learning_rate)
+        index = self._batch  # (B,)
+        row, column = np.divmod(index, self.width)
+        picked = tf.unstack(to_tensor(np.stack([index, column, row])[:, :, None], dtype="int32"))  # 3 x (B, 1)
+        weights = self.tf_weights()
+        h, tape = self.tf_forward(self.tf_encode(picked[1], picked[2]), weights)  # (B, C)
+        y = tf.gatherND(self._tf_tables.labels, picked[0])  # (B, C)
+        dh = tf.div(tf.sub(h, y), float(len(index)))  # dJ/dh (B, C)
+        grads = [g if len(shape) == 1 else tf.reshape(g, _ffi.to_js([-1]))
+                 for g, shape in zip(self.tf_backward(dh, tape, weights), self._shapes())]
+        flat_grad = tf.concat(_ffi.to_js(grads))  # (P,), in _flat's order
+        self._tf_optimizer.update([self._flat], [flat_grad], self.learning_rate)
 
     def step_batches(self, batches):
         """`batches` more Adam steps in TF.js, the batches drawn exactly as nets.Network draws them."""
         create_proxy = _ffi.create_proxy
         batches = check_count(batches, "batches")
         self._push()
+        self._push_tables()
         tf = _tf()
         # a JS handle on a Python function, for this call only (kept on self it would keep self alive)
         step = create_proxy(lambda *_: self._step())
         try:
             for _ in range(batches):
-                index = self.train_index[self._schedule.next_batch(self.rng)]  # (B,)
-                self._batch = (self.encode(index), self.labels[index])  # (B, D), (B, C)
+                self._batch = self.train_index[self._schedule.next_batch(self.rng)]  # (B,)
                 tf.tidy(step)
                 self._ahead = True
                 if self._schedule.done == 0:
@@ -324,35 +381,43 @@ class TFNetwork:
         """(B, D) -> (B, C) in TF.js; with keep (gradients()), nets.Network's numpy pass on the mirror."""
         if keep:
             return super().forward(x, keep=True)
-        own = self._variables is not None and not self._behind
+        own = self._flat is not None and not self._behind
         # no variables of the current state (a snapshot that only predicts, as a frame's frozen copy; new
-        # parameters): the weights as tensors for this call only, so a copy never holds tensors that
+        # parameters): the parameters as a tensor for this call only, so a copy never holds tensors that
         # wait for Python's cycle collector (snapshot() leaves its copies in a reference cycle)
-        weights = None if own else (lambda: [to_tensor(a) for a in self.parameters()])
-        h = tidy(lambda: _tf().keep(self.tf_forward(to_tensor(x), weights and weights())[0]))  # (B, C)
+        flat = None if own else (lambda: to_tensor(flatten(self.parameters())))  # (P,)
+        h = tidy(lambda: _tf().keep(self.tf_forward(to_tensor(x), self.tf_weights(flat and flat()))[0]))  # (B, C)
         try:
             return to_numpy(h), []  # read outside tidy (an awaited read cannot run inside it)
         finally:
             h.dispose()
 
     # ---- lifetime ----
+    def _dispose_tables(self):
+        tables, self._tf_tables = self._tf_tables, None
+        for tensor in [*tables.columns, *tables.rows, tables.labels] if tables else ():
+            tensor.dispose()
+
     def _dispose_tensors(self):
         tf_adam = self._tf_optimizer
-        for variable in [*(self._variables or ()), *(tf_adam.m + tf_adam.v if tf_adam else ())]:
+        for variable in [*([] if self._flat is None else [self._flat]), *(tf_adam.m + tf_adam.v if tf_adam else ())]:
             variable.dispose()
-        self._variables = self._tf_optimizer = None
+        self._flat = self._tf_optimizer = None
 
     def dispose(self):
         """Free the TF.js memory now (the numpy mirror stays usable: it is brought up to date first)."""
         self._pull()
         self._dispose_tensors()
+        self._dispose_tables()
         self._behind = True
 
     def __del__(self):
         """A model dropped without dispose() frees its tensors when Python collects it."""
         try:
-            if self.__dict__.get("_variables") is not None:
+            if self.__dict__.get("_flat") is not None:
                 self._dispose_tensors()
+            if self.__dict__.get("_tf_tables") is not None:
+                self._dispose_tables()
         except Exception:  # interpreter shutdown, TF.js gone: nothing left to free
             pass
 

@@ -34,7 +34,9 @@ function knobRow(knob, id) {
 }
 
 // The knob controls of one session's model, in `container`. ids are `${prefix}${knob name}`, e.g.
-// "knob-sigma" for session a and "knob-b-sigma" for session b.
+// "knob-sigma" for session a and "knob-b-sigma" for session b. A knob that applies only to some values of
+// another (describe_models()'s `applies`: the mlp's sigma to its gaussian encoding) is hidden otherwise;
+// its value is kept and still sent.
 export class KnobPanel {
   #container;
   #prefix;
@@ -60,6 +62,7 @@ export class KnobPanel {
     this.#controls = buildControls({ knobs: this.#container }, rows, (id, value) => {
       const name = id.slice(this.#prefix.length);
       this.#values[name] = knobValue(value);
+      this.#showApplicable();
       this.#onChange(name, this.#values[name]);
     });
     this.#values = {};
@@ -69,7 +72,16 @@ export class KnobPanel {
       this.#values[knob.name] = knobValue(given ?? knob.default);
     }
     this.#container.hidden = model.knobs.length === 0;
+    this.#showApplicable();
     return this.values();
+  }
+
+  #showApplicable() {
+    for (const knob of this.#knobs) {
+      if (!knob.applies) continue;
+      const field = this.#controls.element(this.#prefix + knob.name).closest('.field');
+      field.hidden = !knob.applies.values.includes(Number(this.#values[knob.applies.knob]));
+    }
   }
 
   // {name: number} of every knob of the model shown

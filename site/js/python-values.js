@@ -8,6 +8,17 @@ export const MODEL_NAMES = Object.freeze(['onehot', 'plane', 'poly', 'rff', 'dct
 // clamps again), so the ranges themselves live in Python only.
 export const KNOB_NAMES = Object.freeze(['init_noise', 'solver', 'batch_size', 'degree', 'sigma', 'features',
   'k', 'width', 'depth', 'encoding', 'scale', 'output', 'omega0']);
+// the names of a choice knob's values 0, 1, ... (Knob.names): a link may say encoding=positional
+export const KNOB_VALUE_NAMES = Object.freeze({
+  solver: ['gd', 'sgd'],
+  encoding: ['none', 'basic', 'positional', 'gaussian'],
+  output: ['linear', 'sigmoid'],
+});
+// knobs that were renamed (a model's RENAMED_KNOBS), still read from old links: the old value number n
+// (or its name names[n]) is the new knob's value values[n]
+export const RENAMED_KNOBS = Object.freeze({
+  fourier: { knob: 'encoding', names: ['xy', 'fourier'], values: ['none', 'gaussian'] },
+});
 // painting.session.MODES
 export const MODES = Object.freeze(['rgb', '2017']);
 // the model the page starts with, and its DEFAULT_LEARNING_RATE and EPOCHS_PER_FRAME (shown while

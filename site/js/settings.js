@@ -6,8 +6,9 @@
 //
 // Adding a setting (e.g. a model's knob from the Python KNOBS table) is one row here.
 //
-// URL kinds: 'enum' (one of `values`), 'number' (finite, clamped to [low, high]), 'integer' (same,
-// rounded), 'flag' (1/0, true/false). `view: true` rows are view options (the URL's query), the rest
+// URL kinds: 'enum' (one of `values`), 'number' (finite, clamped to [low, high]; with `names`, also one
+// of those names, the number of its place, and written so), 'integer' (same, rounded), 'flag' (1/0,
+// true/false). `view: true` rows are view options (the URL's query), the rest
 // settings (its hash).
 // control.kind: 'select' ([value, text] options), 'log' (slider over log10 of [low, high]), 'number'
 // (free numeric entry); control.group: the panel it sits in (main.js).
@@ -22,7 +23,7 @@
 
 import { IMAGES, DEFAULT_IMAGE } from './images.js';
 import {
-  MODEL_NAMES, KNOB_NAMES, MODES, DEFAULT_MODEL, DEFAULT_LEARNING_RATE, DEFAULT_EPOCHS_PER_FRAME,
+  MODEL_NAMES, KNOB_NAMES, KNOB_VALUE_NAMES, MODES, DEFAULT_MODEL, DEFAULT_LEARNING_RATE, DEFAULT_EPOCHS_PER_FRAME,
   HOLDOUTS, ZOOMS, VIEWS,
 } from './python-values.js';
 import { MODEL_OPTIONS } from './model-labels.js';
@@ -54,7 +55,8 @@ export const SETTINGS = Object.freeze([
     // a value typed that is not one: why, with the value kept
     refuse: (value, kept) => (value >= 0 ? null
       : `The stop threshold must be a number ≥ 0 (for example 1e-5); it was left at ${kept.toExponential(1)}.`) },
-  ...KNOB_NAMES.map((key) => ({ key, kind: 'number', low: -1e15, high: 1e15, default: null, knob: true })),
+  ...KNOB_NAMES.map((key) => ({ key, kind: 'number', low: -1e15, high: 1e15, default: null, knob: true,
+    ...(KNOB_VALUE_NAMES[key] ? { names: KNOB_VALUE_NAMES[key] } : {}) })),
   { key: 'compare', kind: 'flag', default: false },
   { key: 'model-b', kind: 'enum', values: MODEL_NAMES, default: 'rff' },
   { key: 'holdout', kind: 'enum', values: HOLDOUTS.map(String), default: '0', effect: 'retarget',

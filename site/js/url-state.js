@@ -5,9 +5,11 @@
 // range is clamped. Values only ever leave this module as plain strings and numbers checked against
 // the table, so nothing from the URL can reach the DOM as markup.
 //
-// The table is settings.js's: a setting's URL key, kind and bounds are those of its row.
+// The table is settings.js's: a setting's URL key, kind and bounds are those of its row. A model's knob
+// that was renamed (python-values.js RENAMED_KNOBS) is read under its old key too, as the new one.
 
 import { SETTINGS, setting } from './settings.js';
+import { RENAMED_KNOBS } from './python-values.js';
 
 const MAX_RAW_LENGTH = 64; // longer values are refused before parsing
 const NUMBER_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i; // no hex, no Infinity, no blanks
@@ -23,10 +25,23 @@ function parseValue(row, raw) {
     if (['0', 'false'].includes(raw)) return { value: false };
     return { error: 'not 1 or 0' };
   }
+  if (row.names?.includes(raw.toLowerCase())) return { value: row.names.indexOf(raw.toLowerCase()) };
   const number = NUMBER_SYNTAX.test(raw) ? Number(raw) : NaN;
-  if (!Number.isFinite(number)) return { error: `not a number from ${row.low} to ${row.high}` };
+  if (!Number.isFinite(number)) {
+    return { error: row.names ? `not one of ${row.names.join(', ')}` : `not a number from ${row.low} to ${row.high}` };
+  }
   const clamped = Math.min(row.high, Math.max(row.low, row.kind === 'integer' ? Math.round(number) : number));
   return { value: clamped };
+}
+
+// An old knob's raw URL value -> {raw: the new knob's value name} or {error}: its name or number n
+// (rounded, clamped to the old range) becomes values[n].
+function renamedValue(old, raw) {
+  const named = old.names.indexOf(raw.toLowerCase());
+  const number = NUMBER_SYNTAX.test(raw) ? Number(raw) : NaN;
+  if (named < 0 && !Number.isFinite(number)) return { error: `not one of ${old.names.join(', ')}` };
+  const n = named >= 0 ? named : Math.min(old.values.length - 1, Math.max(0, Math.round(number)));
+  return { raw: old.values[n] };
 }
 
 function pairs(text) {
@@ -39,12 +54,23 @@ function pairs(text) {
 // holds only the keys the URL gave validly; `view` always holds every view option.
 export function parseUrlState(search = '', hash = '') {
   const found = new Map();
+  const old = new Map();
   for (const source of [pairs(search), pairs(hash)]) {
-    for (const [key, raw] of source) if (setting(key)) found.set(key, raw);
+    for (const [key, raw] of source) {
+      if (setting(key)) found.set(key, raw);
+      else if (key in RENAMED_KNOBS) old.set(key, raw);
+    }
   }
   const settings = {};
   const view = {};
   const rejected = [];
+  for (const [key, raw] of old) { // fourier=0 is encoding=none; the new key wins if both are given
+    const renamed = RENAMED_KNOBS[key];
+    if (found.has(renamed.knob)) continue;
+    const value = renamedValue(renamed, raw);
+    if ('error' in value) rejected.push({ key, raw, reason: value.error });
+    else found.set(renamed.knob, value.raw);
+  }
   for (const row of SETTINGS) {
     if (row.view) view[row.key] = row.default;
     if (!found.has(row.key)) continue;
@@ -61,6 +87,7 @@ export function parseUrlState(search = '', hash = '') {
 }
 
 function formatValue(row, value) {
+  if (row.names && Number.isInteger(value) && value >= 0 && value < row.names.length) return row.names[value];
   if (row.kind === 'number') return String(Number(value.toPrecision(6)));
   if (row.kind === 'flag') return value ? '1' : '0';
   return String(value);

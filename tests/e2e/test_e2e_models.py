@@ -134,7 +134,20 @@ def test_networks_have_no_solve_button(painter):
     pick_model(page, "mlp")
     assert not page.is_enabled("#solve")
     assert "no closed-form answer" in page.text_content("#solve-hint")
-    assert page.is_visible("#knob-width") and page.is_visible("#knob-fourier")
+    assert page.is_visible("#knob-width") and page.is_visible("#knob-encoding")
+    # the default encoding is gaussian: its m and sigma are shown, the positional scale is not
+    assert page.evaluate("document.getElementById('knob-encoding').value") == "3"
+    assert page.is_visible("#knob-features") and page.is_visible("#knob-sigma")
+    assert not page.is_visible("#knob-scale")
+    set_knob(page, "knob-encoding", 2)  # positional
+    wait_for(page, "() => JSON.parse(document.getElementById('knobs-a').dataset.knobs).encoding === 2"
+             " && document.body.dataset.status === 'ready'")
+    assert page.is_visible("#knob-features") and page.is_visible("#knob-scale")
+    assert not page.is_visible("#knob-sigma")
+    assert "encoding=positional" in page.evaluate("location.hash")
+    set_knob(page, "knob-encoding", 3)
+    wait_for(page, "() => JSON.parse(document.getElementById('knobs-a').dataset.knobs).encoding === 3"
+             " && document.body.dataset.status === 'ready'")
 
 
 def test_compare_mode_trains_two_models_side_by_side(painter):
@@ -224,6 +237,24 @@ def test_the_2017_preset(painter):
     assert page.evaluate("['size', 'mode'].map(id => document.getElementById(id).value)") == ["64", "rgb"]
     assert page.text_content("#epochs-per-frame-value") == "100"  # onehot's own suggestion
     assert confirmed_knobs(page) == {"init_noise": 0}
+
+
+@pytest.mark.parametrize("old, encoding, name", [("0", 0, "none"), ("xy", 0, "none"), ("fourier", 3, "gaussian")])
+def test_old_links_with_fourier_open_the_encoding(browser, server, old, encoding, name):
+    rec = open_page(browser, server.url + f"#model=mlp&fourier={old}&features=256&size=32")
+    try:
+        page = rec.page
+        wait_status(page, "ready")
+        wait_for(page, "() => document.getElementById('knobs-a').dataset.knobs?.includes('encoding')")
+        knobs = confirmed_knobs(page)
+        assert knobs["encoding"] == encoding and knobs["features"] == 256 and "fourier" not in knobs
+        assert page.evaluate("document.getElementById('knob-encoding').value") == str(encoding)
+        assert page.is_visible("#knob-sigma") == (name == "gaussian")  # sigma is gaussian's alone
+        hash_ = page.evaluate("location.hash")
+        assert f"encoding={name}" in hash_ and "fourier" not in hash_, hash_
+        assert rec.errors == [], rec.errors
+    finally:
+        rec.close()
 
 
 def test_url_round_trip_keeps_model_and_knobs(browser, server):
