@@ -126,7 +126,7 @@ def describe(s):
 def warnings_of(s):
     """What makes a run not the protocol it names (printed before and under the table)."""
     out = []
-    changed = [k for k in s["changed"] if k != "steps" or s["protocol"] != "paper"]
+    changed = [k for k in s["changed"] if k != "steps"]  # steps: the next note
     if changed:
         what = ", ".join(f"{k} {s[k]} (protocol: {PROTOCOLS[s['protocol']][k]})" for k in changed)
         label = "NOT the paper's protocol" if s["protocol"] == "paper" else "changed from the small protocol"
