@@ -120,7 +120,7 @@ def describe(s):
             f"odd rows and columns; MLP {s['depth']} x {s['width']} ReLU + {s['output']} output; Adam "
             f"{s['steps']} full-batch steps, lr {PAPER_LR['none']:g} (none, basic) / {PAPER_LR['gaussian']:g} "
             f"(positional, gaussian); m = {s['features']}, sigma = {s['sigma']:g}, s = {s['scale']:g} "
-            f"(top frequency 2^s = {2 ** s['scale']:g} cycles per side)")
+            f"(top frequency 2^s - 1 = {2 ** s['scale'] - 1:.3g} cycles per side)")
 
 
 def warnings_of(s):
