@@ -2,7 +2,8 @@
 // backends, under Node, with the vendored Pyodide and TF.js of dist/. Prints a table (bench/bench_tf.py
 // says what is measured).
 //
-//   python3 build.py && node bench/bench_tf.mjs [--seconds 3] [--batches 128,256]
+//   python3 build.py && node bench/bench_tf.mjs [--seconds 3] [--batches 128,256] [--size 64] [--width 64]
+//        [--engines numpy,wasm,cpu]
 
 import os from "node:os";
 import path from "node:path";
@@ -14,10 +15,17 @@ const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const dist = path.join(repo, "dist");
 let seconds = 3;
 let batches = [128, 256];
+let size = 64;
+let width = 64;
+let engines = ["numpy", "wasm", "cpu"];
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   if (argv[i] === "--seconds") seconds = Number(argv[++i]);
   else if (argv[i] === "--batches") batches = argv[++i].split(",").map(Number);
+  else if (argv[i] === "--size") size = Number(argv[++i]);
+  else if (argv[i] === "--width") width = Number(argv[++i]);
+  else if (argv[i] === "--engines") engines = argv[++i].split(",");
+  else throw new Error(`unknown option ${argv[i]}`);
 }
 
 await loadTf(path.join(dist, "tf"));
@@ -29,7 +37,7 @@ const measure = pyodide.globals.get("bench_tf").measure;
 // driving TF.js op by op from Python costs.
 function plainJsStep(batch, seconds) {
   const tf = globalThis.tf;
-  const sizes = [256, 64, 64, 64, 3];
+  const sizes = [256, width, width, width, 3];
   const vars = [];
   for (let l = 0; l + 1 < sizes.length; l++) {
     vars.push(tf.variable(tf.randomNormal([sizes[l], sizes[l + 1]], 0, Math.sqrt(2 / sizes[l]))));
@@ -63,14 +71,15 @@ function plainJsStep(batch, seconds) {
 }
 
 const rows = [];
-for (const [engine, backend] of [["numpy", null], ["tf", "wasm"], ["tf", "cpu"]]) {
+const flopsPerPixel = pyodide.runPython(`import bench_backends; bench_backends.matmul_flops([256, ${width}, ${width}, ${width}, 3])`);
+for (const [engine, backend] of [["numpy", null], ["tf", "wasm"], ["tf", "cpu"]].filter(([e, b]) => engines.includes(b ?? e))) {
   if (backend) await useBackend(backend);
   const simd = backend === "wasm" ? await globalThis.tf.env().getAsync("WASM_HAS_SIMD_SUPPORT") : null;
   const threads = backend === "wasm" ? await globalThis.tf.env().getAsync("WASM_HAS_MULTITHREAD_SUPPORT") : null;
   const label = engine === "numpy" ? "numpy in Pyodide"
     : `TF.js ${backend}${backend === "wasm" ? ` (${simd ? "SIMD" : "no SIMD"}, ${threads ? "threads" : "1 thread"})` : ""}`;
   for (const batch of batches) {
-    const r = measure(engine, batch, seconds).toJs({ dict_converter: Object.fromEntries });
+    const r = measure(engine, batch, seconds, size, width).toJs({ dict_converter: Object.fromEntries });
     rows.push({ label, batch, ...r });
   }
   if (backend === "wasm") {
@@ -78,7 +87,7 @@ for (const [engine, backend] of [["numpy", null], ["tf", "wasm"], ["tf", "cpu"]]
       const ms = plainJsStep(batch, seconds);
       const rate = 1000 / ms;
       rows.push({ label: "  same step in plain JS (reference)", batch, steps_per_s: rate,
-                  epochs_per_s: rate / Math.ceil(64 * 64 / batch), gflops: rate * batch * 115840 / 1e9,
+                  epochs_per_s: rate / Math.ceil(size * size / batch), gflops: rate * batch * flopsPerPixel / 1e9,
                   step_ms: ms, encode_ms: NaN, predict_ms: NaN });
     }
   }
@@ -86,7 +95,7 @@ for (const [engine, backend] of [["numpy", null], ["tf", "wasm"], ["tf", "cpu"]]
 
 const pad = (s, n) => String(s).padEnd(n);
 const num = (x, d) => x.toFixed(d).padStart(9);
-console.log(`mlp defaults (256 Fourier -> 64 -> 64 -> 64 -> 3, Adam), 64 x 64 astronaut; Node ${process.version}, ` +
+console.log(`mlp (256 Fourier -> ${width} -> ${width} -> ${width} -> 3, Adam), ${size} x ${size} astronaut; Node ${process.version}, ` +
             `${os.cpus().length} CPUs, load ${os.loadavg()[0].toFixed(2)}; ${seconds} s per row`);
 console.log(`${pad("engine", 36)}${pad("batch", 7)}${"steps/s".padStart(9)}${"epochs/s".padStart(9)}` +
             `${"GFLOPS".padStart(9)}${"step ms".padStart(9)}${"encode ms".padStart(10)}${"frame ms".padStart(9)}`);

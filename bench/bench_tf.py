@@ -2,14 +2,14 @@
 
 Run through bench/bench_tf.mjs (Pyodide 0.27.7 + the vendored TF.js under Node), which calls measure()
 once per engine and batch size with the TF.js backend already chosen, and prints the table.
-The model: mlp defaults (256 Fourier inputs -> 64 -> 64 -> 64 -> 3, Adam) on the 64 x 64 astronaut;
-epochs/s = steps/s / batches_per_epoch; GFLOPS counts the matmuls only, 2 flops per multiply-add:
-forward 2B·P (P = sum of fan_in·fan_out = 24 768), backward 2B·P for dW plus 2B·(P - 256·64) for
-dJ/da (none into the inputs).
+The model: mlp defaults (256 Fourier inputs -> 64 -> 64 -> 64 -> 3, Adam; --width changes the 64) on the
+astronaut at size x size (64 unless --size); epochs/s = steps/s / batches_per_epoch; GFLOPS counts the
+matmuls only (bench_backends.matmul_flops: 2 flops per multiply-add, forward, dW and dJ/da).
 """
 
 import time
 
+from bench_backends import layer_sizes, matmul_flops
 from painting import images, nets, tfnets
 
 def cpu_clock():
@@ -23,23 +23,21 @@ def cpu_clock():
     return lambda: (lambda u: (u.user + u.system) / 1e6)(process.cpuUsage())
 
 
-MATMUL_FLOPS_PER_PIXEL = 2 * (3 * (256 * 64 + 64 * 64 * 2 + 64 * 3) - 256 * 64)  # 115 840
-
-
 def target(size=64):
     """The bundled astronaut photo (square) at size x size, as the page would load it: (H, W, 3)."""
-    return images.load_image("/repo/site/images/astronaut.jpg", max_side=size)
+    return images.load_image("/repo/site/images/astronaut.jpg", max_side=size, upscale=True)
 
 
-def measure(engine, batch, seconds=3.0):
+def measure(engine, batch, seconds=3.0, size=64, width=64):
+    """{steps_per_s, epochs_per_s, gflops, step_ms, encode_ms, predict_ms} of the mlp (`width` hidden
+    units) on `engine` ('numpy' or 'tf') at size x size, mini-batches of `batch` pixels: the best 5-step
+    window within `seconds` (the machine may be shared: the best window is the least disturbed one), the
+    best of 20 numpy encodings of a batch and of 5 whole-frame predictions; in CPU time (cpu_clock)."""
     clock = cpu_clock()
-    """{steps_per_s, epochs_per_s, gflops, step_ms, encode_ms, predict_ms} of the mlp on `engine`
-    ('numpy' or 'tf'), mini-batches of `batch` pixels: the best 5-step window within `seconds` (the
-    machine may be shared: the best window is the least disturbed one), the best of 20 encodings of a
-    batch (numpy, part of every step) and of 5 whole-frame predictions; in CPU time (cpu_clock)."""
     cls = nets.MLPModel if engine == "numpy" else tfnets.MLPModel
-    picture = target()
-    model = cls(picture, batch_size=batch)
+    picture = target(size)
+    model = cls(picture, batch_size=batch, width=width)
+    flops = matmul_flops(layer_sizes(model))
     model.step_batches(5)  # warm up (TF.js: first kernels, variables)
     best, t0 = float("inf"), time.perf_counter()  # the best of windows of 5 steps: the machine is shared
     while time.perf_counter() - t0 < seconds:
@@ -57,11 +55,11 @@ def measure(engine, batch, seconds=3.0):
     for _ in range(5):
         model._cache = None
         t = clock()
-        model.predict()  # a 64 x 64 frame
+        model.predict()  # a whole frame
         predict_ms = min(predict_ms, (clock() - t) * 1e3)
     if engine == "tf":
         model.dispose()
     rate = 1.0 / best
     return {"steps_per_s": rate, "epochs_per_s": rate / model.batches_per_epoch,
-            "gflops": rate * batch * MATMUL_FLOPS_PER_PIXEL / 1e9, "step_ms": 1e3 / rate,
+            "gflops": rate * batch * flops / 1e9, "step_ms": 1e3 / rate,
             "encode_ms": encode_ms, "predict_ms": predict_ms}

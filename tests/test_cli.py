@@ -122,7 +122,7 @@ def test_help_shows_each_models_own_range_for_a_shared_knob_name():
     from painting.cli import build_parser
     text = " ".join(build_parser().format_help().split())  # argparse wraps lines
     assert "--sigma X rff: frequency scale sigma, 0.5..128, default 16; " \
-           "mlp: Fourier frequency scale sigma, 0.5..64, default 10" in text
+           "mlp: gaussian frequency scale sigma, 0.5..64, default 10" in text
     assert "plane, poly, rff, dct: SGD batch (pixels), 16..65536, default 1024; " \
            "mlp, siren: batch (pixels), 64..65536, default 256" in text
     assert "--solver {gd,sgd} plane, poly, rff, dct: solver, gd = gradient descent, sgd = mini-batch SGD, " \
@@ -142,6 +142,29 @@ def test_knobs_are_clamped_to_the_chosen_models_own_range(picture, tmp_path, mod
     knobs = json.loads(saved.read_text())["knobs"]
     assert (knobs["sigma"], knobs["batch_size"]) == (sigma, batch_size)
     assert [line for line in p.stderr.splitlines() if line.startswith("note:")] == notes
+
+
+def test_mlp_encodings_and_the_old_fourier_option(picture, tmp_path):
+    """--encoding and --output take their names; the old --fourier xy|fourier still works (as encoding none or
+    gaussian); the positional scale s is --knob-scale, as --scale sizes the PNG."""
+    def knobs(*args):
+        saved = tmp_path / "saved.json"
+        p = run(picture, "--size", 10, "--model", "mlp", "--width", 16, "--depth", 1, "--frames", 1,
+                "--epochs-per-frame", 1, "--save-params", saved, *args)
+        assert p.returncode == 0, p.stderr
+        return json.loads(saved.read_text())["knobs"]
+    got = knobs("--encoding", "positional", "--features", 16, "--knob-scale", 3.5, "--output", "sigmoid")
+    assert (got["encoding"], got["features"], got["scale"], got["output"]) == (2, 16, 3.5, 1)
+    for old, encoding in [("xy", 0), ("fourier", 3), ("0", 0), ("1", 3)]:
+        got = knobs("--fourier", old)
+        assert got["encoding"] == encoding and "fourier" not in got
+    p = run(picture, "--model", "mlp", "--fourier", "xy", "--encoding", "basic", "--frames", 1)
+    assert p.returncode == 1
+    assert p.stderr.strip() == "error: fourier is the old name of encoding; give one of them, not both"
+    p = run(picture, "--model", "mlp", "--encoding", "fourier", "--frames", 1)
+    assert p.returncode == 1
+    assert p.stderr.strip() == ("error: --encoding must be one of none, basic, positional, gaussian (or 0..3), "
+                                "got 'fourier'")
 
 
 def test_a_knob_of_another_model_is_refused(picture):

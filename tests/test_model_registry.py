@@ -32,6 +32,21 @@ def test_onehot_suggests_100_epochs_per_frame():
 def test_choice_knobs_take_their_names():
     solver = MODELS["rff"].KNOBS["solver"]
     assert solver.clamp("sgd") == 1 and solver.clamp(" GD ") == 0 and solver.clamp(1) == 1
-    with pytest.raises(ValueError, match="solver must be a number"):
+    with pytest.raises(ValueError, match=r"solver must be one of gd, sgd \(or 0..1\), got 'adam'"):
         solver.clamp("adam", "solver")
-    assert MODELS["mlp"].KNOBS["fourier"].clamp("xy") == 0
+    encoding = MODELS["mlp"].KNOBS["encoding"]
+    assert [encoding.clamp(name) for name in ("none", "basic", "positional", "gaussian")] == [0, 1, 2, 3]
+    assert encoding.default == 3  # gaussian, the mlp's input before there were four
+
+
+def test_knobs_that_apply_to_some_values_say_so():
+    mlp = {k["name"]: k for k in next(m for m in describe_models() if m["name"] == "mlp")["knobs"]}
+    assert mlp["features"]["applies"] == {"knob": "encoding", "values": [2, 3]}  # positional, gaussian
+    assert mlp["sigma"]["applies"] == {"knob": "encoding", "values": [3]}
+    assert mlp["scale"]["applies"] == {"knob": "encoding", "values": [2]}
+    assert mlp["width"]["applies"] is None and mlp["encoding"]["applies"] is None
+    for entry in describe_models():  # every condition names a choice knob of the same model
+        for k in entry["knobs"]:
+            if k["applies"]:
+                other = MODELS[entry["name"]].KNOBS[k["applies"]["knob"]]
+                assert other.choices and all(other.low <= v <= other.high for v in k["applies"]["values"])

@@ -285,6 +285,37 @@ def test_bad_model_arrays_raise_and_change_nothing(weights, message):
     np.testing.assert_array_equal(s.frame(), before[1])
 
 
+@pytest.mark.parametrize("encoding", ["none", "basic", "positional", "gaussian"])
+def test_mlp_encodings_are_settings_of_the_session(encoding):
+    s = Session(target(6, 5), model="mlp", encoding=encoding, width=16, depth=1, features=8, output="sigmoid")
+    s.train(1)
+    assert s.info()["knobs"]["encoding"] == encoding and s.model.knobs["encoding"] == s.model.ENCODINGS.index(encoding)
+    saved = params_from_json(params_to_json(s.get_params()))
+    assert (saved["knobs"]["encoding"], saved["knobs"]["output"], saved["knobs"]["features"]) == \
+        (s.model.knobs["encoding"], 1, 8)
+    np.testing.assert_array_equal(Session.from_params(target(6, 5), saved).frame(), s.frame())
+
+
+@pytest.mark.parametrize("fourier, encoding", [(1, "gaussian"), (0, "none")])
+def test_parameter_files_of_the_old_fourier_knob_load(fourier, encoding):
+    """Files saved before the encoding knob said fourier 1 (with the 128 frequencies B) or 0, in the file's
+    knobs and the model's own; the same seed draws the same B and weights, so they restore exactly."""
+    rgb = target(6, 5)
+    s = Session(rgb, model="mlp", seed=2, width=16, depth=1, encoding=encoding)
+    s.train(2)
+    new = params_from_json(params_to_json(s.get_params()))
+    old_knobs = {"width": 16, "depth": 1, "batch_size": 256, "fourier": fourier, "sigma": 10.0}
+    old = {**new, "knobs": old_knobs, "params": {**new["params"], "knobs": old_knobs}}
+    assert ("frequencies" in old["params"]) == (fourier == 1)
+    assert len(old["params"].get("frequencies", [0] * 128)) == 128
+    fresh = Session(rgb, model="mlp", fourier=fourier, width=16, depth=1)
+    assert fresh.info()["knobs"] == {"width": 16, "depth": 1, "encoding": 3 * fourier}  # the new name
+    fresh.set_params(old)
+    for restored in (fresh, Session.from_params(rgb, old)):
+        np.testing.assert_array_equal(restored.frame(), s.frame())
+        assert restored.get_params()["knobs"] == new["knobs"]  # written back under the new name
+
+
 def test_from_params_checks_before_building():
     s = Session(target(8, 6))
     with pytest.raises(ValueError, match="'nope' model, which is not one of: onehot"):

@@ -10,7 +10,7 @@ from test_snapshot import target
 
 MASK = np.random.default_rng(1).random((32, 40)) < 0.25  # 32 x 40 image: 1280 pixels
 
-BATCHED = [("mlp", {"batch_size": 64}, None), ("mlp", {"batch_size": 64, "fourier": "xy"}, MASK),
+BATCHED = [("mlp", {"batch_size": 64}, None), ("mlp", {"batch_size": 64, "encoding": "none"}, MASK),
            ("siren", {"batch_size": 64}, None), ("siren", {"batch_size": 100}, MASK),
            ("plane", {"solver": "sgd", "batch_size": 64}, None), ("poly", {"solver": "sgd", "batch_size": 50}, MASK),
            ("rff", {"solver": "sgd", "batch_size": 64, "features": 256}, None),
@@ -136,7 +136,7 @@ def test_step_batches_refusals(name, knobs, message):
 
 
 ALL = [(name, {"batch_size": 64} if name in ("mlp", "siren") else {}) for name in MODELS] + \
-      [("mlp", {"fourier": "xy"}), ("dct", {"k": 8}), ("rff", {"solver": "sgd", "features": 256})]
+      [("mlp", {"encoding": "none"}), ("mlp", {"encoding": "positional", "output": "sigmoid"}), ("dct", {"k": 8}), ("rff", {"solver": "sgd", "features": 256})]
 
 
 @pytest.mark.parametrize("name, knobs", ALL, ids=[f"{n}-{'-'.join(map(str, k.values()))}" for n, k in ALL])

@@ -12,6 +12,8 @@ Paints IMAGE with a model, shows a progress bar on stderr and prints, as the las
 --zoom N writes --out at N times the size, the model asked at the sub-pixel centres (one-hot: blocks).
 With --load-params the painting continues from saved parameters: model, mode, size, knobs and seed come
 from the file (an explicit --model/--mode/--size must agree with it; --lr overrides its rate).
+A model's setting ("knob") is --NAME (underscores as dashes), or --knob-NAME where NAME is one of the
+command's own options (the mlp's scale: --knob-scale, as --scale sizes the PNG).
 With --model-file the model is your own code (painting.custom), registered as model "custom" before the
 options are read (so its KNOBS are options too) and checked by one training step on the image first.
 """
@@ -41,18 +43,27 @@ class _UsageError(Exception):
 
 def _knob_table():
     """knob name -> {model name: that model's Knob}, over every registered model (a name such as sigma
-    or batch_size belongs to several models, each with its own range)."""
+    or batch_size belongs to several models, each with its own range); a renamed knob's old name too
+    (--fourier, the mlp's encoding before there were four), which the Session reads as the new one."""
     table = {}
     for model_name, cls in MODELS.items():
-        for name, knob in cls.KNOBS.items():
+        old = {name: knob for name, (_, knob) in cls.RENAMED_KNOBS.items()}
+        for name, knob in {**cls.KNOBS, **old}.items():
             table.setdefault(name, {})[model_name] = knob
     return table
+
+
+def _knob_flag(parser, name):
+    """The option of knob `name`: --name with dashes, or --knob-name if the command has that option."""
+    flag = "--" + name.replace("_", "-")
+    return "--knob-" + name.replace("_", "-") if flag in parser._option_string_actions else flag
 
 
 def _describe(knob):
     """A knob's values for --help: its range and default, or its named choices."""
     if knob.names:
-        values = ", ".join(f"{n} = {c}" for n, c in zip(knob.names, knob.choices))
+        values = ", ".join(c if c.lower().startswith(f"{n}:") else f"{n} = {c}"  # "none: raw (x, y)" as it is
+                           for n, c in zip(knob.names, knob.choices))
         return f"{values}, default {knob.names[int(knob.default - knob.low)]}"
     return f"{knob.low:g}..{knob.high:g}, default {knob.default:g}"
 
@@ -91,6 +102,7 @@ def build_parser():
                    "between pixels (one-hot repeats its pixels)")
     p.add_argument("--model-file", default=None, metavar="my_model.py",  # read first: _register_model_file
                    help="your own model: def features(x, y) or a class with step() and predict()")
+    p.knob_flags = {}  # knob name -> its option
     for name, models in _knob_table().items():
         knobs = list(models.values())
         if any(knob.names for knob in knobs):  # a choice: its name or its number
@@ -98,7 +110,8 @@ def build_parser():
             metavar = "{" + ",".join(dict.fromkeys(n for knob in knobs for n in knob.names)) + "}"
         else:
             kind, metavar = (int if all(knob.integer for knob in knobs) else float), "X"
-        p.add_argument("--" + name.replace("_", "-"), dest="knob_" + name, default=None, type=kind,
+        p.knob_flags[name] = _knob_flag(p, name)
+        p.add_argument(p.knob_flags[name], dest="knob_" + name, default=None, type=kind,
                        metavar=metavar, help=_knob_help(models).replace("%", "%%"))
     return p
 
@@ -162,7 +175,8 @@ def _write(path, data):
 
 def run(argv=None):
     custom = _register_model_file(sys.argv[1:] if argv is None else argv)
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
     for name in ("size", "epochs_per_frame", "frames", "scale", "gif_ms"):
         if getattr(args, name) is not None and getattr(args, name) < 1:
             raise _UsageError(f"--{name.replace('_', '-')} must be at least 1")
@@ -185,7 +199,7 @@ def run(argv=None):
     model = "custom" if args.model_file else args.model or (saved or {}).get("model") or "onehot"
     knobs = {}
     for name, models in _knob_table().items():
-        value, flag = getattr(args, "knob_" + name), "--" + name.replace("_", "-")
+        value, flag = getattr(args, "knob_" + name), parser.knob_flags[name]
         if value is not None:
             if saved is not None:
                 raise _UsageError(f"{flag} cannot be combined with --load-params: "

@@ -1,6 +1,6 @@
 """The model registry: name -> class, and make_model() which validates and clamps each model's knobs."""
 from .dct import CosineBasisModel
-from .knobs import check_learning_rate
+from .knobs import check_learning_rate, rename_knobs
 from .nets import MLPModel, SirenModel
 from .onehot import OneHotImageModel
 from .plane import PlaneModel
@@ -33,6 +33,7 @@ def make_model(name, target, learning_rate=None, seed=0, train_mask=None, engine
     if name not in MODELS:
         raise ValueError(f"unknown model {name!r}; choose one of: {', '.join(MODELS)}")
     cls = model_class(name, engine)
+    knobs = current_knobs(name, knobs)
     if knobs.get("batch_size") is None and "batch_size" in cls.KNOBS:
         knobs = {**knobs, "batch_size": default_batch_size(name, engine)}
     table = cls.KNOBS
@@ -48,6 +49,13 @@ def make_model(name, target, learning_rate=None, seed=0, train_mask=None, engine
     if not accepts_train_mask(cls):
         raise ValueError(f"the {name} model cannot hide pixels (it takes no train_mask); use holdout 0")
     return cls(target, learning_rate=learning_rate, seed=seed, train_mask=train_mask, **values)
+
+
+def current_knobs(name, knobs):
+    """knobs {name: value} of model `name` with its renamed knobs under their current names (old links,
+    parameter files and scripts: e.g. the mlp's fourier=0 is encoding=none); unknown models unchanged."""
+    cls = MODELS.get(name)
+    return dict(knobs) if cls is None else rename_knobs(knobs, cls.RENAMED_KNOBS, cls.KNOBS)
 
 
 def default_batch_size(name, engine="numpy"):
@@ -75,13 +83,22 @@ def describe_models():
     learning rate, whether it has a closed-form solve(), its suggested epochs per frame (EPOCHS_PER_FRAME:
     short frames in the browser at 64 x 64, the linear models fast-forward many epochs cheaply, a
     network's epoch is a full pass of mini-batch steps), the engines it runs on (ENGINES for a network
-    with a TensorFlow.js twin, else numpy only) and its knobs."""
+    with a TensorFlow.js twin, else numpy only) and its knobs; a knob that matters only for some values of
+    another says so in `applies` ({"knob": name, "values": [numbers]}, else null)."""
     return [{"name": name, "default_learning_rate": float(cls.DEFAULT_LEARNING_RATE),
              "engines": list(ENGINES) if name in tfnets.MODELS else ["numpy"],
              "solvable": cls.solve is not None,
              "epochs_per_frame": int(cls.EPOCHS_PER_FRAME),
              "knobs": [{"name": knob_name, "default": knob.default, "low": knob.low, "high": knob.high,
                         "log": knob.log, "integer": knob.integer, "label": knob.label or knob_name,
-                        "choices": list(knob.choices)}
+                        "choices": list(knob.choices), "applies": _applies(cls, knob)}
                        for knob_name, knob in cls.KNOBS.items()]}
             for name, cls in MODELS.items()]
+
+
+def _applies(cls, knob):
+    """Knob.applies as numbers for the page: {"knob": name, "values": [...]}, or None."""
+    if not knob.applies:
+        return None
+    name, values = knob.applies
+    return {"knob": name, "values": [cls.KNOBS[name].clamp(value, name) for value in values]}

@@ -1,15 +1,17 @@
 """Small neural networks on the pixel coordinates: the post's planned next step, in plain numpy.
 
-A network maps u = 2v - 1 (the pixel centre v = (x, y) of features.py, scaled by the longest side,
-moved to [-1, 1]) to a colour, through `depth` hidden layers of `width` units and a linear output:
+A network maps an encoding of the pixel centre v = (x, y) (features.py's, in [0, 1] scaled by the
+longest side) to a colour, through `depth` hidden layers of `width` units and an output layer:
 
-    a_0 = encode(u)                            (B, D)
+    a_0 = encode(v)                            (B, D)
     z_l = a_{l-1} W_l + b_l,  a_l = act(z_l)    (B, width), l = 1..depth
-    h   = a_depth W_out + b_out                 (B, C)
+    z   = a_depth W_out + b_out                 (B, C)
+    h   = out(z)                                (B, C): z (linear), or sigmoid(z) (MLPModel's `output`)
     J   = 1/(2B) sum (h - y)^2                  per mini-batch; cost() is the same over all M pixels
 
 Backward, from dJ/dh = (h - y) / B:
-    dW_out = a^T dh,  db_out = sum_rows dh,  da = dh W_out^T
+    dz = dJ/dh * out'(z)                        (dh, or dh h (1 - h) for the sigmoid)
+    dW_out = a^T dz,  db_out = sum_rows dz,  da = dz W_out^T
     dz_l = da * act'(z_l),  dW_l = a_{l-1}^T dz_l,  db_l = sum_rows dz_l,  da_{l-1} = dz_l W_l^T
 
 Training is Adam (solvers.Adam) on mini-batches of `batch_size` pixels drawn without replacement
@@ -19,14 +21,22 @@ an epoch is one pass over all (training) pixels, batches_per_epoch steps. step_b
 those steps, so a caller can stop mid-epoch (progress = epoch + done / batches_per_epoch) and go on
 later. The learning rate is Adam's step size.
 
-Inputs are encoded per batch (encode(index)), never stored for all M pixels: the Fourier encoding is
-(M, 256) float32, 256 MiB at 512 x 512; MLPModel builds it from sines and cosines tabulated per image
-row and column instead. Constants (labels, coordinates, frequencies, tables, index arrays, cached
-predictions) are read-only; the trainable state is TRAINING_STATE (layers, Adam).
+Inputs are encoded per batch (encode(index)), never stored for all M pixels: a Fourier encoding is
+(M, 256) float32, 256 MiB at 512 x 512. Every encoding here is a sum of products of a factor that
+depends on the column only and one that depends on the row only,
 
-MLPModel: ReLU, He initialisation; optionally on Fourier features of v (Tancik et al. 2020) instead
-of raw coordinates. Raw [x, y] ReLU nets learn low frequencies first and stay blurry for a long time
-(spectral bias, Rahaman et al. 2019); Fourier features fix that.
+    encode(v)[pixel (i, j)] = sum_k X_k[j] * Y_k[i]          X_k (W, D) per column, Y_k (H, D) per row
+
+so encode() gathers from tables of H + W rows (axis_tables, tabulated once): for u = 2v - 1,
+X_1 = [2x - 1, 1] and Y_1 = [1, 2y - 1]; for [sin 2 pi B v, cos 2 pi B v], with a = 2 pi B_x x and
+b = 2 pi B_y y, sin(a + b) = sin a cos b + cos a sin b and cos(a + b) = cos a cos b - sin a sin b.
+Constants (labels, frequencies, tables, index arrays, cached predictions) are read-only; the trainable
+state is TRAINING_STATE (layers, Adam).
+
+MLPModel: ReLU, He initialisation, on one of the four input encodings of Tancik et al. 2020 (raw
+coordinates, basic, positional, Gaussian Fourier features). Raw [x, y] ReLU nets learn low
+frequencies first and stay blurry for a long time (spectral bias, Rahaman et al. 2019); Fourier
+features fix that.
 SirenModel: act(z) = sin(omega0 z), Sitzmann et al. 2020, "Implicit Neural Representations with
 Periodic Activation Functions" (NeurIPS), with its initialisation.
 
@@ -41,7 +51,6 @@ from .knobs import Knob
 from .protocol import Model
 from .solvers import Adam, BatchSchedule, check_count
 
-FOURIER_FEATURES = 128  # frequencies in MLPModel's optional Fourier encoding: D = 256 inputs
 CHUNK = 16384  # pixels per forward pass in predict() (whole rows, at least one): bounds the activations
 
 
@@ -65,8 +74,8 @@ class Network(Model):
                       for name, knob in self.KNOBS.items()}
         self.train_index = frozen(np.arange(self.num_pixels, dtype=np.int64) if mask is None
                                   else np.flatnonzero(mask).astype(np.int64))  # (M_train,)
-        self.coordinates = frozen(2.0 * pixel_coordinates(self.height, self.width, np.float64) - 1.0)  # (M, 2)
-        self.init_layers()  # sets self.layers [(W, b), ...] and what encode() needs
+        self.init_layers()  # sets self.layers [(W, b), ...] and what axis_tables() needs
+        self._tabulate()
         self.optimizer = Adam(self.parameters())
         self._schedule = BatchSchedule(len(self.train_index), self.knobs["batch_size"])
         self._cache = None  # predict()'s (M, C), read-only
@@ -75,13 +84,24 @@ class Network(Model):
     def init_layers(self):
         raise NotImplementedError
 
-    def encode(self, index):
-        """The network's inputs for pixels `index` (an index array or a slice): (B, D)."""
-        return self.coordinates[index].astype(self.dtype)  # (B, 2)
+    def axis_tables(self, xs, ys):
+        """The encoding as per-column and per-row factors (module doc): at the point (xs[j], ys[i]) the
+        inputs are sum_k X_k[j] * Y_k[i]. -> ([X_1, ..., X_K] each (len(xs), D), [Y_1, ..., Y_K] each
+        (len(ys), D)), float64. Here u = 2v - 1: X_1 = [2x - 1, 1], Y_1 = [1, 2y - 1] (K = 1, D = 2)."""
+        ones_x, ones_y = np.ones(len(xs)), np.ones(len(ys))
+        return [np.stack([2.0 * xs - 1.0, ones_x], axis=1)], [np.stack([ones_y, 2.0 * ys - 1.0], axis=1)]
 
     def encode_points(self, v):
-        """The inputs at any points v (P, 2) in pixel_coordinates' units (zoomed predictions): (P, D)."""
+        """The inputs at any points v (P, 2) in pixel_coordinates' units (hidden_activations): (P, D)."""
         return (2.0 * v - 1.0).astype(self.dtype)  # (P, 2)
+
+    def output(self, z):
+        """h = out(z) of the output layer and what output_backward needs: linear, h = z."""
+        return z, None
+
+    def output_backward(self, dh, saved):
+        """dJ/dz = dJ/dh * out'(z): linear, dh."""
+        return dh
 
     def activation(self, z):
         """act(z) and what backward needs to form act'(z): (B, width) -> (B, width), saved."""
@@ -95,13 +115,45 @@ class Network(Model):
         width, depth = self.knobs["width"], self.knobs["depth"]
         return [fan_in] + [width] * depth + [self.channels]
 
+    # ---- the encoding ----
+    def _tabulate(self):
+        """axis_tables() at the pixel centres, as `dtype`: the per-column tables self.columns [X_k (W, D)]
+        and per-row self.rows [Y_k (H, D)] that encode() gathers from (read-only, remade when the
+        encoding changes)."""
+        v = pixel_coordinates(self.height, self.width, np.float64).reshape(self.height, self.width, 2)
+        columns, rows = self.axis_tables(v[0, :, 0], v[:, 0, 1])  # x per column (W,), y per row (H,)
+        self.columns = tuple(frozen(np.asarray(t, dtype=self.dtype)) for t in columns)  # K x (W, D)
+        self.rows = tuple(frozen(np.asarray(t, dtype=self.dtype)) for t in rows)  # K x (H, D)
+
+    def encode(self, index):
+        """The network's inputs for pixels `index` (an index array or a slice): (B, D), gathered from the
+        per-column and per-row tables (no sin/cos per pixel: 6-8x cheaper in wasm)."""
+        terms = list(zip(self.columns, self.rows))  # K x (X_k (W, D), Y_k (H, D))
+        if isinstance(index, slice):
+            start, stop, stride = index.indices(self.num_pixels)
+            if stride == 1 and start % self.width == 0 and stop % self.width == 0:  # whole rows: broadcast
+                rows = slice(start // self.width, stop // self.width)  # the same products, no gathers
+                out = terms[0][0][None] * terms[0][1][rows, None]  # (R, W, D)
+                for column_table, row_table in terms[1:]:
+                    out += column_table[None] * row_table[rows, None]
+                return out.reshape(-1, out.shape[2])  # (R*W, D)
+            index = np.arange(start, stop, stride, dtype=np.int64)
+        row, column = np.divmod(index, self.width)  # (B,) each
+        out = terms[0][0][column]  # (B, D)
+        out *= terms[0][1][row]
+        for column_table, row_table in terms[1:]:
+            term = column_table[column]  # (B, D)
+            term *= row_table[row]
+            out += term
+        return out
+
     # ---- the network ----
     def parameters(self):
         """[W_1, b_1, ..., W_out, b_out], live arrays."""
         return [array for layer in self.layers for array in layer]
 
     def forward(self, x, keep=False):
-        """(B, D) -> (B, C); with keep, also the per-layer (input, saved activation state)."""
+        """(B, D) -> (B, C); with keep, also the per-layer (input, saved activation or output state)."""
         tape = []
         a = x
         for weight, bias in self.layers[:-1]:
@@ -111,16 +163,18 @@ class Network(Model):
                 tape.append((a, saved))
             a = a_next
         weight, bias = self.layers[-1]
+        h, saved = self.output(a @ weight + bias)  # (B, C)
         if keep:
-            tape.append((a, None))
-        return a @ weight + bias, tape  # (B, C)
+            tape.append((a, saved))
+        return h, tape
 
     def backward(self, dh, tape):
         """dJ/dh (B, C) -> [dW_1, db_1, ..., dW_out, db_out] for the forward pass recorded in tape."""
         grads = []
         da = dh  # (B, C)
         for n, ((weight, _), (a, saved)) in enumerate(zip(reversed(self.layers), reversed(tape))):
-            dz = da if saved is None else self.activation_backward(da, saved)  # (B, n_out)
+            backward = self.output_backward if n == 0 else self.activation_backward
+            dz = backward(da, saved)  # (B, n_out)
             a_t = np.ascontiguousarray(a.T)  # (n_in, B): contiguous for BLAS-less matmul
             grads.append(dz.sum(axis=0))  # (n_out,)
             grads.append(a_t @ dz)  # (n_in, n_out)
@@ -189,9 +243,15 @@ class Network(Model):
         return out.reshape(r1 - r0, w, self.channels)
 
     def encode_grid(self, xs, ys):
-        """The inputs on the grid of points (xs[j], ys[i]), row-major: (len(ys) * len(xs), D)."""
-        v = np.stack(np.broadcast_arrays(xs[None, :], ys[:, None]), axis=2).reshape(-1, 2)  # (R*W', 2)
-        return self.encode_points(v)
+        """The inputs on the grid of points (xs[j], ys[i]), row-major: (len(ys) * len(xs), D), as encode()
+        combines its tables (no sin/cos per point), for zoomed predictions."""
+        columns, rows = self.axis_tables(xs, ys)
+        out = None
+        for column_table, row_table in zip(columns, rows):  # (W', D), (R, D)
+            term = (np.asarray(column_table, dtype=self.dtype)[None]
+                    * np.asarray(row_table, dtype=self.dtype)[:, None])  # (R, W', D)
+            out = term if out is None else out + term
+        return out.reshape(-1, out.shape[2])  # (R*W', D)
 
     def predict_zoomed(self, zoom):
         """The net at the sub-pixel centres of every pixel: (zoom H, zoom W, C)."""
@@ -269,90 +329,114 @@ class Network(Model):
 
 
 class MLPModel(Network):
-    """ReLU MLP on u in [-1, 1]^2, or on [sin(2 pi B v), cos(2 pi B v)], B ~ N(0, sigma^2) (128, 2).
+    """ReLU MLP on one of the input encodings of Tancik et al. 2020 (their 2D image regression notebook),
+    B in cycles per longest side, m = `features`, sigma = `sigma`, s = `scale`:
 
-    act(z) = max(z, 0), act'(z) = [z > 0]. He init W ~ N(0, 2 / fan_in), b = 0; the output layer
-    starts at W_out = 0, b_out = the mean training colour, so epoch 0 paints the average colour
-    (a random output layer on 256 Fourier inputs would start from noise at ~1 dB).
+        none        u = 2v - 1                                                  D = 2
+        basic       [sin 2 pi B v, cos 2 pi B v], B = I (2, 2)                  D = 4
+        positional  the same with B = [(f_k, 0); (0, f_k)] (2n, 2), n = m // 2 per axis,
+                    f_k = 2^(s k / (n - 1)) - 1, k = 0..n-1 (0 up to 2^s - 1)  D = 4n
+        gaussian    the same with B ~ N(0, sigma^2) (m, 2)                      D = 2m
 
-    Fourier inputs are the default: on a 64 x 64 photo they reach ~36 dB in seconds where the plain
-    [x, y] net is still at ~20 dB. The plain net is kept on purpose, as the lesson: choose
-    "plain (x, y)" to watch spectral bias keep it blurry.
+    act(z) = max(z, 0), act'(z) = [z > 0]. He init W ~ N(0, 2 / fan_in), b = 0. The output is linear, or
+    with `output` sigmoid (the paper's) h = 1 / (1 + e^-z), out'(z) = h (1 - h). The output layer starts
+    at W_out = 0, so epoch 0 paints the mean training colour ybar: b_out = ybar (linear) or logit(ybar),
+    ybar clipped into [1e-3, 1 - 1e-3] (sigmoid). (A random output layer on 256 Fourier inputs would
+    start from noise at ~1 dB.)
+
+    Gaussian features are the default: on a 64 x 64 photo they reach ~36 dB in seconds where the plain
+    [x, y] net is still at ~20 dB. The plain net is kept on purpose, as the lesson: choose encoding
+    "none" to watch spectral bias keep it blurry. The paper's values at 512 x 512: m = 256, sigma = 10,
+    s = 6.
     """
 
     NAME = "mlp"
     DEFAULT_LEARNING_RATE = 1e-2
+    ENCODINGS = ("none", "basic", "positional", "gaussian")
+    OUTPUTS = ("linear", "sigmoid")
     KNOBS = {**Network.KNOBS,
-             "fourier": Knob(1, 0, 1, integer=True, label="input", choices=("plain (x, y)", "Fourier features of (x, y)"),
-                          names=("xy", "fourier")),
-             "sigma": Knob(10.0, 0.5, 64.0, log=True, label="Fourier frequency scale sigma")}
+             "encoding": Knob(3, 0, 3, integer=True, label="input encoding", names=ENCODINGS,
+                              choices=("none: raw (x, y)", "basic: sin, cos of 2πx, 2πy",
+                                       "positional: log-spaced frequencies per axis",
+                                       "gaussian: random Fourier features")),
+             "features": Knob(128, 2, 1024, log=True, integer=True, label="frequencies m (positional, gaussian)",
+                              applies=("encoding", ("positional", "gaussian"))),
+             "sigma": Knob(10.0, 0.5, 64.0, log=True, label="gaussian frequency scale sigma",
+                           applies=("encoding", ("gaussian",))),
+             "scale": Knob(6.0, 0.0, 10.0, label="positional scale s (top frequency 2^s - 1)",
+                           applies=("encoding", ("positional",))),
+             "output": Knob(0, 0, 1, integer=True, label="output", names=OUTPUTS,
+                            choices=("linear", "sigmoid (as the paper)"))}
+    RENAMED_KNOBS = {"fourier": ("encoding", Knob(1, 0, 1, integer=True, label="old name of encoding",
+                                                  choices=("none", "gaussian"), names=("xy", "fourier")))}
+    OUTPUT_CLIP = 1e-3  # the sigmoid's starting mean colour is kept this far from 0 and 1 (finite logit)
 
     def init_layers(self):
-        if self.knobs["fourier"]:
-            self._set_frequencies(self.knobs["sigma"] * self.rng.standard_normal((FOURIER_FEATURES, 2)))
-        else:
-            self.frequencies = None
-        sizes = self._layer_sizes(2 if self.frequencies is None else 2 * FOURIER_FEATURES)
+        self.frequencies = self._draw_frequencies()  # (m, 2) or None
+        sizes = self._layer_sizes(2 if self.frequencies is None else 2 * len(self.frequencies))
         self.layers = []
         for n, (fan_in, fan_out) in enumerate(zip(sizes[:-1], sizes[1:])):
             last = n == len(sizes) - 2
             std = 0.0 if last else np.sqrt(2.0 / fan_in)
             weight = (std * self.rng.standard_normal((fan_in, fan_out))).astype(self.dtype)
-            bias = (self.labels[self.train_index].mean(axis=0) if last else np.zeros(fan_out)).astype(self.dtype)
-            self.layers.append((weight, bias))
+            bias = self._output_bias() if last else np.zeros(fan_out)
+            self.layers.append((weight, bias.astype(self.dtype)))
 
-    def _set_frequencies(self, frequencies):
-        """Adopt B (m, 2) and tabulate its sines and cosines per image column and per image row."""
-        self.frequencies = frozen(np.array(frequencies, dtype=np.float64))  # (m, 2) cycles per side
-        v = pixel_coordinates(self.height, self.width, np.float64).reshape(self.height, self.width, 2)
-        a = 2.0 * np.pi * np.outer(v[0, :, 0], self.frequencies[:, 0])  # (W, m) angle of x, per column
-        b = 2.0 * np.pi * np.outer(v[:, 0, 1], self.frequencies[:, 1])  # (H, m) angle of y, per row
-        sa, ca, sb, cb = np.sin(a), np.cos(a), np.sin(b), np.cos(b)
-        # sin(a + b) = sa cb + ca sb, cos(a + b) = ca cb - sa sb: [sin, cos] = X1 Y1 + X2 Y2 per pixel
-        self._columns = (frozen(np.concatenate([sa, ca], axis=1).astype(self.dtype)),  # X1 (W, 2m)
-                         frozen(np.concatenate([ca, sa], axis=1).astype(self.dtype)))  # X2 (W, 2m)
-        self._rows = (frozen(np.concatenate([cb, cb], axis=1).astype(self.dtype)),  # Y1 (H, 2m)
-                      frozen(np.concatenate([sb, -sb], axis=1).astype(self.dtype)))  # Y2 (H, 2m)
+    def _draw_frequencies(self):
+        """B (rows, 2) of the knobs' encoding in cycles per longest side (read-only), or None for raw
+        coordinates. Only gaussian draws from the rng (before the weights, as it always has)."""
+        encoding, m = self.ENCODINGS[self.knobs["encoding"]], self.knobs["features"]
+        if encoding == "none":
+            return None
+        if encoding == "basic":
+            frequencies = np.eye(2)  # (2, 2)
+        elif encoding == "positional":
+            f = 2.0 ** np.linspace(0.0, self.knobs["scale"], m // 2) - 1.0  # (n,) per axis
+            zero = np.zeros_like(f)
+            frequencies = np.concatenate([np.stack([f, zero], axis=1), np.stack([zero, f], axis=1)])  # (2n, 2)
+        else:
+            frequencies = self.knobs["sigma"] * self.rng.standard_normal((m, 2))  # (m, 2)
+        return frozen(np.asarray(frequencies, dtype=np.float64))
 
-    def encode(self, index):
-        """[sin(2 pi B v), cos(2 pi B v)] for pixels `index` (B, 2m), from the per-column and per-row
-        tables (no sin/cos per pixel: 6-8x cheaper in wasm); or u (B, 2) without Fourier features."""
+    def _output_bias(self):
+        """b_out: the mean training colour (C,), through logit for the sigmoid output."""
+        mean = self.labels[self.train_index].mean(axis=0)  # (C,)
+        if self.OUTPUTS[self.knobs["output"]] == "linear":
+            return mean
+        mean = np.clip(mean.astype(np.float64), self.OUTPUT_CLIP, 1.0 - self.OUTPUT_CLIP)
+        return np.log(mean / (1.0 - mean))
+
+    def axis_tables(self, xs, ys):
+        """[sin 2 pi B v, cos 2 pi B v] as per-column and per-row factors (module doc): with
+        a = 2 pi B_x x and b = 2 pi B_y y, [sin, cos](a + b) = [sin a, cos a] [cos b, cos b]
+        + [cos a, sin a] [sin b, -sin b]. Raw coordinates: Network's."""
         if self.frequencies is None:
-            return super().encode(index)
-        if isinstance(index, slice):
-            start, stop, stride = index.indices(self.num_pixels)
-            if stride == 1 and start % self.width == 0 and stop % self.width == 0:  # whole rows: broadcast
-                rows = slice(start // self.width, stop // self.width)  # the same products, no gathers
-                out = self._columns[0][None] * self._rows[0][rows, None]  # (R, W, 2m)
-                out += self._columns[1][None] * self._rows[1][rows, None]
-                return out.reshape(-1, out.shape[2])  # (R*W, 2m)
-            index = np.arange(start, stop, stride)
-        row, column = np.divmod(index, self.width)  # (B,) each
-        out = self._columns[0][column]  # (B, 2m)
-        out *= self._rows[0][row]
-        second = self._columns[1][column]  # (B, 2m)
-        second *= self._rows[1][row]
-        out += second
-        return out
+            return super().axis_tables(xs, ys)
+        a = 2.0 * np.pi * np.outer(xs, self.frequencies[:, 0])  # (W', m) angle of x, per column
+        b = 2.0 * np.pi * np.outer(ys, self.frequencies[:, 1])  # (R, m) angle of y, per row
+        sa, ca, sb, cb = np.sin(a), np.cos(a), np.sin(b), np.cos(b)
+        columns = [np.concatenate([sa, ca], axis=1), np.concatenate([ca, sa], axis=1)]  # X_1, X_2 (W', 2m)
+        rows = [np.concatenate([cb, cb], axis=1), np.concatenate([sb, -sb], axis=1)]  # Y_1, Y_2 (R, 2m)
+        return columns, rows
 
     def encode_points(self, v):
-        """[sin(2 pi B v), cos(2 pi B v)] at points v (P, 2), or u = 2v - 1 without Fourier features."""
+        """[sin(2 pi B v), cos(2 pi B v)] at points v (P, 2), or u = 2v - 1 for raw coordinates."""
         if self.frequencies is None:
             return super().encode_points(v)
         angles = 2.0 * np.pi * (v @ self.frequencies.T)  # (P, m)
         return np.concatenate([np.sin(angles), np.cos(angles)], axis=1).astype(self.dtype)  # (P, 2m)
 
-    def encode_grid(self, xs, ys):
-        """As encode(): sines and cosines tabulated per column and per row, then combined (no sin/cos per
-        point), for zoomed predictions."""
-        if self.frequencies is None:
-            return super().encode_grid(xs, ys)
-        a = 2.0 * np.pi * np.outer(xs, self.frequencies[:, 0])  # (W', m)
-        b = 2.0 * np.pi * np.outer(ys, self.frequencies[:, 1])  # (R, m)
-        sa, ca, sb, cb = (np.asarray(t, dtype=self.dtype) for t in (np.sin(a), np.cos(a), np.sin(b), np.cos(b)))
-        out = np.concatenate([sa, ca], axis=1)[None] * np.concatenate([cb, cb], axis=1)[:, None]  # (R, W', 2m)
-        out += np.concatenate([ca, sa], axis=1)[None] * np.concatenate([sb, -sb], axis=1)[:, None]
-        return out.reshape(-1, out.shape[2])  # (R*W', 2m): [sin(a + b), cos(a + b)]
+    def output(self, z):
+        """Linear, or the sigmoid h = 1 / (1 + e^-z) (saved for output_backward), computed from
+        e^-|z| so that it never overflows."""
+        if self.OUTPUTS[self.knobs["output"]] == "linear":
+            return z, None
+        e = np.exp(-np.abs(z))  # (B, C) in (0, 1]
+        h = np.where(z >= 0, 1.0, e) / (1.0 + e)  # sigmoid(z), in z's dtype
+        return h, h
+
+    def output_backward(self, dh, h):
+        return dh if h is None else dh * h * (1.0 - h)  # dh * sigmoid'(z)
 
     def activation(self, z):
         positive = z > 0  # (B, width) bool
@@ -369,7 +453,8 @@ class MLPModel(Network):
         if self.frequencies is not None:
             frequencies = check_array(params, "frequencies", self.frequencies.shape)
             if not np.array_equal(frequencies, self.frequencies):
-                self._set_frequencies(frequencies)
+                self.frequencies = frozen(np.array(frequencies, dtype=np.float64))
+                self._tabulate()
 
 
 class SirenModel(Network):

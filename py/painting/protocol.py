@@ -21,6 +21,7 @@ class Model:
     DEFAULT_LEARNING_RATE = None  # float, the learning rate when none is given
     EPOCHS_PER_FRAME = 1  # the page's suggested epochs per redraw at 64 x 64
     KNOBS = {}  # name -> knobs.Knob: the model's own settings (the CLI's options, the page's controls)
+    RENAMED_KNOBS = {}  # old knob name -> (new name, the old knob.Knob): still read (knobs.rename_knobs)
 
     def step(self, epochs=1):
         """Train `epochs` more whole epochs (in closed form where that is exact)."""

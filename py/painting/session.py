@@ -27,7 +27,7 @@ from .explosion import CostExplodedError
 from .frames import Frames
 from .holdout import check_holdout, holdout_masks, holdout_overlay
 from .metrics import to_uint8
-from .models import MODELS, check_learning_rate, make_model
+from .models import MODELS, check_learning_rate, current_knobs, make_model
 from .packed import encode_packed
 from .params import FORMAT, VERSION, check_file_header, check_format
 from .snapshot import snapshot  # noqa: F401
@@ -50,7 +50,7 @@ class Session:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
         self.rgb = check_rgb(rgb)  # (H, W, 3) float32
-        self.mode, self.model_name, self.seed, self.knobs = mode, model, seed, dict(knobs)
+        self.mode, self.model_name, self.seed, self.knobs = mode, model, seed, current_knobs(model, knobs)
         self.engine, self._clock = engine, clock
         self._trainer = None
         self.height, self.width = self.rgb.shape[:2]
@@ -342,6 +342,6 @@ class Session:
             raise ValueError(f"the model's parameters are malformed ({type(e).__name__}: {e})") from None
         if not np.isfinite(cost):
             raise ValueError("these parameters give a non-finite cost (NaN or infinity)")
-        self.seed, self.knobs = seed, knobs
+        self.seed, self.knobs = seed, current_knobs(self.model_name, knobs)
         self._start(model, float(cost))
         self._render_now()

@@ -247,7 +247,7 @@ class TFNetwork:
     # ---- the maths, in TF.js ----
     def tf_forward(self, x, variables=None):
         """(B, D) tensor -> ((B, C) tensor, tape) (call inside tf.tidy), nets.Network.forward's pass; the
-        tape is [(a_{l-1}, z_l)] per hidden layer, then (a_depth, None): what tf_backward needs.
+        tape is [(a_{l-1}, z_l)] per hidden layer, then (a_depth, h): what tf_backward needs.
         variables: [W_1, b_1, ...] tensors, by default the model's own."""
         tf = _tf()
         variables = self._variables if variables is None else variables
@@ -256,11 +256,20 @@ class TFNetwork:
             z = tf.add(tf.matMul(a, variables[n]), variables[n + 1])  # (B, width)
             tape.append((a, z))
             a = self.tf_activation(z)
-        tape.append((a, None))
-        return tf.add(tf.matMul(a, variables[-2]), variables[-1]), tape  # (B, C)
+        h = self.tf_output(tf.add(tf.matMul(a, variables[-2]), variables[-1]))  # (B, C)
+        tape.append((a, h))
+        return h, tape
 
     def tf_activation(self, z):
         raise NotImplementedError
+
+    def tf_output(self, z):
+        """h = out(z) of the output layer (tensors): nets.Network.output's, linear."""
+        return z
+
+    def tf_output_backward(self, dh, h):
+        """dJ/dz = dJ/dh * out'(z), from the output h (tensors): linear, dh."""
+        return dh
 
     def tf_activation_backward(self, da, z):
         """dJ/dz = dJ/da * act'(z), from the pre-activation z (tensors)."""
@@ -274,8 +283,8 @@ class TFNetwork:
         batch of the mlp): the step took 10x its forward pass."""
         tf = _tf()
         grads, da = [], dh  # (B, C)
-        for n, (a, z) in enumerate(reversed(tape)):
-            dz = da if z is None else self.tf_activation_backward(da, z)  # (B, n_out)
+        for n, (a, z) in enumerate(reversed(tape)):  # z: the output h for the output layer (n = 0)
+            dz = self.tf_output_backward(da, z) if n == 0 else self.tf_activation_backward(da, z)  # (B, n_out)
             grads += [tf.sum(dz, 0), tf.matMul(tf.transpose(a), dz)]  # db, dW = a^T dz
             if n < len(tape) - 1:  # no dJ/d(inputs): the encoding has no parameters
                 weight = self._variables[2 * (len(tape) - 1 - n)]
@@ -366,6 +375,14 @@ class MLPModel(TFNetwork, nets.MLPModel):
 
     def tf_activation_backward(self, da, z):
         return _tf().mul(da, _tf().step(z))  # da * [z > 0], as nets.MLPModel's
+
+    def tf_output(self, z):
+        return z if self.OUTPUTS[self.knobs["output"]] == "linear" else _tf().sigmoid(z)
+
+    def tf_output_backward(self, dh, h):
+        if self.OUTPUTS[self.knobs["output"]] == "linear":
+            return dh
+        return _tf().mul(dh, _tf().mul(h, _tf().sub(1.0, h)))  # dh h (1 - h), as nets.MLPModel's
 
 
 class SirenModel(TFNetwork, nets.SirenModel):
