@@ -15,8 +15,15 @@ on each input encoding (PAPER_PSNR). Its protocol (the paper's notebook), `--pro
   the last step.
 `--protocol small` is the same at 128 x 128 (a 64 x 64 grid of seen pixels), so that it finishes on a
 2-core CPU in minutes: the frequencies scale with the side (sigma = 10 x 128/512, s = 6 - log2(512/128),
-so that the top frequency 2^s is 2^6 x 128/512), and the width and m are smaller (PROTOCOLS; chosen by
-measured time, printed in the header). --size, --width, --features and --steps change a protocol (the
+so that the top frequency 2^s is 2^6 x 128/512), and so does m (256 x 128/512 = 64); width 128, 2000 steps,
+three photos (PROTOCOLS, DEFAULT_PHOTOS; the header prints every value). Chosen by measured time, on
+astronaut, one BLAS thread, a shared 2-core machine, hidden / seen dB and seconds per run
+(none, basic, positional, gaussian):
+  width 128, m 256:  20.0/22.1 35 s, 19.3/23.6 41 s, 20.9/38.0 108 s, 21.7/37.8 102 s
+  width 128, m 64:   20.0/22.1 35 s, 19.3/23.6 34 s, 20.7/37.7  39 s, 21.1/33.5  44 s   <- small
+  width 64,  m 64:   18.3/19.2 11 s, 18.8/20.9 11 s, 19.9/31.4  16 s, 20.6/30.3  17 s
+m 64 keeps m 256's numbers within 0.6 dB at less than half the time; width 64 loses 1-2 dB everywhere
+(the plain net most), so width stays 128, the issue's own scaled run's. --size, --width, --features and --steps change a protocol (the
 header says so); "not the paper's protocol" is printed for any change of `paper`.
 
 What runs is our code, not a re-implementation: painting.session.Session(photo, model="mlp",
@@ -26,7 +33,7 @@ scores()["psnr"] (the pixels it learned from). Our PSNR is of the frame as displ
 against the 8-bit photo; the paper's of float predictions (a difference of about 0.01 dB here).
 
 Photos: the bundled ones (site/images: astronaut, chelsea, coffee, rocket; natural photos, square crops;
-DIV2K is not reachable here), each resized to the protocol's side with Lanczos: astronaut is 512 x 512,
+DIV2K is not reachable here; `paper` uses all four, `small` the first three), each resized to the protocol's side with Lanczos: astronaut is 512 x 512,
 the others are smaller (300, 400, 427) and are enlarged for `paper` (the header says so). A photo may
 also be a path to an image file (centre-cropped to a square).
 
@@ -75,7 +82,7 @@ PROTOCOLS = {  # side, hidden width, m, Adam steps; 3 hidden layers and a sigmoi
 }
 DEPTH = 3
 PHOTOS = ("astronaut", "chelsea", "coffee", "rocket")
-DEFAULT_PHOTOS = {"paper": PHOTOS, "small": PHOTOS}
+DEFAULT_PHOTOS = {"paper": PHOTOS, "small": PHOTOS[:3]}  # small: about 2.5 min per photo here
 PROBE_STEPS = 3  # steps timed per encoding before the estimate (the first is a warm-up)
 PROGRESS_SECONDS = 60.0  # a progress line at least this often during a long run
 EXPECTATION = (
@@ -354,7 +361,8 @@ def main():
     ap.add_argument("--engine", choices=("auto", "numpy", "webgpu", "wasm"), default="auto",
                     help="auto: webgpu under Node if Dawn finds a GPU, else numpy (default)")
     ap.add_argument("--photos", nargs="+", default=None,
-                    help=f"bundled photos ({', '.join(PHOTOS)}) or image files (default: all bundled)")
+                    help=f"bundled photos ({', '.join(PHOTOS)}) or image files (default: paper all four, "
+                         f"small {', '.join(DEFAULT_PHOTOS['small'])})")
     ap.add_argument("--encodings", nargs="+", choices=ENCODINGS, default=list(ENCODINGS))
     ap.add_argument("--seeds", nargs="+", type=int, default=[0])
     ap.add_argument("--steps", type=int, help="Adam steps per run (default: the protocol's 2000)")
