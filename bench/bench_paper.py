@@ -244,6 +244,9 @@ def execute(config, engine="numpy", log=print):
     log(f"time per step: {', '.join(f'{e} {1e3 * step_s[e]:.0f} ms' for e in encodings)}; estimated total: about "
         f"{human(estimate)} on this machine ({s['steps']} steps x {len(encodings)} encodings x "
         f"{len(photos)} photos x {len(seeds)} seeds)")
+    full = PROTOCOLS[s["protocol"]]["steps"]
+    if s["steps"] != full:
+        log(f"with the protocol's {full} steps: about {human(estimate * full / s['steps'])} on this machine")
 
     results = []
     for p, (name, rgb) in enumerate(photos):
