@@ -70,6 +70,7 @@ if sys.platform != "emscripten":  # in Pyodide (bench_paper.mjs) painting is the
     sys.path.insert(0, str(ROOT / "py"))
 
 from painting.images import load_image, resize_rgb  # noqa: E402
+from painting.nets import MLPModel  # noqa: E402
 from painting.session import Session  # noqa: E402
 
 ENCODINGS = ("none", "basic", "positional", "gaussian")
@@ -370,14 +371,18 @@ def main():
     ap.add_argument("--seeds", nargs="+", type=int, default=[0])
     ap.add_argument("--steps", type=int, help="Adam steps per run (default: the protocol's 2000)")
     ap.add_argument("--size", type=int, help="side of the photos in pixels (even, 4..512)")
-    ap.add_argument("--width", type=int, help="hidden units per layer (16..256)")
-    ap.add_argument("--features", type=int, help="m, frequencies of positional and gaussian (2..1024)")
+    ap.add_argument("--width", type=int, help="hidden units per layer")
+    ap.add_argument("--features", type=int, help="m, frequencies of positional and gaussian")
     ap.add_argument("--json", type=Path, help="also write every number to this file")
     args = ap.parse_args()
     if args.size is not None and not (4 <= args.size <= 512 and args.size % 2 == 0):
         ap.error("--size must be even, 4..512 (the full batch is at most 256 x 256 pixels)")
     if args.steps is not None and args.steps < 1:
         ap.error("--steps must be at least 1")
+    for name in ("width", "features"):  # the knob's range (make_model would clamp silently)
+        knob, value = MLPModel.KNOBS[name], getattr(args, name)
+        if value is not None and not knob.low <= value <= knob.high:
+            ap.error(f"--{name} must be {knob.low:g}..{knob.high:g}")
     s = settings(args.protocol, args.size, args.width, args.features, args.steps)
     names = args.photos or list(DEFAULT_PHOTOS[args.protocol])
     photos = []
