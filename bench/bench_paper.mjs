@@ -68,12 +68,14 @@ if (opts.probe) {
   console.log(JSON.stringify(await webgpuAdapter()));
   process.exit(0);
 }
-if (!["webgpu", "wasm"].includes(opts.backend) || !opts.config || !opts.out) stop("--backend webgpu|wasm, --config and --out are needed");
+if (!["webgpu", "wasm"].includes(opts.backend) || !opts.config || !opts.out) {
+  stop("--backend webgpu|wasm, --config and --out are needed");
+}
 let adapter = "WebAssembly";
 if (opts.backend === "webgpu") {
   const gpu = await webgpuAdapter();
   if (!gpu.name) stop(`no GPU: ${gpu.why}`);
-  if (!JSPI) stop("this Node has no JSPI (run it with --experimental-wasm-stack-switching): webgpu's read-backs need it");
+  if (!JSPI) stop("this Node has no JSPI (run it with --experimental-wasm-stack-switching): webgpu's reads need it");
   adapter = gpu.name;
 }
 for (const name of ["log", "warn"]) {  // not TF.js's "install tfjs-node" banner

@@ -15,16 +15,16 @@ on each input encoding (PAPER_PSNR). Its protocol (the paper's notebook), `--pro
   the last step.
 `--protocol small` is the same at 128 x 128 (a 64 x 64 grid of seen pixels), so that it finishes on a
 2-core CPU in minutes: the frequencies scale with the side (sigma = 10 x 128/512, s = 6 - log2(512/128),
-so that the top frequency 2^s is 2^6 x 128/512), and so does m (256 x 128/512 = 64); width 128, 2000 steps,
-three photos (PROTOCOLS, DEFAULT_PHOTOS; the header prints every value). Chosen by measured time, on
+so that the top frequency 2^s is 2^6 x 128/512), and so does m (256 x 128/512 = 64); width 128,
+2000 steps, three photos (PROTOCOLS, DEFAULT_PHOTOS; the header prints every value). Chosen by measured time, on
 astronaut, one BLAS thread, a shared 2-core machine, hidden / seen dB and seconds per run
 (none, basic, positional, gaussian):
   width 128, m 256:  20.0/22.1 35 s, 19.3/23.6 41 s, 20.9/38.0 108 s, 21.7/37.8 102 s
   width 128, m 64:   20.0/22.1 35 s, 19.3/23.6 34 s, 20.7/37.7  39 s, 21.1/33.5  44 s   <- small
   width 64,  m 64:   18.3/19.2 11 s, 18.8/20.9 11 s, 19.9/31.4  16 s, 20.6/30.3  17 s
 m 64 keeps m 256's numbers within 0.6 dB at less than half the time; width 64 loses 1-2 dB everywhere
-(the plain net most), so width stays 128, the issue's own scaled run's. --size, --width, --features and --steps change a protocol (the
-header says so); "not the paper's protocol" is printed for any change of `paper`.
+(the plain net most), so width stays 128, the issue's own scaled run's. --size, --width, --features
+and --steps change a protocol (the header says so; "NOT the paper's protocol" for a change of `paper`).
 
 What runs is our code, not a re-implementation: painting.session.Session(photo, model="mlp",
 holdout="grid", encoding=..., output="sigmoid", batch_size=<all seen pixels>, learning_rate=..., seed=...)
@@ -33,9 +33,10 @@ scores()["psnr"] (the pixels it learned from). Our PSNR is of the frame as displ
 against the 8-bit photo; the paper's of float predictions (a difference of about 0.01 dB here).
 
 Photos: the bundled ones (site/images: astronaut, chelsea, coffee, rocket; natural photos, square crops;
-DIV2K is not reachable here; `paper` uses all four, `small` the first three), each resized to the protocol's side with Lanczos: astronaut is 512 x 512,
-the others are smaller (300, 400, 427) and are enlarged for `paper` (the header says so). A photo may
-also be a path to an image file (centre-cropped to a square).
+DIV2K is not reachable here; `paper` uses all four, `small` the first three), each resized to the
+protocol's side with Lanczos: astronaut is 512 x 512, the others are smaller (300, 400, 427) and are
+enlarged for `paper` (the header says so). A photo may also be a path to an image file (centre-cropped
+to a square).
 
 Where it runs (--engine): numpy in this CPython (one BLAS thread unless OPENBLAS_NUM_THREADS says
 otherwise), or TensorFlow.js under Node through bench/bench_paper.mjs (Pyodide + the built site, as
@@ -393,7 +394,8 @@ def main():
     config = {"settings": s, "encodings": encodings, "photos": photos, "seeds": args.seeds}
 
     engine, adapter = choose_engine(args.engine)
-    print(f'Tancik et al. 2020, Table 1 "Natural" (DIV2K, 512 x 512, mean over images) beside our mlp; engine: {adapter}')
+    print(f'Tancik et al. 2020, Table 1 "Natural" (DIV2K, 512 x 512, mean over images) beside our mlp; '
+          f'engine: {adapter}')
     print(describe(s))
     for warning in warnings_of(s):
         print(f"NOTE: {warning}")
