@@ -85,7 +85,7 @@ PROTOCOLS = {  # side, hidden width, m, Adam steps; 3 hidden layers and a sigmoi
 DEPTH = 3
 PHOTOS = ("astronaut", "chelsea", "coffee", "rocket")
 DEFAULT_PHOTOS = {"paper": PHOTOS, "small": PHOTOS[:3]}  # small: about 2.5 min per photo here
-PROBE_STEPS = 3  # steps timed per encoding before the estimate (the first is a warm-up)
+PROBE_SECONDS, PROBE_MAX = 0.5, 32  # the estimate's timing: a call of at most 32 steps, or 0.5 s
 PROGRESS_SECONDS = 60.0  # a progress line at least this often during a long run
 EXPECTATION = (
     "Expect (issue 22): at 512 x 512 the paper's order, none < basic < positional <= gaussian on hidden "
@@ -223,8 +223,8 @@ class Run:
 def execute(config, engine="numpy", log=print):
     """Every encoding on every photo and seed. config: {"settings": settings(), "encodings", "photos":
     [[name, path relative to ROOT or absolute]], "seeds"}; engine "numpy" or "tensorflow" (the TF.js
-    backend the host chose). First each encoding's first PROBE_STEPS steps on the first photo and seed,
-    timed, and the estimated total time; then the runs. -> {"estimate_s", "step_s": {encoding: s},
+    backend the host chose). First each encoding's first steps on the first photo and seed, timed, and
+    the estimated total time (of training: scoring and building add a little); then the runs. -> {"estimate_s", "step_s": {encoding: s},
     "photos": {name: note}, "results": [Run.finish(), ...]}."""
     s, encodings, seeds = config["settings"], config["encodings"], config["seeds"]
     photos, notes = [], {}
@@ -235,12 +235,16 @@ def execute(config, engine="numpy", log=print):
 
     first = [Run(photos[0][1], photos[0][0], e, seeds[0], s, engine) for e in encodings]
     step_s = {}
-    for run in first:  # step 1 warms up (a GPU compiles its programs); the next ones are timed
-        run.train(1)
-        before, t = run.done, run.seconds
-        run.train(PROBE_STEPS - 1)
-        timed = run.done - before
-        step_s[run.encoding] = (run.seconds - t) / timed if timed else run.seconds
+    for run in first:  # step 1 warms up (a GPU compiles its programs); then calls of 2, 8, 32 steps are
+        run.train(1)   # timed until one takes PROBE_SECONDS (a call's own cost, ~6 ms, spread thin)
+        step_s[run.encoding], n = run.seconds, 2
+        while run.done < run.steps:
+            before, t = run.done, run.seconds
+            run.train(n)
+            step_s[run.encoding] = (run.seconds - t) / (run.done - before)
+            if run.seconds - t >= PROBE_SECONDS or n >= PROBE_MAX:
+                break
+            n *= 4
     per_set = sum(step_s[e] * s["steps"] for e in encodings)  # one photo and seed, every encoding
     estimate = per_set * len(photos) * len(seeds)
     log(f"time per step: {', '.join(f'{e} {1e3 * step_s[e]:.0f} ms' for e in encodings)}; estimated total: about "
