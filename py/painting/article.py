@@ -40,6 +40,13 @@ def _luma(rgb):
     return np.asarray(rgb, dtype=np.float64) @ np.array([0.299, 0.587, 0.114])
 
 
+def _pixels(values):
+    """(4,) gray or (4, 3) RGB values -> 4 RGB triples of ints 0..255, clipped."""
+    shown = to_uint8(np.clip(values, 0.0, 1.0))  # (4,) or (4, 3)
+    rgb = np.repeat(shown[:, None], 3, axis=1) if shown.ndim == 1 else shown  # (4, 3)
+    return rgb.astype(int).tolist()
+
+
 class TwoByTwo:
     """The post's 2 x 2 example: X = [1 | I_4], labels y, weights from zero, the 2017 GD epoch by epoch.
 
@@ -96,12 +103,11 @@ class TwoByTwo:
     def state(self):
         """The figure's numbers as plain Python values (see the module docstring for the maths)."""
         predictions = self.design @ self.weights  # (4,) or (4, 3)
-        shown = to_uint8(np.clip(predictions, 0.0, 1.0))  # (4,) or (4, 3)
-        pixels = np.repeat(shown[:, None], 3, axis=1) if shown.ndim == 1 else shown  # (4, 3)
         return {"epoch": self.epoch, "cost": self.cost(), "weights": self.weights.tolist(),
                 "labels": self.labels.tolist(), "learning_rate": self.learning_rate,
                 "predictions": predictions.tolist(), "errors": (predictions - self.labels).tolist(),
-                "pixels": pixels.astype(int).tolist(), "design": self.design.tolist(),
+                "pixels": _pixels(predictions), "target_pixels": _pixels(self.labels),
+                "design": self.design.tolist(),
                 "stable_below": stable_learning_rate(self.M), "exploded": self.exploded,
                 "channels": self.channels}
 
@@ -168,8 +174,8 @@ def _painter(rgb):
 def _two_by_two(rgb):
     example = TwoByTwo()
     state = example.state()
-    target = np.array([[round(v * 255)] * 3 for v in state["labels"]], dtype=np.uint8)  # (4, 3) gray
-    image = _side_by_side([target.reshape(2, 2, 3), np.array(state["pixels"], dtype=np.uint8).reshape(2, 2, 3)])
+    image = _side_by_side([np.array(state[key], dtype=np.uint8).reshape(2, 2, 3)
+                           for key in ("target_pixels", "pixels")])  # the labels, then the prediction
     return image, {key: state[key] for key in ("epoch", "cost", "weights", "labels", "learning_rate",
                                                "stable_below")}
 
