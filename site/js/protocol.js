@@ -89,7 +89,8 @@ export const Request = Object.freeze({
   //   first use). step: `epochs` (default 1) more epochs of the 2017 update; configure: a new
   //   learningRate (the weights stay) and/or channels 'gray'|'rgb' (back to epoch 0). state:
   //   TwoByTwo.state(), {epoch, cost, weights, labels, learning_rate, predictions, errors, pixels and
-  //   target_pixels (4 RGB triples 0-255 each: the prediction and the labels), design (the 4 x 5 matrix X), stable_below, exploded, channels}.
+  //   target_pixels (4 RGB triples 0-255: the prediction, the labels), design (X, 4 x 5),
+  //   stable_below, exploded, channels}.
   TWO_BY_TWO: 'twoByTwo',
 });
 
