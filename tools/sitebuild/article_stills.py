@@ -113,7 +113,14 @@ def _painted(photo: Path, cache: Path) -> Path:
                               text=True, env=env, timeout=600, stdin=subprocess.DEVNULL)
         if proc.returncode != 0:
             raise BuildError(f"stills: painting failed:\n{proc.stderr.strip()}")
-        Path(tmp).rename(stills)  # whole or not at all
+        try:
+            Path(tmp).rename(stills)  # whole or not at all
+        except OSError:
+            if not (stills / NUMBERS_FILE).is_file():  # else a build beside this one painted them first
+                raise
+    for old in cache.iterdir():  # stills of older sources
+        if old.is_dir() and old != stills and not old.name.startswith("tmp"):  # not a build's in progress
+            shutil.rmtree(old, ignore_errors=True)
     log(f"stills: {proc.stdout.strip()}")
     return stills
 
