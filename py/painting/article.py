@@ -113,7 +113,8 @@ class TwoByTwo:
 
 
 # --- the stills ---------------------------------------------------------------------------------------
-PAINTER_EPOCHS = 5000  # the one-hot model at lr 1: the photo is clearly there, not yet sharp
+PAINTER_EPOCHS = 5000  # the one-hot model at the page's rate: the photo is clearly there, not yet sharp
+PAINTER_LEARNING_RATE = OneHotImageModel.DEFAULT_LEARNING_RATE
 LEARNING_RATES = {"slow": 0.05, "just_right": 1.0, "too_far": 2.5}  # the learning-rate figure's presets
 LR_EPOCHS = 250  # the learning-rate plot's epochs: "too far" explodes before this
 XY_MODELS = ("plane", "rff", "dct")  # inputs (x, y): the raw pair, random Fourier features, cosines
@@ -167,15 +168,14 @@ def _side_by_side(images):
 
 
 def _painter(rgb):
-    image, scores = _trained(rgb, PAINTER_EPOCHS, model="onehot", learning_rate=1.0)
-    return image, {**scores, "learning_rate": 1.0}
+    image, scores = _trained(rgb, PAINTER_EPOCHS, model="onehot", learning_rate=PAINTER_LEARNING_RATE)
+    return image, {**scores, "learning_rate": PAINTER_LEARNING_RATE}
 
 
 def _two_by_two(rgb):
-    example = TwoByTwo()
-    state = example.state()
-    image = _side_by_side([np.array(state[key], dtype=np.uint8).reshape(2, 2, 3)
-                           for key in ("target_pixels", "pixels")])  # the labels, then the prediction
+    """The example's four pixels (its labels; at epoch 0 every prediction is 0, black) and its numbers."""
+    state = TwoByTwo().state()
+    image = np.array(state["target_pixels"], dtype=np.uint8).reshape(2, 2, 3)  # (2, 2, 3)
     return image, {key: state[key] for key in ("epoch", "cost", "weights", "labels", "learning_rate",
                                                "stable_below")}
 
@@ -224,7 +224,8 @@ def _plot(curves):
 def _labels_2017(rgb):
     images, numbers = [], {}
     for mode, key in (("2017", "packed"), ("rgb", "rgb")):
-        image, scores = _trained(rgb, PAINTER_EPOCHS, model="onehot", mode=mode, learning_rate=1.0)
+        image, scores = _trained(rgb, PAINTER_EPOCHS, model="onehot", mode=mode,
+                                 learning_rate=PAINTER_LEARNING_RATE)
         images.append(image)
         numbers[f"psnr_{key}"] = scores["psnr"]
         numbers[f"cost_{key}"] = scores["cost"]

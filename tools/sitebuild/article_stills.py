@@ -130,16 +130,19 @@ def paint(out_dir: Path, photo: Path) -> None:
     import time
 
     from painting.article import FIGURES, SIZE, still
-    from painting.images import load_image, png_bytes
+    from painting.images import MAX_SCALE, load_image, png_bytes, upscale_nearest
 
     t0 = time.perf_counter()
     rgb = load_image(photo, max_side=SIZE)  # (H, W, 3) float32
     numbers = {}
     for figure in FIGURES:
         image, numbers[figure] = still(figure, rgb)  # (h, w, 3) uint8
+        while image.shape[1] * MAX_SCALE < STILL_WIDTH:  # the two-by-two's 2 x 2 pixels
+            image = upscale_nearest(image, 2)
         scale = -(-STILL_WIDTH // image.shape[1])  # ceil: at least STILL_WIDTH wide
         (out_dir / f"{figure}.png").write_bytes(png_bytes(image, scale=scale))
-    (out_dir / NUMBERS_FILE).write_text(json.dumps(numbers, indent=1) + "\n", encoding="utf-8")
+    text = json.dumps(numbers, indent=1, allow_nan=False)  # NaN and Infinity are not JSON
+    (out_dir / NUMBERS_FILE).write_text(text + "\n", encoding="utf-8")
     print(f"painted {len(FIGURES)} stills in {time.perf_counter() - t0:.1f} s")
 
 
