@@ -10,13 +10,15 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tools"))
 
-from sitebuild import article_stills  # noqa: E402
-from sitebuild.base import BuildError  # noqa: E402
-from sitebuild.embed_poster import POSTER_IMAGE  # noqa: E402
+pytestmark = pytest.mark.cpython_only  # a subprocess paints the stills (and Pyodide has no tools/)
 
-pytestmark = pytest.mark.cpython_only  # a subprocess paints the stills
+
+@pytest.fixture(scope="module")
+def article_stills():
+    sys.path.insert(0, str(ROOT / "tools"))
+    from sitebuild import article_stills
+    return article_stills
 
 SAMPLE = """<!doctype html><html><body>
 <p>At epoch {{painter.epoch}} the PSNR is {{painter.psnr}} dB; rgb {{ labels-2017.psnr_rgb }} dB,
@@ -34,14 +36,16 @@ def cache(tmp_path_factory):
 
 
 def sample_out(tmp_path, page=SAMPLE):
+    from sitebuild.embed_poster import POSTER_IMAGE
+
     out = tmp_path / "dist"
     (out / POSTER_IMAGE).parent.mkdir(parents=True)
     shutil.copy(ROOT / "site" / POSTER_IMAGE, out / POSTER_IMAGE)
-    (out / article_stills.POST).write_text(page, encoding="utf-8")
+    (out / "post.html").write_text(page, encoding="utf-8")
     return out
 
 
-def test_stills_are_painted_and_stamped(tmp_path, cache):
+def test_stills_are_painted_and_stamped(tmp_path, cache, article_stills):
     from PIL import Image
 
     out = sample_out(tmp_path)
@@ -62,7 +66,7 @@ def test_stills_are_painted_and_stamped(tmp_path, cache):
             assert im.width >= article_stills.STILL_WIDTH and im.mode == "RGB"
 
 
-def test_a_warm_build_paints_nothing(tmp_path, cache, monkeypatch):
+def test_a_warm_build_paints_nothing(tmp_path, cache, monkeypatch, article_stills):
     article_stills.stamp_stills(sample_out(tmp_path / "a"), cache)  # warm (or cold, if run alone)
     monkeypatch.setattr(article_stills, "painting_python", lambda: pytest.fail("painted again"))
     assert article_stills.stamp_stills(sample_out(tmp_path / "b"), cache)["painter"]["epoch"] > 0
@@ -73,17 +77,19 @@ def test_a_warm_build_paints_nothing(tmp_path, cache, monkeypatch):
     ("<p>{{nofigure.psnr}}</p>", r"unknown token \{\{nofigure.psnr\}\}"),
     ('<figure data-figure="nofigure" data-state="{}"></figure>', "unknown figure 'nofigure'"),
 ])
-def test_unknown_names_are_build_errors(tmp_path, cache, page, message):
+def test_unknown_names_are_build_errors(tmp_path, cache, page, message, article_stills):
+    from sitebuild.base import BuildError
+
     with pytest.raises(BuildError, match=message):
         article_stills.stamp_stills(sample_out(tmp_path, page), cache)
 
 
-def test_no_post_page_no_step(tmp_path):
+def test_no_post_page_no_step(tmp_path, article_stills):
     assert article_stills.stamp_stills(tmp_path, tmp_path / "cache") is None
     assert not (tmp_path / "figures").exists()
 
 
-def test_numbers_as_the_text_writes_them():
+def test_numbers_as_the_text_writes_them(article_stills):
     numbers = {"psnr_rgb": 16.93, "epoch": 5000, "limit": 1.9995, "cost_packed": 1176000000000.0, "cost": 0.01144}
     assert [article_stills.format_number(k, v) for k, v in numbers.items()] == \
         ["16.9", "5,000", "1.9995", "1,176,000,000,000", "0.01144"]
