@@ -17,6 +17,17 @@ LIVE_TIMEOUT_MS = 120_000  # Pyodide boots first
 X = np.hstack([np.ones((4, 1)), np.eye(4)])  # (4, 5) the bias column, then one-hot pixels
 
 
+# ms from a click on Step to the figure's new data-state, measured in the page
+ANSWER_MS = """async (sel) => {
+  const figure = document.querySelector(sel);
+  const before = figure.dataset.state;
+  const t0 = performance.now();
+  figure.querySelector('button').click();
+  while (figure.dataset.state === before) await new Promise((resolve) => setTimeout(resolve, 2));
+  return performance.now() - t0;
+}"""
+
+
 def live_figure(browser, server, viewport):
     rec = PageRecorder(browser.new_context(viewport=viewport))
     rec.page.goto(server.url + "post.html")
@@ -65,6 +76,7 @@ def test_two_by_two_follows_the_2017_update(browser, server):
         assert "exploded" in warning.text_content() and "1.6" in warning.text_content()
         state_after(page, rate=1)
         state_after(page, "Reset the weights to zero")
+        assert page.evaluate(ANSWER_MS, FIGURE) < 150  # a click's new numbers are on screen within 150 ms
         assert rec.errors == []
     finally:
         rec.close()
