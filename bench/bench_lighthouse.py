@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Lighthouse (mobile preset, default simulated throttling) on the page shell: `/` and `/?embed=1`.
+"""Lighthouse (mobile preset, default simulated throttling) on the page shells: the tool (`/`, `/?embed=1`)
+and the article (`/post.html`, one figure's embed `/post.html?figure=painter&embed=1`).
 
     npm ci --prefix bench/lighthouse          # once: Lighthouse 12.8.2, pinned by bench/lighthouse/package-lock.json
     python3 bench/bench_lighthouse.py [--runs 3] [--site DIR] [--chromium /usr/bin/chromium]
@@ -8,7 +9,7 @@ Builds the site into a temporary directory (build.py --out), or takes an already
 it on 127.0.0.1 with build.py's handler and runs Lighthouse's CLI --runs times on each page, alternating,
 with a fresh headless Chromium each run (empty cache, no service worker yet: a first visit).
 Printed per page: the performance score and FCP, LCP, TBT, CLS, Speed Index (median of the runs), then,
-from the median-score run, the render-blocking resources and the LCP element. Goal: score >= 95 on both,
+from the median-score run, the render-blocking resources and the LCP element. Goal: score >= 95 on each,
 CLS < 0.1. No asserts. The JSON reports stay in --keep DIR if given.
 """
 from __future__ import annotations
@@ -25,7 +26,8 @@ from common import CHROMIUM_ARGS, ROOT, build_site, parser, serve
 
 LIGHTHOUSE = ROOT / "bench" / "lighthouse" / "node_modules" / "lighthouse" / "cli" / "index.js"
 CHROME_FLAGS = " ".join(["--headless=new", *CHROMIUM_ARGS])
-PAGES = {"/": "", "/?embed=1": "?embed=1"}
+PAGES = {"/": "", "/?embed=1": "?embed=1",  # page -> the path and query after the server's root URL
+         "/post.html": "post.html", "/post.html?figure…": "post.html?figure=painter&embed=1"}
 METRICS = [  # (column, audit id, scale, format)
     ("FCP s", "first-contentful-paint", 1e-3, "{:.2f}"),
     ("LCP s", "largest-contentful-paint", 1e-3, "{:.2f}"),
@@ -86,7 +88,7 @@ def main() -> int:
         try:
             for run in range(args.runs):
                 for page, query in PAGES.items():
-                    name = "embed" if query else "page"
+                    name = "".join(c if c.isalnum() else "-" for c in query) or "page"
                     report = run_lighthouse(url + query, reports / f"{name}-{run}.json", args.chromium)
                     rows[page].append(summary(report))
                     print(f"  run {run + 1}/{args.runs} {page}: {rows[page][-1]['score']}", file=sys.stderr)
@@ -94,12 +96,12 @@ def main() -> int:
             server.close()
 
     print(f"Lighthouse mobile, median of {args.runs} run(s)")
-    header = f"{'page':<10} {'score':>5} " + " ".join(f"{name:>7}" for name, *_ in METRICS)
+    header = f"{'page':<20} {'score':>5} " + " ".join(f"{name:>7}" for name, *_ in METRICS)
     print(header)
     for page, runs in rows.items():
         cells = [f"{statistics.median(r['score'] for r in runs):>5.0f}"]
         cells += [f"{fmt.format(statistics.median(r[name] for r in runs)):>7}" for name, _, _, fmt in METRICS]
-        print(f"{page:<10} " + " ".join(cells))
+        print(f"{page:<20} " + " ".join(cells))
     for page, runs in rows.items():
         middle = sorted(runs, key=lambda r: r["score"])[len(runs) // 2]
         print(f"\n{page}")
