@@ -1,0 +1,14 @@
+// The learning rate the reader sets (the tool's `lr` row) and named presets that move its slider, on
+// the 2017 model; past 2M/(M + 1) the worker's trainer stops with the cost exploded (engine.js says so).
+export default {
+  image: 'chelsea', size: 32, epochsPerFrame: 20, charts: ['epochs'],
+  settings: ['lr'],
+  presets: [
+    { label: 'slow', values: { lr: 0.1 } },
+    { label: 'just right', values: { lr: 1 } },
+    { label: 'too far', values: { lr: 2.5 } },
+  ],
+  panes: [{ name: 'learned', label: 'Learned', model: 'onehot' }],
+  onSession: (figure, name, result) => figure.setExtra({ learning_rate: result.learningRate }),
+  onSetting: (figure, key, value) => { if (key === 'lr') figure.setExtra({ learning_rate: value }); },
+};
