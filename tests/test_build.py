@@ -20,7 +20,7 @@ pytestmark = pytest.mark.cpython_only
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build.py"
 sys.path.insert(0, str(ROOT / "tools"))
-from sitebuild import base, package, pins, service_worker, shell  # noqa: E402
+from sitebuild import article_stills, base, package, pins, service_worker, shell  # noqa: E402
 
 
 def run_build(*args, timeout=900):
@@ -61,8 +61,9 @@ def test_wheel_pins_agree_with_pyodide_lock(built):
 def test_site_is_copied_as_is(built):
     site_files = {p.relative_to(ROOT / "site") for p in (ROOT / "site").rglob("*")
                   if p.is_file() and "__pycache__" not in p.parts}
-    # sw.js is stamped, see below; index.html's stylesheets are inlined (tests/test_shell.py)
-    for rel in site_files - {Path(service_worker.SW_FILE), Path(shell.PAGE)}:
+    # sw.js is stamped, see below; index.html's stylesheets are inlined (tests/test_shell.py); post.html's
+    # figures are stamped with their stills' numbers (tests/test_article_stills.py)
+    for rel in site_files - {Path(service_worker.SW_FILE), Path(shell.PAGE), Path(article_stills.POST)}:
         assert (built / rel).read_bytes() == (ROOT / "site" / rel).read_bytes(), rel
 
 

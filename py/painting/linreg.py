@@ -124,6 +124,28 @@ def _finite_enough(cost, model):
     return not math.isnan(cost)
 
 
+def with_bias(X):
+    """(M, n) samples -> (M, n + 1) with the zeroth bias input 1 prepended to each."""
+    return np.hstack([np.ones((X.shape[0], 1)), X])
+
+
+def batch_cost(X, w, y):
+    """J = 1/(2M) * sum_i (X_i . w - y_i)^2 for X (M, n + 1) with its bias column, w (n + 1,) or
+    (n + 1, C) and y (M,) or (M, C); a float (inf or NaN once the weights have exploded)."""
+    err = X @ w - y  # (M,) or (M, C)
+    return float(np.vdot(err, err)) / (2 * X.shape[0])
+
+
+def gradient_steps(X, y, w, learning_rate, epochs=1):
+    """`epochs` epochs of the 2017 update w <- w - (learning_rate / M) * X^T (X w - y); -> the new w
+    (X (M, n + 1) with its bias column, w (n + 1,) or (n + 1, C), y (M,) or (M, C); w is not changed)."""
+    lr = learning_rate / X.shape[0]
+    for _ in range(int(epochs)):
+        err = X @ w - y  # (M,) or (M, C) errors of the current weights
+        w = w - lr * (X.T @ err)  # (n + 1,) or (n + 1, C)
+    return w
+
+
 def _as_matrix(samples, name):
     try:
         X = np.asarray(samples, dtype=np.float64)
@@ -170,18 +192,13 @@ class LinearRegressionModel:
         if self.params.shape[0] != X.shape[1] + 1:
             raise ValueError(f"samples have {X.shape[1]} features but the model has "
                              f"{self.params.shape[0] - 1} weights (+1 bias)")
-        M = X.shape[0]
-        X1 = np.hstack([np.ones((M, 1)), X])  # (M, n + 1) zeroth bias input
-        lr = cfg.learning_rate / M
+        X1 = with_bias(X)  # (M, n + 1)
 
         def cost():
-            err = X1 @ self.params - y  # (M,)
-            return float(err @ err) / (2 * M)
+            return batch_cost(X1, self.params, y)
 
         def step(n):
-            for _ in range(n):
-                err = X1 @ self.params - y  # (M,) errors of the current params
-                self.params = self.params - lr * (X1.T @ err)  # (n + 1,)
+            self.params = gradient_steps(X1, y, self.params, cfg.learning_rate, n)  # (n + 1,)
 
         with np.errstate(over="ignore", invalid="ignore"):  # JS doubles overflow silently too
             return run_training(self, cfg, cost, step)

@@ -49,6 +49,15 @@ def _check_target(target):
     return y
 
 
+def stable_learning_rate(M):
+    """The learning rates below which batch GD on M one-hot rows converges: lr < 2M / (M + 1).
+
+    X = [1 | I_M] (M, M + 1) has X^T X = [[M, 1^T], [1, I_M]]; the vector (M, 1, ..., 1) is its
+    eigenvector with eigenvalue M + 1, the largest (the others are 1 and 0). GD with step eta = lr / M
+    on J = 1/(2M) ||Xw - y||^2 multiplies that direction by 1 - eta (M + 1) = c: stable iff |c| < 1."""
+    return 2.0 * M / (M + 1)
+
+
 def _powers(eta, M, k):
     """(a^k, c^k, c^k - a^k, 1 - c^k) for a = 1 - eta, c = 1 - eta (M + 1), accurate for tiny eta."""
     a, c = 1.0 - eta, 1.0 - eta * (M + 1)

@@ -84,6 +84,14 @@ export const Request = Object.freeze({
   // {} -> {sessions: {id: {model, text}}}: the parameter file (painting.params JSON) of every session on a
   //   built-in model, kept by the page before it runs a visitor's code, so that Stop can restore them.
   SAVE_BUILT_INS: 'saveBuiltIns',
+  // {action: 'reset'|'step'|'configure', epochs?, learningRate?, channels?} -> state. The article's
+  //   two-by-two figure: the post's 2 x 2 example (painting.article.TwoByTwo, one in the worker, made on
+  //   first use). step: `epochs` (default 1) more epochs of the 2017 update; configure: a new
+  //   learningRate (the weights stay) and/or channels 'gray'|'rgb' (back to epoch 0). state:
+  //   TwoByTwo.state(), {epoch, cost, weights, labels, learning_rate, predictions, errors, pixels and
+  //   target_pixels (4 RGB triples 0-255: the prediction, the labels), design (X, 4 x 5),
+  //   stable_below, exploded, channels}.
+  TWO_BY_TWO: 'twoByTwo',
 });
 
 // Page -> worker messages that have no reply and do not wait behind requests.

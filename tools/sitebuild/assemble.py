@@ -1,5 +1,5 @@
 """A build: the vendored files fetched and verified, then site/, the package, Pyodide, TF.js and the poster
-copied or made into the output directory, the pages' styles inlined and sw.js stamped last (it lists
+copied or made into the output directory, post.html's stills painted, the pages' styles inlined and sw.js stamped last (it lists
 every other file with its hash)."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from . import vendored
 from .base import BUILD_MARKER, PACKAGE_DIR, PY_DIR, PYODIDE_DIR, PYPROJECT, SITE_DIR, TF_DIR, BuildError, log
+from .article_stills import stamp_stills
 from .embed_poster import make_poster
 from .package import build_package_zip, build_wheel
 from .pins import DEFAULT_TF_CACHE, TF_VENDORED, VENDORED
@@ -48,6 +49,7 @@ def build(out: Path, cache: Path, offline: bool = False, tf_cache: Path = DEFAUL
     wheel = build_wheel(PACKAGE_DIR, PYPROJECT, out / PY_DIR)
     vendored.vendor_into(out, cache, tf_cache)
     make_poster(out)
+    stamp_stills(out)  # before sw.js: the stills are precached
     inlined = [inline_styles(out, page)[0] for page in PAGES]
     sw_version, n_precache = stamp_service_worker(out)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())

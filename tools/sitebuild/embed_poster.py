@@ -21,7 +21,7 @@ POSTER_SCRIPT = ROOT / "tools" / "poster.py"
 POSTER_IMAGE = "images/astronaut.jpg"  # the default photo (site/js/images.js)
 
 
-def _poster_python() -> tuple[list[str], dict] | None:
+def painting_python() -> tuple[list[str], dict] | None:
     """(python command, environment) able to import numpy and PIL, or None."""
     probe = "import numpy, PIL.Image"
     if subprocess.run([sys.executable, "-c", probe], capture_output=True).returncode == 0:
@@ -45,7 +45,7 @@ def _poster_python() -> tuple[list[str], dict] | None:
 
 def make_poster(out: Path) -> dict | None:
     """Write out/images/poster.png and poster-still.png; -> tools/poster.py's summary, or None."""
-    found = _poster_python()
+    found = painting_python()
     if found is None:
         log("poster: no numpy and Pillow for this Python (pip failed); the embed shows the photo instead")
         return None

@@ -92,6 +92,22 @@ async function sessionOnTarget(py, msg, settings) {
   }
 }
 
+// The article's two-by-two figure (painting.article.TwoByTwo): one, made on first use, kept.
+let twoByTwoExample = null;
+
+async function twoByTwo() {
+  const py = await loaded();
+  if (!twoByTwoExample) {
+    const article = py.pyodide.pyimport('painting.article');
+    try {
+      twoByTwoExample = article.TwoByTwo();
+    } finally {
+      article.destroy();
+    }
+  }
+  return twoByTwoExample;
+}
+
 const handlers = {
   // Not queued (see the listener below): the page awaits it while other requests are answered.
   async [Request.LOAD_TF](msg) {
@@ -240,6 +256,21 @@ const handlers = {
     } finally {
       params.destroy();
     }
+  },
+
+  async [Request.TWO_BY_TWO](msg) {
+    const example = await twoByTwo();
+    if (msg.action === 'step') example.step(msg.epochs ?? 1);
+    else if (msg.action === 'reset') example.reset();
+    else if (msg.action === 'configure') {
+      const configure = example.configure;
+      try {
+        configure.callKwargs({ learning_rate: msg.learningRate ?? null, channels: msg.channels ?? null });
+      } finally {
+        configure.destroy();
+      }
+    } else throw new Error(`unknown two-by-two action "${msg.action}"`);
+    return toJsObject(example.state());
   },
 
   async [Request.DROP](msg) {
