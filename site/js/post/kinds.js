@@ -12,8 +12,6 @@ import tensorflow from './tensorflow.js';
 const twoByTwo = {
   mount: async (figure, request) => {
     const { mountTwoByTwo } = await import('./two-by-two.js');
-    figure.el.querySelector('.figure-live').hidden = false;
-    figure.el.querySelector('.figure-still').hidden = true;
     await mountTwoByTwo(figure.el, request);
   },
 };

@@ -1,10 +1,10 @@
 // The learning rate the reader sets (the tool's `lr` row) and named presets that move its slider, on
-// the 2017 model; past 2M/(M + 1) the worker's trainer stops with the cost exploded (engine.js says so).
+// the 2017 model (the presets are painting.article.LEARNING_RATES, which the still quotes); past 2M/(M + 1) the worker's trainer stops with the cost exploded (engine.js says so).
 export default {
   image: 'chelsea', size: 32, epochsPerFrame: 20, charts: ['epochs'],
   settings: ['lr'],
   presets: [
-    { label: 'slow', values: { lr: 0.1 } },
+    { label: 'slow', values: { lr: 0.05 } },
     { label: 'just right', values: { lr: 1 } },
     { label: 'too far', values: { lr: 2.5 } },
   ],

@@ -4,7 +4,7 @@ const NET = { model: 'mlp', holdout: 'grid', engine: 'numpy' };
 export default {
   image: 'chelsea', size: 48, epochsPerFrame: 1,
   panes: [
-    { name: 'xy', label: 'plain [x, y]', ...NET, knobs: { encoding: 0 } },
-    { name: 'fourier', label: 'Fourier features', ...NET, knobs: { encoding: 3 } },
+    { name: 'none', label: 'plain [x, y]', ...NET, knobs: { encoding: 0 } },
+    { name: 'gaussian', label: 'Fourier features', ...NET, knobs: { encoding: 3 } },
   ],
 };
