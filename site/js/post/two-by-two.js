@@ -11,7 +11,7 @@
 
 import { Request } from '../protocol.js';
 
-const STEPS = [[1, 'Step', 'Train one epoch'], [25, '×25', 'Train 25 epochs'], [100, '×100', 'Train 100 epochs']];
+const STEPS = [[1, 'Step', 'train one epoch'], [25, '×25', 'train 25 epochs'], [100, '×100', 'train 100 epochs']];
 const PIXEL_SIDE = 2; // the example image is 2 x 2
 
 // a number (or a row of them, in rgb) as the table shows it
@@ -64,12 +64,12 @@ function build(live) {
   weights.setAttribute('aria-label', 'the weights w');
   for (const [epochs, text, label] of STEPS) {
     const button = element('button', { type: 'button', textContent: text, className: 'tbt-button' });
-    button.setAttribute('aria-label', label);
+    button.setAttribute('aria-label', `${text}: ${label}`); // the name holds the text shown (WCAG 2.5.3)
     button.dataset.epochs = String(epochs);
     parts.buttons.push(button);
   }
   parts.reset = element('button', { type: 'button', textContent: 'Reset', className: 'tbt-button' });
-  parts.reset.setAttribute('aria-label', 'Reset the weights to zero');
+  parts.reset.setAttribute('aria-label', 'Reset: the weights back to zero');
   const rateLabel = element('label', { className: 'tbt-rate-label' }, ['Learning rate ', parts.rate]);
   live.replaceChildren(
     element('div', { className: 'tbt-images' }, [
