@@ -69,7 +69,7 @@ function build(live) {
     parts.buttons.push(button);
   }
   parts.reset = element('button', { type: 'button', textContent: 'Reset', className: 'tbt-button' });
-  parts.reset.setAttribute('aria-label', 'Reset: the weights back to zero');
+  parts.reset.setAttribute('aria-label', 'Reset the weights to zero');
   const rateLabel = element('label', { className: 'tbt-rate-label' }, ['Learning rate ', parts.rate]);
   live.replaceChildren(
     element('div', { className: 'tbt-images' }, [
