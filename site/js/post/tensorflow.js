@@ -1,11 +1,12 @@
 // The network of network.js on numpy and on TensorFlow.js (the tool's `backend` setting, per session
 // here): the backend TensorFlow.js chose, and each one's speed in epochs per second as measured here.
-const NET = { model: 'mlp', holdout: 'grid', knobs: { encoding: 3 } };
+// the network figure's network (painting.article.NETWORK) with Fourier features
+const NET = { model: 'mlp', holdout: 'grid', knobs: { width: 32, depth: 2, features: 32, sigma: 3, encoding: 3 } };
 const since = new Map(); // pane -> {t, epoch} when its count was first seen this run
 const speeds = {};       // pane -> epochs per second
 
 export default {
-  image: 'chelsea', size: 48, epochsPerFrame: 1,
+  image: 'astronaut', size: 64, epochsPerFrame: 1,
   panes: [
     { name: 'numpy', label: 'numpy', ...NET, engine: 'numpy' },
     { name: 'tensorflow', label: 'TensorFlow.js', ...NET, engine: 'tensorflow' },
