@@ -69,6 +69,8 @@ def test_every_figure_shows_its_still_before_python(browser, server):
         page.goto(server.url + "post.html")
         wait_for(page, "() => document.readyState === 'complete'")
         for figure in FIGURES:
+            page.locator(sel(figure)).scroll_into_view_if_needed()  # the stills below the first load lazily
+            wait_for(page, "s => document.querySelector(s).querySelector('.figure-still img').complete", sel(figure))
             found = page.evaluate("""s => {
                 const f = document.querySelector(s), img = f.querySelector('.figure-still img');
                 return {img: img && img.complete && img.naturalWidth > 0 && img.getBoundingClientRect().height > 0,
@@ -153,9 +155,11 @@ def test_a_figure_embeds_alone_and_fetches_no_python_before_the_click(browser, c
         wait_for(page, "() => document.readyState === 'complete' && !!document.getElementById('play-live')")
         wait_for(page, "() => [...document.images].filter((i) => i.getBoundingClientRect().height > 0)"
                        ".every((i) => i.complete && i.naturalWidth > 0)")
+        # the other figures' stills are not fetched (lazy, and not shown)
         sent = counting.take()
         paths = [path for path, _, _ in sent]
         assert not [p for p in paths if p.startswith("/pyodide/") or p.startswith("/py/")], paths
+        assert [p for p in paths if p.startswith("/figures/")] == ["/figures/learning-rate.png"], paths
         total = sum(size for _, _, size in sent)
         assert total <= EMBED_BUDGET, (total, sent)
         shown = page.evaluate("() => [...document.querySelectorAll('figure[data-figure]')]"
