@@ -10,6 +10,7 @@
 // Actions run one after another; a click is shown at once (figure[aria-busy]) and answered in order.
 
 import { Request } from '../protocol.js';
+import { element } from './figure.js';
 
 const STEPS = [[1, 'Step', 'train one epoch'], [25, '×25', 'train 25 epochs'], [100, '×100', 'train 100 epochs']];
 const PIXEL_SIDE = 2; // the example image is 2 x 2
@@ -18,12 +19,6 @@ const PIXEL_SIDE = 2; // the example image is 2 x 2
 function show(value) {
   if (Array.isArray(value)) return value.map(show).join(' ');
   return Math.abs(value) >= 1e4 ? value.toExponential(2) : value.toFixed(3);
-}
-
-function element(tag, props = {}, children = []) {
-  const el = Object.assign(document.createElement(tag), props);
-  el.append(...children);
-  return el;
 }
 
 function pixelCanvas(label) {
