@@ -8,6 +8,7 @@
 - "too far" makes the learning-rate figure say the cost exploded;
 - ?figure=ID&embed=1: that figure alone, its still and one button, nothing of Pyodide and at most 400 KB
   before the click; the click makes it live;
+- Save-Data: nothing of Python before the first click; after it the other figures go live as they near;
 - at 390 px: no sideways scroll, every visible button at least 44 px; axe-core: no serious or critical
   violation, light and dark, desktop and phone.
 """
@@ -214,5 +215,27 @@ def test_axe_finds_nothing_serious(browser, server, viewport):
             page.locator(sel("learning-rate")).scroll_into_view_if_needed()
             page.evaluate(AXE.read_text())
             assert page.evaluate(AXE_RUN) == [], theme
+    finally:
+        rec.close()
+
+
+def test_save_data_waits_for_the_first_click(browser, server):
+    rec = recorder(browser)
+    try:
+        cdp = rec.context.new_cdp_session(rec.page)
+        cdp.send("Emulation.setDataSaverOverride", {"dataSaverEnabled": True})  # navigator.connection.saveData
+        page = rec.page
+        page.goto(server.url + "post.html")
+        wait_for(page, "() => document.readyState === 'complete' && document.body.dataset.python === 'waiting'")
+        page.locator(sel("learning-rate")).scroll_into_view_if_needed()  # near the screen: still nothing loads
+        wait_for(page, "s => document.querySelector(s).querySelector('.figure-still img').complete", sel("learning-rate"))
+        assert not [url for url in rec.requests if "/pyodide/" in url or "/py/" in url]
+        assert page.evaluate("window.__workers") == 0
+        page.locator(sel("learning-rate")).get_by_role("button", name="Run it live").click()
+        wait_live(page, "learning-rate")
+        wait_for(page, "s => JSON.parse(document.querySelector(s).dataset.state).epoch > 0", sel("learning-rate"),
+                 timeout=LIVE_TIMEOUT_MS)
+        wait_live(page, "labels-2017")  # after the click, the others go live as they come near
+        assert page.evaluate("window.__workers") == 1
     finally:
         rec.close()

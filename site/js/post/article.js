@@ -45,6 +45,7 @@ export class Article {
   #started = null; // the load, once begun
   #pending = null; // a figure whose play waits for Python
   #runningSince = null;
+  #lazy;           // Python waits for a click (Save-Data, an embed's facade); then figures go live as near
 
   // figures: the <figure data-figure> elements; statusEl: the status line; options: {saveData (said;
   // nothing loads before a click), lazy (nothing loads before play(): an embed's click), reducedMotion,
@@ -69,12 +70,11 @@ export class Article {
     });
     this.#figures = figures.map((el) => this.#makeFigure(el, { reducedMotion, embed }));
     store.subscribe(() => this.#showRuns());
-    if (!lazy) {
-      const near = new IntersectionObserver((entries) => {
-        for (const entry of entries) if (entry.isIntersecting) this.#near(this.#figures.find((f) => f.el === entry.target));
-      }, { rootMargin: NEAR_MARGIN });
-      for (const figure of this.#figures) near.observe(figure.el);
-    }
+    this.#lazy = lazy;
+    const near = new IntersectionObserver((entries) => {
+      for (const entry of entries) if (entry.isIntersecting) this.#near(this.#figures.find((f) => f.el === entry.target));
+    }, { rootMargin: NEAR_MARGIN });
+    for (const figure of this.#figures) near.observe(figure.el);
   }
 
   // The Figure of a <figure data-figure> element.
@@ -206,6 +206,7 @@ export class Article {
     if (!figure || figure.created || this.#queue.includes(figure)) return;
     this.#queue.push(figure);
     this.#queue.sort((a, b) => this.#figures.indexOf(a) - this.#figures.indexOf(b));
+    if (this.#lazy && !this.#started) return; // made live once Python is started by a click
     this.start();
     if (this.client?.state === LoadState.READY) this.#pump();
   }
