@@ -36,6 +36,7 @@ export class Figure {
     this.el = element;
     this.id = element.dataset.figure;
     this.kind = kind;
+    this.built = JSON.parse(element.dataset.state || '{}'); // the build's numbers (its still's), for the text
     this.sessionIds = (kind.panes ?? []).map((pane) => this.sessionId(pane.name));
   }
 
@@ -134,7 +135,7 @@ export class Figure {
   setExtra(patch) {
     Object.assign(this.#extra, patch);
     this.#writeState();
-    if (this.#facts && this.kind.facts) this.#facts.textContent = this.kind.facts(this.#extra);
+    if (this.#facts && this.kind.facts) this.#facts.textContent = this.kind.facts(this.#extra, this.built);
   }
 
   // The live part replaces the still (the first frame drawn).

@@ -11,4 +11,8 @@ export default {
   panes: [{ name: 'learned', label: 'Learned', model: 'onehot' }],
   onSession: (figure, name, result) => figure.setExtra({ learning_rate: result.learningRate }),
   onSetting: (figure, key, value) => { if (key === 'lr') figure.setExtra({ learning_rate: value }); },
+  // why "too far" explodes: the limit 2M/(M + 1) as the build computed it (onehot.stable_learning_rate)
+  facts: ({ learning_rate: rate }, { limit }) => (limit == null ? ''
+    : `Gradient descent settles only below 2M/(M + 1) = ${limit} for this photo (M: its number of pixels)`
+      + (rate == null ? '.' : `; the rate now is ${rate}: ${rate < limit ? 'below it, so the cost falls' : 'past it, so the cost explodes'}.`)),
 };
