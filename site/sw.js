@@ -32,6 +32,7 @@ const FILES_KEY = '.sw-files.json';               // {path: sha256} of a complet
 const SKIP_WAITING = 'SKIP_WAITING';                // the page's message (update-notice.js)
 const FILL = 'FILL';                                // the page's message once Python is up (offline.js)
 const keeping = new Map();                          // path -> the fetch handler's pending copy
+const PAGES = ['', 'index.html', 'post.html'];     // navigations served from the cache whatever their query
 
 self.addEventListener('install', (event) => {
   // the first install fills its cache from the page's own requests and FILL; an update is complete
@@ -110,15 +111,15 @@ async function cacheFirst(event) {
   const cache = await caches.open(CACHE);
   const path = new URL(request.url).pathname;
   const scopePath = new URL(SCOPE).pathname;
-  // the page itself, whatever its query (?embed=1): the one cached index.html
-  const page = request.mode === 'navigate' && (path === scopePath || path === `${scopePath}index.html`);
+  // a page itself, whatever its query (?embed=1, ?figure=): the one cached index.html or post.html
   const rel = path.slice(scopePath.length);
+  const page = request.mode === 'navigate' && PAGES.includes(rel) ? rel || 'index.html' : null;
   if (Object.hasOwn(BUILD.lazy, rel)) return lazyFirst(request, rel);
-  const hit = page ? await cache.match('index.html', { ignoreSearch: true }) : await cache.match(request);
+  const hit = page ? await cache.match(page, { ignoreSearch: true }) : await cache.match(request);
   if (hit) return hit;
   const response = await fetch(request);
   // a file of this build fetched for the page: keep a copy (if its hash is right), so FILL skips it
-  const file = page ? 'index.html' : path.slice(scopePath.length);
+  const file = page ?? rel;
   if (response.ok && response.type === 'basic' && file in BUILD.files && !keeping.has(file)) {
     const copy = keep(cache, file, response.clone());
     keeping.set(file, copy);

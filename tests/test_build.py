@@ -76,6 +76,8 @@ def test_service_worker_precaches_every_file_with_a_content_version(built, tmp_p
     every = sorted(p.relative_to(built).as_posix() for p in built.rglob("*")
                    if p.is_file() and p.name not in (base.BUILD_MARKER, "sw.js") and not p.is_relative_to(built / "tf"))
     assert sorted(stamped["files"]) == every and "index.html" in every and "pyodide/pyodide.asm.wasm" in every
+    # the article is offline after a first visit as the tool is: its page, modules, styles and stills
+    assert {"post.html", "js/post/entry.js", "js/post/article.js", "css/post.css", "figures/painter.png"} <= set(every)
     # TensorFlow.js is not precached (not in a first visit's downloads): cached on first use, by hash
     assert stamped["lazy"] == {f"tf/{name}": digest for name, (digest, _) in pins.TF_VENDORED.items()}
     assert re.fullmatch(r"[0-9a-f]{16}", stamped["lazyVersion"]) and stamped["lazyVersion"] != stamped["version"]

@@ -8,6 +8,7 @@ apply; the one script is a module (deferred). bench/bench_lighthouse.py measures
 import base64
 import hashlib
 import html.parser
+import posixpath
 import re
 import sys
 from pathlib import Path
@@ -97,16 +98,17 @@ def test_the_one_script_is_a_module_and_nothing_runs_inline(head):
     assert head.scripts == [{"type": "module", "src": "js/entry.js"}]
 
 
-STATIC_IMPORT = re.compile(r"""^(?:import|export)\b[^'"]*?(?:\bfrom\s*)?['"](\./[\w.-]+\.js)['"]""", re.M)
+STATIC_IMPORT = re.compile(r"""^(?:import|export)\b[^'"]*?(?:\bfrom\s*)?['"](\.\.?/[\w.-]+\.js)['"]""", re.M)
 
 
 def static_imports(module: str) -> set[str]:
     """Every module that js/`module` imports statically, directly or not (not import(): main.js)."""
     seen, todo = set(), [module]
     while todo:
-        text = (ROOT / "site" / "js" / todo.pop()).read_text(encoding="utf-8")
+        current = todo.pop()
+        text = (ROOT / "site" / "js" / current).read_text(encoding="utf-8")
         for name in STATIC_IMPORT.findall(text):
-            name = name.removeprefix("./")
+            name = posixpath.normpath(posixpath.join(posixpath.dirname(current), name))
             if name not in seen:
                 seen.add(name)
                 todo.append(name)
@@ -147,7 +149,7 @@ def test_the_inline_style_is_the_linked_stylesheets_in_their_order(head):
     assert positions == sorted(positions)
     # every stylesheet of site/css reaches the built page: inlined, or still linked
     linked = {s["href"] for s in head.stylesheets}
-    assert {f"css/{p.name}" for p in CSS_DIR.glob("*.css")} == set(plain) | linked
+    assert {f"css/{p.name}" for p in CSS_DIR.glob("*.css") if not p.name.startswith("post")} == set(plain) | linked
     # the dark palette comes after the light one it overrides
     site_order = [s["href"] for s in site.stylesheets]
     assert site_order.index("css/dark.css") > site_order.index("css/style.css")
@@ -183,3 +185,28 @@ def test_inline_styles_keeps_the_cascade_or_refuses(tmp_path):
     closing = _page(tmp_path / "closing", '<link rel="stylesheet" href="css/a.css">\n', "/* </style> */")
     with pytest.raises(BuildError, match="</style"):
         inline_styles(closing)
+
+
+# ------------------------------------------------------------------------------------------ the article
+@pytest.fixture(scope="module")
+def post_head(built) -> _Head:
+    return parse((built / "post.html").read_text(encoding="utf-8"))
+
+
+def test_the_article_has_the_same_shell(post_head, head):
+    # one module script, its styles inlined and allowed by their hash, the same policy otherwise
+    assert post_head.scripts == [{"type": "module", "src": "js/post/entry.js"}]
+    assert [(s["href"], s.get("media")) for s in post_head.stylesheets] == [("css/dark.css", "(prefers-color-scheme: dark)")]
+    assert len(post_head.styles) == 1 and len(post_head.csp) == 1 and post_head.style_attributes == []
+    digest = base64.b64encode(hashlib.sha256(post_head.styles[0].encode("utf-8")).digest()).decode()
+    assert style_src(post_head.csp[0]) == ["'self'", f"'sha256-{digest}'"]
+    others = lambda policy: [part.strip() for part in policy.split(";") if not part.strip().startswith("style-src")]  # noqa: E731
+    assert others(post_head.csp[0]) == others(head.csp[0])
+    # the article's stylesheets: the tool's base, then its own
+    assert re.findall(r"/\* (css/[\w.-]+\.css) \*/\n", post_head.styles[0]) == \
+        ["css/style.css", "css/post.css", "css/post-two-by-two.css"]
+
+
+def test_the_article_preloads_what_its_entry_imports(post_head):
+    wanted = sorted(f"js/{name}" for name in static_imports("post/entry.js"))
+    assert sorted(post_head.modulepreloads) == wanted

@@ -12,8 +12,12 @@ export class CostChart {
   #skipped = 0;
   #size = null; // the canvas's CSS size, from its ResizeObserver: reading clientWidth would force a layout
 
-  constructor(canvas, { maxPoints = 512 } = {}) {
+  #xLabel;
+
+  // xLabel: what the x axis counts (an article figure may plot against seconds)
+  constructor(canvas, { maxPoints = 512, xLabel = 'epoch' } = {}) {
     this.#canvas = canvas;
+    this.#xLabel = xLabel;
     this.#maxPoints = maxPoints;
     new ResizeObserver(([entry]) => {
       this.#size = entry.contentRect;
@@ -108,7 +112,7 @@ export class CostChart {
     }
     ctx.textBaseline = 'alphabetic';
     ctx.textAlign = 'left';
-    ctx.fillText(`epoch ${first.toLocaleString('en-US')}`, PAD.left, h - 6);
+    ctx.fillText(`${this.#xLabel} ${first.toLocaleString('en-US')}`, PAD.left, h - 6);
     ctx.textAlign = 'right';
     ctx.fillText(last.toLocaleString('en-US'), w - PAD.right, h - 6);
 

@@ -155,7 +155,7 @@ export class Engine {
       this.fail(err);
       return;
     }
-    if (sessionId && this.#store.visible.length > 1) err.message = `model ${sessionId.toUpperCase()}: ${err.message}`;
+    if (sessionId && this.#sessions.ids().length > 1) err.message = `model ${sessionId.toUpperCase()}: ${err.message}`;
     const store = this.#store;
     if (store.running) this.#run += 1;
     store.update({ running: false });
@@ -196,13 +196,13 @@ export class Engine {
     if (!current && (reason !== StopReason.ERROR || store.running)) return;
     for (const [id, stats] of Object.entries(sessions)) this.#screen.reply(id, stats);
     if (reason === StopReason.ERROR) {
-      for (const id of store.visible) store.setPane(id, { redraw: false }); // no frame is coming
+      for (const id of this.#sessions.ids()) store.setPane(id, { redraw: false }); // no frame is coming
       if (current) this.#run += 1;
       this.failed(error, session);
       return;
     }
     this.#run += 1;
-    const ids = store.visible;
+    const ids = this.#sessions.ids(); // the panes that trained (the tool's visible ones, a figure's own)
     const why = Object.fromEntries(ids.map((id) => [id, reasons?.[id] ?? reason])); // each pane's own reason
     const finished = ids.filter((id) => FINISHED.includes(why[id]));
     const done = finished.length === ids.length; // else a pane only ended its Step: paused

@@ -4,8 +4,9 @@
 //              the person chose, which the address bar carries; hand-set rate and stop threshold
 //   run        status (loading / ready / training / paused / done / error) and what is going on:
 //              training, a rebuild, a queued Start, an export, requests that change a session
-//   panes      per session ("a", "b"): its model, knobs and gen as the worker confirmed them, the epoch
-//              of its current state, and the frame drawn (its numbers with it)
+//   panes      per session ("a", "b" on the tool page; named ones in the article's figures): its model,
+//              knobs and gen as the worker confirmed them, the epoch of its current state, and the frame
+//              drawn (its numbers with it); `shown`: the named panes on screen, when not a and b
 //   tf         TensorFlow.js in the worker: null (not asked for), {state: 'loading'}, {state: 'ready',
 //              backend, adapter, reason} or {state: 'failed', error}
 //   upload     a person's own image (its bytes, so a restarted Python gets it back), else null
@@ -50,6 +51,7 @@ export class Store {
   compare = false;      // compare mode: pane b shown
   // ---- panes and the image
   panes = { a: newPane(), b: newPane() };
+  shown = null;         // the panes on screen by name (the article's active figure), else a (and b)
   upload = null;        // {name, bytes} while the target is a person's own file
   tf = null;            // TensorFlow.js: null | {state: 'loading' | 'ready' | 'failed', ...}
   message = null;       // {text, tone: 'error' | 'info', kind, retry} shown in #message, or null
@@ -103,9 +105,9 @@ export class Store {
     return this.status !== Status.LOADING && this.status !== Status.ERROR;
   }
 
-  // The visible panes' ids: a, and b in compare mode.
+  // The visible panes' ids: the named panes shown, else a, and b in compare mode.
   get visible() {
-    return this.compare ? ['a', 'b'] : ['a'];
+    return this.shown ?? (this.compare ? ['a', 'b'] : ['a']);
   }
 
   // Nothing is going on and every visible pane shows its session as it now is (the page's test contract:
@@ -133,10 +135,11 @@ export class Store {
   }
 
   // ------------------------------------------------------------------------------ panes
-  pane(id) { return this.panes[id]; }
+  pane(id) { return this.panes[id] ?? newPane(); }
 
+  // a named pane is made by its first patch
   setPane(id, patch) {
-    const pane = this.panes[id];
+    const pane = this.pane(id);
     if (Object.entries(patch).every(([key, value]) => pane[key] === value)) return;
     this.panes = { ...this.panes, [id]: { ...pane, ...patch } };
     this.#notify();

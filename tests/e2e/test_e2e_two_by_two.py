@@ -22,7 +22,7 @@ ANSWER_MS = """async (sel) => {
   const figure = document.querySelector(sel);
   const before = figure.dataset.state;
   const t0 = performance.now();
-  figure.querySelector('button').click();
+  figure.querySelector('.figure-live button').click(); // the still's own button comes first
   while (figure.dataset.state === before) await new Promise((resolve) => setTimeout(resolve, 2));
   return performance.now() - t0;
 }"""
@@ -88,7 +88,8 @@ def test_two_by_two_fits_a_phone(browser, server):
     try:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
         for box in page.locator(f"{FIGURE} button, {FIGURE} input").evaluate_all(
-                "els => els.map((e) => e.getBoundingClientRect()).map((r) => [r.width, r.height])"):
+                "els => els.filter((e) => e.checkVisibility()).map((e) => e.getBoundingClientRect())"
+                ".map((r) => [r.width, r.height])"):  # the still's button is hidden once live
             assert box[0] >= 44 and box[1] >= 44, box
     finally:
         rec.close()

@@ -1,5 +1,5 @@
 """A build: the vendored files fetched and verified, then site/, the package, Pyodide, TF.js and the poster
-copied or made into the output directory, post.html's stills painted, index.html's styles inlined and sw.js stamped last (it lists
+copied or made into the output directory, post.html's stills painted, the pages' styles inlined and sw.js stamped last (it lists
 every other file with its hash)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from .embed_poster import make_poster
 from .package import build_package_zip, build_wheel
 from .pins import DEFAULT_TF_CACHE, TF_VENDORED, VENDORED
 from .service_worker import stamp_service_worker
-from .shell import inline_styles
+from .shell import PAGES, inline_styles
 
 
 def prepare_out(out: Path) -> None:
@@ -50,9 +50,9 @@ def build(out: Path, cache: Path, offline: bool = False, tf_cache: Path = DEFAUL
     vendored.vendor_into(out, cache, tf_cache)
     make_poster(out)
     stamp_stills(out)  # before sw.js: the stills are precached
-    inlined, _ = inline_styles(out)
+    inlined = [inline_styles(out, page)[0] for page in PAGES]
     sw_version, n_precache = stamp_service_worker(out)
     size = sum(p.stat().st_size for p in out.rglob("*") if p.is_file())
     log(f"built {out}: {n_site} site files, painting.zip ({n_py} modules), {wheel.name}, "
         f"{len(VENDORED)} pyodide files, {len(TF_VENDORED)} tfjs files; {size / 1e6:.1f} MB in {time.perf_counter() - t0:.1f} s; "
-        f"index.html inlines {len(inlined)} stylesheets; sw.js precaches {n_precache} files (version {sw_version})")
+        f"{', '.join(f'{page} inlines {len(hrefs)} stylesheets' for page, hrefs in zip(PAGES, inlined))}; sw.js precaches {n_precache} files (version {sw_version})")

@@ -1,4 +1,5 @@
-"""The page shell: dist/index.html's stylesheets inlined as one <style> that the page's CSP allows by its sha256.
+"""The page shells: each page's stylesheets (dist/index.html's, dist/post.html's) inlined as one <style> that
+the page's CSP allows by its sha256.
 
 site/index.html links its stylesheets, so site/ works unbuilt. In dist/index.html the run of plain links
 (`<link rel="stylesheet" href="css/NAME.css">` on lines of their own, nothing else on them) becomes one
@@ -17,21 +18,22 @@ from pathlib import Path
 from .base import BuildError
 
 PAGE = "index.html"
+PAGES = (PAGE, "post.html")  # the tool and the article: the same treatment
 PLAIN_STYLESHEET = re.compile(r'^[ \t]*<link rel="stylesheet" href="(css/[\w.-]+\.css)">\n', re.M)
 CSP_STYLE_SRC = "style-src 'self'"
 
 
-def inline_styles(out: Path) -> tuple[list[str], str]:
-    """Inline dist/index.html's plain stylesheet links; -> (the inlined hrefs, the CSP source of the block)."""
-    page = out / PAGE
+def inline_styles(out: Path, name: str = PAGE) -> tuple[list[str], str]:
+    """Inline dist/`name`'s plain stylesheet links; -> (the inlined hrefs, the CSP source of the block)."""
+    page = out / name
     html = page.read_text(encoding="utf-8")
     links = list(PLAIN_STYLESHEET.finditer(html))
     if not links:
-        raise BuildError(f"site/{PAGE} links no plain stylesheet (<link rel=\"stylesheet\" href=\"css/NAME.css\">)")
+        raise BuildError(f"site/{name} links no plain stylesheet (<link rel=\"stylesheet\" href=\"css/NAME.css\">)")
     if any(a.end() != b.start() for a, b in zip(links, links[1:])):
-        raise BuildError(f"site/{PAGE}: the plain stylesheet links must be consecutive lines (their order is the cascade's)")
+        raise BuildError(f"site/{name}: the plain stylesheet links must be consecutive lines (their order is the cascade's)")
     if html.count(CSP_STYLE_SRC + ";") != 1:
-        raise BuildError(f"site/{PAGE}: its Content-Security-Policy must hold \"{CSP_STYLE_SRC};\" once")
+        raise BuildError(f"site/{name}: its Content-Security-Policy must hold \"{CSP_STYLE_SRC};\" once")
     hrefs = [m.group(1) for m in links]
     css = "\n".join(f"/* {href} */\n" + (out / href).read_text(encoding="utf-8").strip() for href in hrefs)
     if "</style" in css.lower():

@@ -10,20 +10,15 @@
 // Actions run one after another; a click is shown at once (figure[aria-busy]) and answered in order.
 
 import { Request } from '../protocol.js';
+import { element } from './figure.js';
 
-const STEPS = [[1, 'Step', 'Train one epoch'], [25, '×25', 'Train 25 epochs'], [100, '×100', 'Train 100 epochs']];
+const STEPS = [[1, 'Step', 'train one epoch'], [25, '×25', 'train 25 epochs'], [100, '×100', 'train 100 epochs']];
 const PIXEL_SIDE = 2; // the example image is 2 x 2
 
 // a number (or a row of them, in rgb) as the table shows it
 function show(value) {
   if (Array.isArray(value)) return value.map(show).join(' ');
   return Math.abs(value) >= 1e4 ? value.toExponential(2) : value.toFixed(3);
-}
-
-function element(tag, props = {}, children = []) {
-  const el = Object.assign(document.createElement(tag), props);
-  el.append(...children);
-  return el;
 }
 
 function pixelCanvas(label) {
@@ -64,7 +59,7 @@ function build(live) {
   weights.setAttribute('aria-label', 'the weights w');
   for (const [epochs, text, label] of STEPS) {
     const button = element('button', { type: 'button', textContent: text, className: 'tbt-button' });
-    button.setAttribute('aria-label', label);
+    button.setAttribute('aria-label', `${text}: ${label}`); // the name holds the text shown (WCAG 2.5.3)
     button.dataset.epochs = String(epochs);
     parts.buttons.push(button);
   }
