@@ -136,7 +136,7 @@ def test_after_an_explosion_the_next_frame_shows_the_restored_state():
     s.train(100, seconds=10.0)
     s.checkpoint()
     assert s.render(0.0)
-    good = s.learned_rgb().copy()
+    good, good_cost = s.learned_rgb().copy(), s.info()["cost"]
     s.learning_rate = 2.5  # diverges over a few hundred epochs: frames of a growing mess first
     with pytest.raises(CostExplodedError):
         for _ in range(10_000):
@@ -145,6 +145,7 @@ def test_after_an_explosion_the_next_frame_shows_the_restored_state():
     assert not np.array_equal(s.learned_rgb(), good), "a diverging frame was drawn before the explosion"
     assert s.render(0.0) is True and s.info()["frame_epoch"] == 100
     np.testing.assert_array_equal(s.learned_rgb(), good)
+    assert s.info()["cost"] == pytest.approx(good_cost), "the restored frame's cost, not the diverging one's"
 
 
 def test_explosion_mid_run_restores_the_checkpoint():

@@ -114,6 +114,7 @@ class Trainer:
             lr, saved = model.learning_rate, self._checkpoint
             self.model = saved
             self._checkpoint = snapshot(saved)  # the restored model trains on: keep a copy of it
+            self.live_cost = None  # the last slice's cost was the diverging model's, not the restored one's
             raise CostExplodedError(
                 f"the cost exploded (learning rate {lr:g} is too large for this model); "
                 f"the last good state (epoch {_format_epoch(saved)}) was restored")
