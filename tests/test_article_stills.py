@@ -23,7 +23,7 @@ def article_stills():
 SAMPLE = """<!doctype html><html><body>
 <p>At epoch {{painter.epoch}} the PSNR is {{painter.psnr}} dB; rgb {{ labels-2017.psnr_rgb }} dB,
 limit {{learning-rate.limit}}, packed cost {{labels-2017.cost_packed}}.</p>
-<figure class="figure" data-figure="two-by-two" data-state="{}"><img src="figures/two-by-two.png" alt=""></figure>
+<figure class="figure" data-figure="two-by-two" data-state="{}"><img src="figures/two-by-two.png" width="1" alt=""></figure>
 <figure data-state="{}" data-figure="painter"></figure>
 <figure><figcaption>not a live figure</figcaption></figure>
 </body></html>
@@ -63,7 +63,10 @@ def test_stills_are_painted_and_stamped(tmp_path, cache, article_stills):
     assert f"At epoch {used['painter']['epoch']:,} the PSNR is {used['painter']['psnr']:.1f} dB" in text
     for figure in used:
         with Image.open(out / "figures" / f"{figure}.png") as im:
-            assert im.width >= article_stills.STILL_WIDTH and im.mode == "RGB"
+            assert im.width >= article_stills.STILL_WIDTH and im.height >= article_stills.STILL_HEIGHT
+            assert im.mode == "RGB"
+            if figure == "two-by-two":  # its <img> has the PNG's own size, whatever the page said
+                assert f'<img width="{im.width}" height="{im.height}" src="figures/two-by-two.png" alt="">' in text
 
 
 def test_a_warm_build_paints_nothing(tmp_path, cache, monkeypatch, article_stills):

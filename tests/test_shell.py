@@ -194,8 +194,9 @@ def post_head(built) -> _Head:
 
 
 def test_the_article_has_the_same_shell(post_head, head):
-    # one module script, its styles inlined and allowed by their hash, the same policy otherwise
-    assert post_head.scripts == [{"type": "module", "src": "js/post/entry.js"}]
+    # a small classic script that marks a one-figure view before the first paint (no layout shift), one
+    # module script, its styles inlined and allowed by their hash, the same policy otherwise
+    assert post_head.scripts == [{"src": "js/post/early.js"}, {"type": "module", "src": "js/post/entry.js"}]
     assert [(s["href"], s.get("media")) for s in post_head.stylesheets] == [("css/dark.css", "(prefers-color-scheme: dark)")]
     assert len(post_head.styles) == 1 and len(post_head.csp) == 1 and post_head.style_attributes == []
     digest = base64.b64encode(hashlib.sha256(post_head.styles[0].encode("utf-8")).digest()).decode()

@@ -117,7 +117,7 @@ PAINTER_EPOCHS = 5000  # the one-hot model at the page's rate: the photo is clea
 PAINTER_LEARNING_RATE = OneHotImageModel.DEFAULT_LEARNING_RATE
 LEARNING_RATES = {"slow": 0.05, "just_right": 1.0, "too_far": 2.5}  # the learning-rate figure's presets
 LR_EPOCHS = 250  # the learning-rate plot's epochs: "too far" explodes before this
-XY_MODELS = ("plane", "rff", "dct")  # inputs (x, y): the raw pair, random Fourier features, cosines
+XY_MODELS = ("plane", "poly", "rff", "dct")  # inputs (x, y): the raw pair, polynomials, random Fourier features, cosines
 XY_EPOCHS = 3000
 SGD_MODEL, SGD_EPOCHS, SGD_BATCH = "rff", 20, 64  # 4096 / 64 = 64 SGD steps an epoch against 1 GD step
 NETWORK = {"width": 32, "depth": 2, "features": 32, "sigma": 3.0}  # tiny, so the still is quick

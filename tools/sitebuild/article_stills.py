@@ -2,8 +2,8 @@
 
 Before Python is loaded in the browser, a figure of the article shows a still. For every
 `<figure ... data-figure="ID" ...>` of dist/post.html this step writes figures/ID.png (painting.article's
-still(ID, photo), each pixel a block, about STILL_WIDTH wide) and replaces the figure's
-`data-state="{}"` with its numbers as JSON; every `{{ID.key}}` in the page becomes that number, written
+still(ID, photo), each pixel a block, at least STILL_WIDTH wide and STILL_HEIGHT high) and replaces the figure's
+`data-state="{}"` with its numbers as JSON, and gives the still's <img> its PNG's width and height; every `{{ID.key}}` in the page becomes that number, written
 by format_number. figures/stills.json holds all the numbers. An unknown figure or token is a BuildError.
 
 The painting runs on CPython in a subprocess (the poster's Python: embed_poster.painting_python) as
@@ -30,11 +30,13 @@ from .embed_poster import POSTER_IMAGE, painting_python
 POST = "post.html"
 FIGURES_DIR = "figures"
 NUMBERS_FILE = "stills.json"
-STILL_WIDTH = 256  # px: a still's pixels become blocks, so it stays crisp at this width
+STILL_WIDTH, STILL_HEIGHT = 256, 128  # px at least: a still's pixels become blocks, so it stays crisp
 FIGURE_TAG = re.compile(r"<figure\b[^>]*>")
 FIGURE_ID = re.compile(r'\bdata-figure="([^"]*)"')
 EMPTY_STATE = 'data-state="{}"'
 TOKEN = re.compile(r"\{\{\s*([\w-]+)\.(\w+)\s*\}\}")
+STILL_IMG = re.compile(rf'<img\b[^>]*\bsrc="{FIGURES_DIR}/([\w-]+)\.png"[^>]*>')
+SIZE_ATTR = re.compile(r'\s(width|height)="[^"]*"')
 
 
 def format_number(key: str, value) -> str:
@@ -82,7 +84,14 @@ def stamp_stills(out: Path, cache: Path | None = None) -> dict | None:
         except ValueError as e:
             raise BuildError(f"{POST}: {match.group(0)} cannot be written: {e}") from None
 
+    def size_img(match: re.Match) -> str:  # the still's own size: no layout shift, no stretching
+        png = (stills / f"{match.group(1)}.png").read_bytes()
+        width, height = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")  # PNG's IHDR
+        tag = SIZE_ATTR.sub("", match.group(0))
+        return tag.replace("<img", f'<img width="{width}" height="{height}"', 1)
+
     text = TOKEN.sub(fill_token, FIGURE_TAG.sub(stamp_figure, text))
+    text = STILL_IMG.sub(size_img, text)
     page.write_text(text, encoding="utf-8")
     (out / FIGURES_DIR).mkdir(exist_ok=True)
     for figure in used:
@@ -139,7 +148,7 @@ def paint(out_dir: Path, photo: Path) -> None:
         image, numbers[figure] = still(figure, rgb)  # (h, w, 3) uint8
         while image.shape[1] * MAX_SCALE < STILL_WIDTH:  # the two-by-two's 2 x 2 pixels
             image = upscale_nearest(image, 2)
-        scale = -(-STILL_WIDTH // image.shape[1])  # ceil: at least STILL_WIDTH wide
+        scale = max(-(-STILL_WIDTH // image.shape[1]), -(-STILL_HEIGHT // image.shape[0]))  # ceil: both minima
         (out_dir / f"{figure}.png").write_bytes(png_bytes(image, scale=scale))
     text = json.dumps(numbers, indent=1, allow_nan=False)  # NaN and Infinity are not JSON
     (out_dir / NUMBERS_FILE).write_text(text + "\n", encoding="utf-8")

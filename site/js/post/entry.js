@@ -18,10 +18,8 @@ const statusEl = document.getElementById('post-status');
 applyView({ embed, theme });
 const all = [...document.querySelectorAll('figure[data-figure]')];
 const alone = all.find((el) => el.dataset.figure === params.get('figure'));
-if (alone) {
-  document.documentElement.dataset.postFigure = alone.dataset.figure;
-  alone.closest('section').dataset.embedded = 'true';
-}
+if (alone) alone.closest('section').dataset.embedded = 'true';
+else delete document.documentElement.dataset.postFigure; // early.js marked it: no such figure, the whole article
 const figures = alone ? [alone] : all;
 
 if (alone && embed && (!flag('autoplay') || saveData)) showFacade(alone);

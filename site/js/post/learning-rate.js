@@ -1,7 +1,8 @@
 // The learning rate the reader sets (the tool's `lr` row) and named presets that move its slider, on
 // the 2017 model (the presets are painting.article.LEARNING_RATES, which the still quotes); past 2M/(M + 1) the worker's trainer stops with the cost exploded (engine.js says so).
 export default {
-  image: 'astronaut', size: 64, epochsPerFrame: 50, // the still's photo and size (its limit) charts: ['epochs'],
+  image: 'astronaut', size: 64, epochsPerFrame: 50, // the still's photo and size (its limit)
+  charts: ['epochs'],
   settings: ['lr'],
   presets: [
     { label: 'slow', values: { lr: 0.05 } },
