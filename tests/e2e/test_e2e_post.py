@@ -9,6 +9,7 @@
 - ?figure=ID&embed=1: that figure alone, its still and one button, nothing of Pyodide and at most 400 KB
   before the click; the click makes it live;
 - Save-Data: nothing of Python before the first click; after it the other figures go live as they near;
+- a second visit offline: the article, its stills and a live figure from the service worker's cache;
 - at 390 px: no sideways scroll, every visible button at least 44 px; axe-core: no serious or critical
   violation, light and dark, desktop and phone.
 """
@@ -121,6 +122,8 @@ def test_too_far_says_the_cost_exploded(article):
              sel("learning-rate"), timeout=60_000)
     assert state(page, "learning-rate")["learning_rate"] == 2.5
     assert state(page, "learning-rate")["message"] == "exploded"
+    # the numbers are the restored state's (a cost of 1e70 beside the restored picture was a bug)
+    assert 0 < state(page, "learning-rate")["cost"] < 1, state(page, "learning-rate")
     # just right: training goes on from the last good state
     figure.get_by_role("button", name="just right", exact=True).click()
     before = state(page, "learning-rate")["epoch"]
@@ -239,3 +242,31 @@ def test_save_data_waits_for_the_first_click(browser, server):
         assert page.evaluate("window.__workers") == 1
     finally:
         rec.close()
+
+
+def test_a_second_visit_works_offline(browser, server):
+    """After a first visit (the service worker has the page, its stills and Python), the article loads
+    and a figure goes live with the network off."""
+    context = browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.goto(server.url + "post.html")
+        wait_live(page, "painter")
+        wait_for(page, "() => document.documentElement.dataset.offline === 'ready'"
+                       " && navigator.serviceWorker.controller !== null", timeout=LIVE_TIMEOUT_MS)
+        page.close()
+        context.set_offline(True)
+        page = context.new_page()
+        errors = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(server.url + "post.html")
+        # the network really is off: a file that is not in the cache cannot be fetched
+        assert page.evaluate("fetch('no-such-file.txt').then(() => 'fetched', () => 'failed')") == "failed"
+        for figure in FIGURES:  # every still is there (they load lazily: each is scrolled to)
+            page.locator(sel(figure)).scroll_into_view_if_needed()
+            wait_for(page, "s => document.querySelector(s).querySelector('img')?.naturalWidth > 0"
+                           " || document.querySelector(s).dataset.live === 'true'", sel(figure))
+        wait_live(page, "xy-question")
+        assert state(page, "xy-question")["epoch"] >= 0 and errors == []
+    finally:
+        context.close()
