@@ -103,14 +103,26 @@ def to_tensor(array, variable_name=None, trainable=True, dtype="float32"):
     to_js = _ffi.to_js
     tf = _tf()
     flat = np.ascontiguousarray(array, dtype=np.dtype(dtype)).ravel()  # (n,)
-    values = (js.Int32Array if dtype == "int32" else js.Float32Array).new(flat.size)
-    values.assign(flat)
+    typed = js.Int32Array if dtype == "int32" else js.Float32Array
+    if backend() == "wasm":  # tf.tensor copies the values into TF.js's heap at once: a view, no JS copy
+        # (a frame's (CHUNK, D) inputs are 16 MB a chunk: ~48 MB/s of JS garbage while a frame of mlp at
+        # 512² is drawn, measured); other backends may keep the typed array (cpu) or upload it later
+        values = typed.new(_heap().buffer, flat.__array_interface__["data"][0], flat.size)
+    else:
+        values = typed.new(flat.size)
+        values.assign(flat)
     tensor = tf.tensor(values, to_js(list(np.shape(array))), dtype)
     if variable_name is None:
         return tensor
     variable = tf.variable(tensor, trainable, variable_name)
     tensor.dispose()
     return variable
+
+
+def _heap():
+    """Pyodide's wasm memory as a Uint8Array (re-read per use: it is replaced when the memory grows)."""
+    import pyodide_js
+    return pyodide_js._module.HEAPU8
 
 
 def to_numpy(tensor):
