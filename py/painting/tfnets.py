@@ -196,9 +196,10 @@ class TFNetwork:
     State: one variable `_flat` holding all parameters, flatten([W_1, b_1, ..., W_out, b_out]) (P,), and
     `_tf_optimizer`, a solvers.Adam whose moments are one variable each, m (P,) and v (P,) (made on first
     use): an Adam update is a dozen TF.js ops whatever the depth, where a variable per array took ~120.
-    The passes read the layers as views of `_flat` (tf_weights: one tf.split, a reshape per matrix) and
-    the backward pass concatenates the gradients into one (P,). `_tf_tables` are what a step gathers
-    its inputs and labels from (uploaded once). `_ahead` says the variables have trained past the numpy
+    The passes read the layers as views of `_flat` (tf_weights: one tf.split, or on wasm a tf.gatherND per
+    array with the indices `_tf_parts`, and a reshape per matrix) and the backward pass concatenates
+    the gradients into one (P,). `_tf_tables` are what a step gathers its inputs and labels from
+    (uploaded once). `_ahead` says the variables have trained past the numpy
     mirror's layers, `_moments_ahead` that the moments have trained past its optimizer (read back only
     when something reads the optimizer: the Trainer reads the layers after every slice), `_behind` that
     the mirror was set and the variables must be remade from it.
