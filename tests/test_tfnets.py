@@ -10,7 +10,7 @@ import gc
 import numpy as np
 import pytest
 
-from painting import nets, tfnets
+from painting import nets, snapshot, tfnets
 
 pytestmark = pytest.mark.skipif(not tfnets.available(), reason="needs Pyodide with TensorFlow.js loaded "
                                                                 "(tests/pyodide/run_tf.mjs)")
@@ -181,10 +181,12 @@ def test_no_tensor_leak_over_200_steps():
     tf_model.get_params()
     assert tf_model.progress == 41
     assert num_tensors() == start
+    parts = len(tf_model._tf_parts or ())  # on wasm, tf_weights' gather indices: one per array
+    assert parts == (6 if tfnets.backend() == "wasm" else 0)
     tf_model.dispose()
     tables = 2 * len(tf_model.columns) + 1  # uploaded once: the encoding's per-column and per-row tables, labels
     assert tables == 5  # the gaussian encoding: two terms
-    assert start == baseline + 3 + tables  # one variable of all parameters, one each for Adam's m and v
+    assert start == baseline + 3 + parts + tables  # one variable of all parameters, one each for Adam's m and v
     assert num_tensors() == baseline
 
 
@@ -194,7 +196,8 @@ def test_a_dropped_model_frees_its_tensors():
     tf_model, _ = pair("siren")
     tf_model.step_batches(3)
     tf_model.predict()
-    assert num_tensors() == baseline + 3 + 3  # parameters, m, v; 3 tables (one term, labels)
+    parts = len(tf_model._tf_parts or ())  # on wasm, tf_weights' gather indices
+    assert num_tensors() == baseline + 3 + parts + 3  # parameters, m, v; 3 tables (one term, labels)
     del tf_model  # no dispose(): the session may just drop a model
     gc.collect()
     assert num_tensors() == baseline
@@ -210,6 +213,21 @@ def test_snapshot_copy_trains_on_identically():
     assert_close(copied.get_params(), tf_model.get_params(), 1e-6)
     tf_model.dispose()
     copied.dispose()
+
+
+def test_a_frozen_copy_predicts_rows_as_the_model_and_keeps_no_tensors():
+    """A frame's copy (snapshot(): no variables, its parameters and gather indices uploaded per call)
+    predicts as the model and leaves no tensor behind."""
+    tf_model, _ = pair("mlp")
+    tf_model.step_batches(5)
+    want = tf_model.predict()  # (16, 20, 3), the live model's tables
+    count = num_tensors()
+    frozen = snapshot.snapshot(tf_model)
+    assert frozen._tf_tables is None and frozen.columns is tf_model.columns
+    for r0, r1 in [(0, 1), (1, 4), (4, 12), (0, 16)]:
+        np.testing.assert_allclose(frozen.predict_rows(r0, r1), want[r0:r1], rtol=0, atol=1e-6)
+    assert frozen._flat is None and frozen._tf_parts is None and num_tensors() == count
+    tf_model.dispose()
 
 
 def test_learning_rate_changes_between_steps():

@@ -13,24 +13,26 @@ import numpy as np
 
 
 def snapshot(model):
-    """A copy of `model` sharing its read-only arrays (see the module docstring)."""
-    shared, seen = {}, set()
+    """A copy of `model` sharing its read-only arrays (see the module docstring).
 
-    def share(value):
+    The walk is a loop, not a recursive closure: a nested function that calls itself is a reference
+    cycle (function -> its cell -> function) holding the memo, and so the copy, until Python's cycle
+    collector runs. Measured on mlp at 512² in the page (a copy per frame and per checkpoint): up to
+    17 MB of dropped copies waiting, and Pyodide's heap (which never shrinks) grew from 53 to 68-72 MB
+    in 20 s of training; now a dropped copy is freed at once."""
+    shared, seen, todo = {}, set(), [model]
+    while todo:
+        value = todo.pop()
         if id(value) in seen:
-            return
+            continue
         seen.add(id(value))
         if isinstance(value, np.ndarray):
             if not value.flags.writeable:
                 shared[id(value)] = value
         elif isinstance(value, (list, tuple)):
-            for item in value:
-                share(item)
+            todo.extend(value)
         elif isinstance(value, dict):
-            for item in value.values():
-                share(item)
+            todo.extend(value.values())
         elif hasattr(value, "__dict__") and not isinstance(value, type):
-            share(vars(value))
-
-    share(model)
+            todo.append(vars(value))
     return copy.deepcopy(model, shared)

@@ -103,14 +103,26 @@ def to_tensor(array, variable_name=None, trainable=True, dtype="float32"):
     to_js = _ffi.to_js
     tf = _tf()
     flat = np.ascontiguousarray(array, dtype=np.dtype(dtype)).ravel()  # (n,)
-    values = (js.Int32Array if dtype == "int32" else js.Float32Array).new(flat.size)
-    values.assign(flat)
+    typed = js.Int32Array if dtype == "int32" else js.Float32Array
+    if backend() == "wasm":  # tf.tensor copies the values into TF.js's heap at once: a view, no JS copy
+        # (a frame's (CHUNK, D) inputs are 16 MB a chunk: ~48 MB/s of JS garbage while a frame of mlp at
+        # 512² is drawn, measured); other backends may keep the typed array (cpu) or upload it later
+        values = typed.new(_heap().buffer, flat.__array_interface__["data"][0], flat.size)
+    else:
+        values = typed.new(flat.size)
+        values.assign(flat)
     tensor = tf.tensor(values, to_js(list(np.shape(array))), dtype)
     if variable_name is None:
         return tensor
     variable = tf.variable(tensor, trainable, variable_name)
     tensor.dispose()
     return variable
+
+
+def _heap():
+    """Pyodide's wasm memory as a Uint8Array (re-read per use: it is replaced when the memory grows)."""
+    import pyodide_js
+    return pyodide_js._module.HEAPU8
 
 
 def to_numpy(tensor):
@@ -184,15 +196,16 @@ class TFNetwork:
     State: one variable `_flat` holding all parameters, flatten([W_1, b_1, ..., W_out, b_out]) (P,), and
     `_tf_optimizer`, a solvers.Adam whose moments are one variable each, m (P,) and v (P,) (made on first
     use): an Adam update is a dozen TF.js ops whatever the depth, where a variable per array took ~120.
-    The passes read the layers as views of `_flat` (tf_weights: one tf.split, a reshape per matrix) and
-    the backward pass concatenates the gradients into one (P,). `_tf_tables` are what a step gathers
-    its inputs and labels from (uploaded once). `_ahead` says the variables have trained past the numpy
+    The passes read the layers as views of `_flat` (tf_weights: one tf.split, or on wasm a tf.gatherND per
+    array with the indices `_tf_parts`, and a reshape per matrix) and the backward pass concatenates
+    the gradients into one (P,). `_tf_tables` are what a step gathers its inputs and labels from
+    (uploaded once). `_ahead` says the variables have trained past the numpy
     mirror's layers, `_moments_ahead` that the moments have trained past its optimizer (read back only
     when something reads the optimizer: the Trainer reads the layers after every slice), `_behind` that
     the mirror was set and the variables must be remade from it.
     """
 
-    _TF_HANDLES = ("_flat", "_tf_optimizer", "_tf_tables")  # JS objects: never copied
+    _TF_HANDLES = ("_flat", "_tf_optimizer", "_tf_tables", "_tf_parts")  # JS objects: never copied
 
     def __init__(self, target, learning_rate=None, seed=0, train_mask=None, dtype=np.float32, **knobs):
         if np.dtype(dtype) != np.float32:
@@ -263,7 +276,15 @@ class TFNetwork:
         tf_adam.v = [to_tensor(flatten(adam.v), f"{prefix}/v", trainable=False)]  # (P,)
         tf_adam.ops = _tf_ops()
         self._tf_optimizer = tf_adam
+        if backend() == "wasm":
+            self._tf_parts = self._part_indices()
         self._behind = self._moments_ahead = False
+
+    def _part_indices(self):
+        """tf_weights' tf.gatherND indices of each array of the flat parameters: [(size, 1) int32, ...]."""
+        ends = np.cumsum([int(np.prod(shape)) for shape in self._shapes()])
+        return [to_tensor(np.arange(end - size, end)[:, None], dtype="int32")
+                for end, size in zip(ends, np.diff(ends, prepend=0))]
 
     def _push_tables(self):
         """Upload what a step gathers from, once (again only when the encoding's tables were remade):
@@ -288,10 +309,20 @@ class TFNetwork:
 
     def tf_weights(self, flat=None):
         """[W_1, b_1, ..., W_out, b_out] as views of the parameter vector `flat` (P,), by default the
-        model's own (call inside tf.tidy): one tf.split, then a reshape per weight matrix."""
+        model's own (call inside tf.tidy): one tf.split, then a reshape per weight matrix. On wasm they
+        are gathered (tf.gatherND; the model's own indices uploaded once, by _push): TF.js's wasm slice,
+        which tf.split runs per part, first reads its whole input back into a new JS array (readSync), so
+        a split of the mlp's 25k parameters at 512² left ~170 MB/s of JS garbage while training (~800 kB
+        a step) and ~55 MB/s while a frame is drawn (a split per forward call of the frame's copy), and
+        that garbage, collected in bursts, swung the renderer's memory by ~50 MB."""
         tf, to_js = _tf(), _ffi.to_js
         shapes = self._shapes()
-        parts = tf.split(self._flat if flat is None else flat, to_js([int(np.prod(s)) for s in shapes]))
+        if backend() == "wasm":
+            own = flat is None and self._tf_parts is not None
+            indices = self._tf_parts if own else self._part_indices()  # (freed by the caller's tidy)
+            parts = [tf.gatherND(self._flat if flat is None else flat, index) for index in indices]  # (size,) each
+        else:
+            parts = tf.split(self._flat if flat is None else flat, to_js([int(np.prod(s)) for s in shapes]))
         return [parts[n] if len(shape) == 1 else tf.reshape(parts[n], to_js(list(shape)))
                 for n, shape in enumerate(shapes)]
 
@@ -400,9 +431,10 @@ class TFNetwork:
 
     def _dispose_tensors(self):
         tf_adam = self._tf_optimizer
-        for variable in [*([] if self._flat is None else [self._flat]), *(tf_adam.m + tf_adam.v if tf_adam else ())]:
+        moments = tf_adam.m + tf_adam.v if tf_adam else []
+        for variable in [*([] if self._flat is None else [self._flat]), *moments, *(self._tf_parts or ())]:
             variable.dispose()
-        self._flat = self._tf_optimizer = None
+        self._flat = self._tf_optimizer = self._tf_parts = None
 
     def dispose(self):
         """Free the TF.js memory now (the numpy mirror stays usable: it is brought up to date first)."""
