@@ -25,7 +25,7 @@ from pagehelpers import wait_for
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-LIVE_TIMEOUT_MS = 120_000  # the first figure waits for Python
+LIVE_TIMEOUT_MS = 120_000  # a figure waits for Python to boot, on a busy machine
 
 # counts the Workers the page creates (installed before any script of the page runs)
 COUNT_WORKERS = """(() => {

@@ -22,18 +22,12 @@ import pytest
 
 from counting_server import CountingServer
 from pagehelpers import DESKTOP, PageRecorder, psnr, wait_for
+from post_walk import COUNT_WORKERS, LIVE_TIMEOUT_MS, PHONE
 
 pytestmark = pytest.mark.cpython_only
 
 FIGURES = ("painter", "two-by-two", "learning-rate", "labels-2017", "xy-question", "sgd", "network", "tensorflow")
-LIVE_TIMEOUT_MS = 120_000  # Pyodide boots first, on a busy machine
-PHONE = {"width": 390, "height": 844}
 EMBED_BUDGET = 400_000  # bytes before the click
-COUNT_WORKERS = """(() => {
-  window.__workers = 0;
-  const Native = window.Worker;
-  window.Worker = class extends Native { constructor(...args) { super(...args); window.__workers += 1; } };
-})();"""
 
 
 def sel(figure: str) -> str:
