@@ -6,8 +6,9 @@ one of its sliders or number fields, pick an option of one of its selects, turn 
 width and back. After each it waits for the page to settle (`wait_quiet`) and checks (`check`):
 - at most one Worker was ever created, and exactly one once a figure is live;
 - no uncaught exception or console error;
-- every figure's data-state is a JSON object whose epoch, cost and psnr are numbers (finite, epoch >= 0)
-  or null, and data-live is "true" or absent;
+- every figure's data-state is a JSON object whose epoch, frame_epoch, cost and psnr (its own and each
+  pane's) are finite numbers or null, epoch >= 0, the picture's epoch not past the count; data-live is
+  "true" or absent;
 - at a phone's width, nothing scrolls sideways.
 Every action is a plain tuple, so a failure names the seed and the exact action list
 (`PostWalk.replay`). Used by test_e2e_post_walk.py.
@@ -167,12 +168,16 @@ class PostWalk:
             if not isinstance(state, dict):
                 fail("state", f"{f['id']}: data-state is not an object: {f['state']!r}")
                 continue
-            for key in ("epoch", "cost", "psnr"):
-                value = state.get(key)
-                if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
-                    fail("state", f"{f['id']}: {key} = {value!r}")
-            if isinstance(state.get("epoch"), (int, float)) and state["epoch"] < 0:
-                fail("state", f"{f['id']}: epoch {state['epoch']}")
+            for where, numbers in [("", state), *((f"pane {k}: ", v) for k, v in state.get("panes", {}).items())]:
+                for key in ("epoch", "frame_epoch", "cost", "psnr"):
+                    value = numbers.get(key)
+                    if value is not None and not (isinstance(value, (int, float)) and math.isfinite(value)):
+                        fail("state", f"{f['id']}: {where}{key} = {value!r}")
+                epoch, drawn = numbers.get("epoch"), numbers.get("frame_epoch")
+                if isinstance(epoch, (int, float)) and epoch < 0:
+                    fail("state", f"{f['id']}: {where}epoch {epoch}")
+                if isinstance(epoch, (int, float)) and isinstance(drawn, (int, float)) and drawn > epoch + 1e-9:
+                    fail("state", f"{f['id']}: {where}the picture's epoch {drawn} is past the count {epoch}")
         if snap["width"] <= PHONE["width"] and snap["scrollWidth"] > snap["width"] + 1:
             fail("sideways", f"scrollWidth {snap['scrollWidth']} at width {snap['width']}")
 

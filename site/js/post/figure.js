@@ -157,7 +157,8 @@ export class Figure {
       numbers: (stats, frameEpoch) => {
         showStats(view.readout, stats);
         if (frameEpoch == null) return;
-        this.#state[name] = { epoch: stats.epoch, cost: stats.cost, psnr: stats.psnr,
+        // epoch: the count now; frame_epoch: the epoch of the picture drawn, whose cost and PSNR these are
+        this.#state[name] = { epoch: stats.epoch, frame_epoch: stats.frame_epoch ?? frameEpoch, cost: stats.cost, psnr: stats.psnr,
           ...(stats.psnr_hidden == null ? {} : { psnr_hidden: stats.psnr_hidden }) };
         this.#writeState();
       },
