@@ -208,19 +208,23 @@ def test_resolution_resamples_a_non_square_upload(painter):
     said = upload(page, "wide.png", data, "image/png")
     assert said["tone"] == "info"
     assert canvas_rgba(page, "target").shape == (32, 64, 4)
-    for size in ("128", "28"):
-        page.select_option("#size", size)
+    try:
+        for size in ("128", "28"):
+            page.select_option("#size", size)
+            wait_for(page, "w => document.getElementById('target').width === w"
+                     " && document.body.dataset.status === 'ready'", int(size))
+            wait_settled(page)  # the learned frame of the new size is drawn too (it may follow "ready")
+            want = reference_target(data, int(size))
+            target = canvas_rgba(page, "target")
+            assert target.shape[:2] == want.shape[:2] == (int(size) // 2, int(size))
+            assert np.abs(target[..., :3].astype(int) - want.astype(int)).max() <= 1
+            assert canvas_rgba(page, "learned").shape == target.shape
+            assert page.text_content("#epoch") == "0"
+    finally:  # the module's page goes back to the default size, for the tests after this one
+        page.select_option("#size", str(SIZE))
         wait_for(page, "w => document.getElementById('target').width === w"
-                 " && document.body.dataset.status === 'ready'", int(size))
-        want = reference_target(data, int(size))
-        target = canvas_rgba(page, "target")
-        assert target.shape[:2] == want.shape[:2] == (int(size) // 2, int(size))
-        assert np.abs(target[..., :3].astype(int) - want.astype(int)).max() <= 1
-        assert canvas_rgba(page, "learned").shape == target.shape
-        assert page.text_content("#epoch") == "0"
-    page.select_option("#size", str(SIZE))
-    wait_for(page, "w => document.getElementById('target').width === w"
-             " && document.body.dataset.status === 'ready'", SIZE)
+                 " && document.body.dataset.status === 'ready'", SIZE)
+        wait_settled(page)
 
 
 def test_gallery_buttons_pick_bundled_photos(painter):
