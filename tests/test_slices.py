@@ -154,7 +154,8 @@ def test_predict_rows_is_a_slice_of_predict(name, knobs):
     assert full.shape == (32, 40, 3)
     for (r0, r1), part in rows.items():
         assert part.shape == (r1 - r0, 40, 3) and part.dtype == full.dtype
-        np.testing.assert_array_equal(part, full[r0:r1])
+        # the same values; a network's float32 matmul over fewer rows may round its last bit otherwise
+        np.testing.assert_allclose(part, full[r0:r1], rtol=0, atol=1e-6)
     np.testing.assert_array_equal(model.predict_rows(3, 6), full[3:6])  # and from the cached image
     assert np.ptp(full) > 0.05  # a picture, not a constant
 

@@ -5,11 +5,10 @@ the URL and the page's controls. A knob that was renamed stays readable under it
 saved parameter files, scripts): the model's RENAMED_KNOBS, which rename_knobs() applies.
 """
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class Knob:
+class Knob(NamedTuple):
     """A numeric model setting: default, inclusive range [low, high], log-scale slider, integer-valued."""
     default: float
     low: float

@@ -12,8 +12,7 @@ fast image model in onehot.py is tested against (run_training(model, config, mod
 runs the same loop on it).
 """
 import math
-from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 
@@ -40,8 +39,7 @@ def _or(value, default):
     return value or default
 
 
-@dataclass
-class TrainConfig:
+class TrainConfig(NamedTuple):
     """train() settings with the post's defaults. A falsy value means "use the default", as JS `||` does."""
     learning_rate: float = 0.05
     max_cost: float = 0.05
@@ -71,8 +69,7 @@ class TrainConfig:
                 raise ValueError(f"train config {name} must be a finite number, got {v!r}")
         if not callable(cfg.log_callback):
             raise ValueError("train config log_callback must be callable")
-        cfg.epochs = int(cfg.epochs)
-        return cfg
+        return cfg._replace(epochs=int(cfg.epochs))
 
     def logs_at(self, epoch):
         """The original's test `logCost > 0 && epoch % logCost === 1` (so log_cost = 1 never logs)."""

@@ -5,8 +5,8 @@ A file is one JSON object:
      "height": 64, "width": 48, "learning_rate": 1.0, "epoch": 2000, "seed": 0,
      "knobs": {"init_noise": 0.0}, "params": <the model's own get_params()>}
 Only plain JSON: no NaN or Infinity (Python's json would write and read them; browsers' JSON would not).
+json is imported where it is used: the page's first frame needs this module's checks, not json.
 """
-import json
 import math
 
 FORMAT = "regression-painter-params"
@@ -18,6 +18,8 @@ REQUIRED = ("format", "version", "model", "mode", "height", "width", "learning_r
 
 def params_to_json(params):
     """A get_params() dict -> compact JSON text; ValueError if it holds NaN or infinity."""
+    import json
+
     try:
         return json.dumps(params, allow_nan=False, separators=(",", ":"))
     except ValueError:
@@ -33,6 +35,8 @@ def _no_constants(name):
 def params_from_json(text):
     """JSON text (str or UTF-8 bytes) -> dict; ValueError saying what is wrong (size, syntax, type).
     The contents are checked by Session.set_params."""
+    import json
+
     if isinstance(text, (bytes, bytearray, memoryview)):
         if len(text) > MAX_JSON_CHARS:
             raise ValueError(_too_large(len(text)))

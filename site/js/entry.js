@@ -25,10 +25,11 @@ if (url.view.embed && (!url.view.autoplay || saveData)) showFacade();
 else if (!url.view.embed && saveData) showFacade();
 else loadApp();
 
-// Python's files then download once, through the service worker that keeps them (offline.js, sw.js).
+// Python's files then download once, through the service worker that keeps them (offline.js, sw.js);
+// main.js loads once the worker has begun (worker-start.js), and Python boots meanwhile.
 async function loadApp() {
   await underServiceWorker();
-  startWorkerAhead(); // Python boots while main.js loads
+  await startWorkerAhead();
   return import('./main.js');
 }
 

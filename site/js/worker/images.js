@@ -1,21 +1,21 @@
 // Images in and out, inside the worker: a person's file decoded with Pillow (painting.images.open_image),
 // kept at <= 2048 px so the resolution control can resample it without decoding it again; and the
 // exports (PNG, timelapse GIF, parameter files). Pillow is loaded on the first request that needs it.
-// These handlers join worker.js's table; their messages are documented in protocol.js.
+// These handlers join requests.js's table; their messages are documented in protocol.js.
 //
 // Every PyProxy made here is destroyed once used, except the decoded images this module keeps.
 
 import { Request } from '../protocol.js';
 import { engine } from './engine.js';
-import { describe, destroySession, engineFor, framePixels, loaded, sessionFor, toJsObject } from './registry.js';
-import { loadPackage } from './runtime.js';
+import { describe, destroySession, engineFor, framePixels, sessionFor, toJsObject } from './registry.js';
+import { loadPackage, loaded } from './runtime.js';
 
 const MAX_DECODED_SIDE = 2048; // the original kept for resampling (painting.images.open_image max_side)
 const LARGE_PNG_SIDE = 512;    // the large PNG: each pixel a whole-number block, about this many px across
 const GIF_SIDE = 256;          // the timelapse GIF, likewise
 const GIF_FRAME_MS = 80;
 
-// The handlers for worker.js's table.
+// The handlers for requests.js's table.
 export function imageHandlers() {
   // PyProxy (H, W, 3) float32 images: the last file decoded (not yet used) and the person's image in use
   // (every session on screen paints the same target, so one of each is kept, until the next file).

@@ -1,29 +1,15 @@
-// The worker's sessions and what every part of the worker needs to talk about them: the runtime
-// (Pyodide and painting.session, booted once), the map of sessions, and the conversions of Python values
-// into what a message carries (plain objects, transferable RGBA pixels). worker.js, engine.js and
-// images.js import it.
+// The worker's sessions and what every part of the worker needs to talk about them: the map of
+// sessions, and the conversions of Python values into what a message carries (plain objects,
+// transferable RGBA pixels). requests.js, engine.js and images.js import it.
 //
 // Every PyProxy made here is destroyed once used; pixels leave as a copy in a transferred ArrayBuffer.
 
 import { Request } from '../protocol.js';
-import { boot } from './runtime.js';
 import { loadTf } from './tf.js';
 
-let runtime = null;                 // Promise of {pyodide, painting} once LOAD was asked for
 // session id -> {id, session, target, settings, gen, credit, plan, engine, tf}
 export const sessions = new Map();
 let networks = null;                // the models TensorFlow.js can run (painting.tfnets.MODELS)
-
-// Boots Python on the first call; the same promise after.
-export function load() {
-  runtime ??= boot();
-  return runtime;
-}
-
-export function loaded() {
-  if (!runtime) throw new Error(`Python is not loaded: send ${Request.LOAD} first`);
-  return runtime;
-}
 
 // What a session of `model` runs on, given the page's choice (settings.engine, settings.tfBackend):
 // {engine: 'tensorflow', tf: {backend, adapter, reason}} for a network on TensorFlow.js (loaded here

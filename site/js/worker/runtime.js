@@ -4,7 +4,7 @@
 // with the interpreter; a second has snapshot.js keep a snapshot of an interpreter, which later visits
 // start from (startInterpreter).
 
-import { Event, Stage } from '../protocol.js';
+import { Event, Request, Stage } from '../protocol.js';
 
 const PYODIDE_DIR = new URL('../../pyodide/', import.meta.url).href;
 const PACKAGE_ZIP = new URL('../../py/painting.zip', import.meta.url).href;
@@ -78,7 +78,21 @@ function trackDownloads() {
 }
 
 // ------------------------------------------------------------------------------------ loading
-export async function boot() {
+let runtime = null; // Promise of {pyodide, painting}, from the first load()
+
+// Boots Python on the first call (worker.js makes it as the worker starts); the same promise after.
+export function load() {
+  runtime ??= boot();
+  return runtime;
+}
+
+// The booted runtime's promise; an error if nothing started the boot.
+export function loaded() {
+  if (!runtime) throw new Error(`Python is not loaded: send ${Request.LOAD} first`);
+  return runtime;
+}
+
+async function boot() {
   const failedFetches = trackDownloads();
   const stderr = [];
   const cause = (what) => {
