@@ -52,7 +52,7 @@ def assert_close(got, want, rtol):
 
 
 def num_tensors():
-    return tfnets._tf().memory().numTensors
+    return tfnets.tfjs().memory().numTensors
 
 
 def test_backend_is_the_one_loaded():
@@ -114,7 +114,7 @@ def test_the_encoding_in_tfjs_is_encode(name, extra):
     """A step sends only pixel indices; TF.js gathers the inputs from the uploaded tables."""
     tf_model, np_model = pair(name, **extra)
     tf_model._push_tables()
-    tf = tfnets._tf()
+    tf = tfnets.tfjs()
     index = np.array([0, 319, 21, 21, 150, 7])  # (B,) pixels of the 16 x 20 target, a repeat
     row, column = np.divmod(index, 20)
     x = tfnets.tidy(lambda: tf.keep(tf_model.tf_encode(tfnets.to_tensor(column[:, None], dtype="int32"),

@@ -66,8 +66,8 @@ class _Ffi:
 _ffi = _Ffi()
 
 
-def _tf():
-    """globalThis.tf, or a clear error."""
+def tfjs():
+    """TensorFlow.js, globalThis.tf (the models use it, tests count its tensors), or a clear error."""
     try:
         import js
     except ImportError:
@@ -81,7 +81,7 @@ def _tf():
 def available():
     """True when TensorFlow.js is loaded where Python can reach it."""
     try:
-        _tf()
+        tfjs()
     except RuntimeError:
         return False
     return True
@@ -89,7 +89,7 @@ def available():
 
 def backend():
     """The TF.js backend in use: 'webgpu', 'webgl', 'wasm' or 'cpu'."""
-    return str(_tf().getBackend())
+    return str(tfjs().getBackend())
 
 
 def default_batch():
@@ -101,7 +101,7 @@ def to_tensor(array, variable_name=None, trainable=True, dtype="float32"):
     """A float32 (or int32) tensor (or, with a name, a variable) holding a copy of `array`."""
     import js
     to_js = _ffi.to_js
-    tf = _tf()
+    tf = tfjs()
     flat = np.ascontiguousarray(array, dtype=np.dtype(dtype)).ravel()  # (n,)
     typed = js.Int32Array if dtype == "int32" else js.Float32Array
     if backend() == "wasm":  # tf.tensor copies the values into TF.js's heap at once: a view, no JS copy
@@ -138,7 +138,7 @@ def read_all(tensors, shapes):
     on cpu and wasm, where a read is a memory copy, one by one (measured cheaper than the concat)."""
     if backend() in ("cpu", "wasm"):
         return [to_numpy(t) for t in tensors]
-    tf = _tf()
+    tf = tfjs()
     to_js = _ffi.to_js
     flat = tidy(lambda: tf.keep(tf.concat(to_js([tf.reshape(t, to_js([-1])) for t in tensors]))))  # (sum,)
     try:
@@ -172,7 +172,7 @@ def _values(tensor):
 def _tf_ops():
     """solvers.Adam's array operations on TF.js tensors (solvers.NUMPY_OPS's names); assign writes a
     variable."""
-    tf = _tf()
+    tf = tfjs()
     return SimpleNamespace(add=tf.add, sub=tf.sub, mul=tf.mul, div=tf.div, sqrt=tf.sqrt, square=tf.square,
                            assign=lambda variable, value: variable.assign(value))
 
@@ -184,7 +184,7 @@ def tidy(fn):
     result = []
     proxy = create_proxy(lambda *_: result.append(fn()))
     try:
-        _tf().tidy(proxy)
+        tfjs().tidy(proxy)
     finally:
         proxy.destroy()
     return result[0]
@@ -301,7 +301,7 @@ class TFNetwork:
         """encode() in TF.js from the uploaded tables: column, row (B, 1) int32 tensors -> (B, D), the sum
         over the K terms of X_k[column] * Y_k[row] (call inside tf.tidy). tf.gatherND, not tf.gather:
         TF.js's wasm gather took 6 ms for a (256, 512) batch, gatherND 0.3 ms (measured)."""
-        tf, tables, x = _tf(), self._tf_tables, None
+        tf, tables, x = tfjs(), self._tf_tables, None
         for column_table, row_table in zip(tables.columns, tables.rows):
             term = tf.mul(tf.gatherND(column_table, column), tf.gatherND(row_table, row))  # (B, D)
             x = term if x is None else tf.add(x, term)
@@ -315,7 +315,7 @@ class TFNetwork:
         a split of the mlp's 25k parameters at 512² left ~170 MB/s of JS garbage while training (~800 kB
         a step) and ~55 MB/s while a frame is drawn (a split per forward call of the frame's copy), and
         that garbage, collected in bursts, swung the renderer's memory by ~50 MB."""
-        tf, to_js = _tf(), _ffi.to_js
+        tf, to_js = tfjs(), _ffi.to_js
         shapes = self._shapes()
         if backend() == "wasm":
             own = flat is None and self._tf_parts is not None
@@ -330,7 +330,7 @@ class TFNetwork:
         """(B, D) tensor -> ((B, C) tensor, tape) (call inside tf.tidy), nets.Network.forward's pass with
         the parameters `variables` ([W_1, b_1, ...] tensors, tf_weights()); the tape is [(a_{l-1}, z_l)]
         per hidden layer, then (a_depth, h): what tf_backward needs."""
-        tf = _tf()
+        tf = tfjs()
         a, tape = x, []
         for n in range(0, len(variables) - 2, 2):
             z = tf.add(tf.matMul(a, variables[n]), variables[n + 1])  # (B, width)
@@ -361,7 +361,7 @@ class TFNetwork:
         tf.variableGrads: its matMul gradients are matMuls with transposeA/transposeB, which TF.js's wasm
         backend runs at ~1.7 GFLOPS against ~20 for tf.transpose then a plain matMul (measured, 256-pixel
         batch of the mlp): the step took 10x its forward pass."""
-        tf = _tf()
+        tf = tfjs()
         grads, da = [], dh  # (B, C)
         for n, (a, z) in enumerate(reversed(tape)):  # z: the output h for the output layer (n = 0)
             dz = self.tf_output_backward(da, z) if n == 0 else self.tf_activation_backward(da, z)  # (B, n_out)
@@ -374,7 +374,7 @@ class TFNetwork:
     def _step(self):
         """One Adam step on the pixels self._batch (call through tf.tidy): only their indices are
         uploaded, the inputs and labels are gathered in TF.js."""
-        tf = _tf()
+        tf = tfjs()
         index = self._batch  # (B,)
         row, column = np.divmod(index, self.width)
         picked = tf.unstack(to_tensor(np.stack([index, column, row])[:, :, None], dtype="int32"))  # 3 x (B, 1)
@@ -393,7 +393,7 @@ class TFNetwork:
         batches = check_count(batches, "batches")
         self._push()
         self._push_tables()
-        tf = _tf()
+        tf = tfjs()
         # a JS handle on a Python function, for this call only (kept on self it would keep self alive)
         step = create_proxy(lambda *_: self._step())
         try:
@@ -417,7 +417,7 @@ class TFNetwork:
         # parameters): the parameters as a tensor for this call only, so a copy never holds tensors that
         # wait for Python's cycle collector (snapshot() leaves its copies in a reference cycle)
         flat = None if own else (lambda: to_tensor(flatten(self.parameters())))  # (P,)
-        h = tidy(lambda: _tf().keep(self.tf_forward(to_tensor(x), self.tf_weights(flat and flat()))[0]))  # (B, C)
+        h = tidy(lambda: tfjs().keep(self.tf_forward(to_tensor(x), self.tf_weights(flat and flat()))[0]))  # (B, C)
         try:
             return to_numpy(h), []  # read outside tidy (an awaited read cannot run inside it)
         finally:
@@ -468,29 +468,29 @@ class MLPModel(TFNetwork, nets.MLPModel):
     __doc__ = "nets.MLPModel in TensorFlow.js. " + nets.MLPModel.__doc__
 
     def tf_activation(self, z):
-        return _tf().relu(z)  # max(z, 0)
+        return tfjs().relu(z)  # max(z, 0)
 
     def tf_activation_backward(self, da, z):
-        return _tf().mul(da, _tf().step(z))  # da * [z > 0], as nets.MLPModel's
+        return tfjs().mul(da, tfjs().step(z))  # da * [z > 0], as nets.MLPModel's
 
     def tf_output(self, z):
-        return z if self.OUTPUTS[self.knobs["output"]] == "linear" else _tf().sigmoid(z)
+        return z if self.OUTPUTS[self.knobs["output"]] == "linear" else tfjs().sigmoid(z)
 
     def tf_output_backward(self, dh, h):
         if self.OUTPUTS[self.knobs["output"]] == "linear":
             return dh
-        return _tf().mul(dh, _tf().mul(h, _tf().sub(1.0, h)))  # dh h (1 - h), as nets.MLPModel's
+        return tfjs().mul(dh, tfjs().mul(h, tfjs().sub(1.0, h)))  # dh h (1 - h), as nets.MLPModel's
 
 
 class SirenModel(TFNetwork, nets.SirenModel):
     __doc__ = "nets.SirenModel in TensorFlow.js. " + nets.SirenModel.__doc__
 
     def tf_activation(self, z):
-        return _tf().sin(_tf().mul(z, float(self.knobs["omega0"])))  # sin(omega0 z)
+        return tfjs().sin(tfjs().mul(z, float(self.knobs["omega0"])))  # sin(omega0 z)
 
     def tf_activation_backward(self, da, z):
         omega0 = float(self.knobs["omega0"])
-        return _tf().mul(da, _tf().mul(_tf().cos(_tf().mul(z, omega0)), omega0))  # da omega0 cos(omega0 z)
+        return tfjs().mul(da, tfjs().mul(tfjs().cos(tfjs().mul(z, omega0)), omega0))  # da omega0 cos(omega0 z)
 
 
 MODELS = {"mlp": MLPModel, "siren": SirenModel}
