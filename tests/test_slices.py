@@ -93,8 +93,11 @@ def test_an_epoch_of_batches_is_the_epoch_step_made_before(name, knobs, mask):
             h, tape = reference.forward(reference.encode(batch), keep=True)
             dh = (h - reference.labels[batch]) / len(batch)
             reference.optimizer.update(reference.parameters(), reference.backward(dh, tape), reference.learning_rate)
-        else:
-            reference._sgd_step(batch, reference.dtype.type(reference.learning_rate / reference.curvature))
+        else:  # W <- W - (eta / L) / B Phi_b^T (Phi_b W - Y_b)
+            phi, phi_t = reference.rows(batch)  # (B, F), (F, B)
+            step_size = reference.dtype.type(reference.learning_rate / reference.curvature)
+            residual = phi @ reference.weights - reference.labels[batch]  # (B, C)
+            reference.weights -= (step_size / len(batch)) * (phi_t @ residual)
     for a, b in zip(state(model), state(reference)):
         np.testing.assert_array_equal(a, b)
 
