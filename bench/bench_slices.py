@@ -43,12 +43,6 @@ def copied_kib(model, copy):
     return sum(a.nbytes for a in arrays(copy, set()) if id(a) not in own) / 1024
 
 
-def fresh(model):
-    """Forget a cached prediction, as a training step would."""
-    if hasattr(model, "_cache"):
-        model._cache = None
-
-
 def main(sizes):
     print(f"numpy {np.__version__}, python {sys.version.split()[0]} ({sys.platform})\n")
     print(f"{'model':>10} {'size':>5} {'batches':>7} {'ms/batch':>9} {'ms/epoch':>9} {'rows16 ms':>9} "
@@ -63,8 +57,8 @@ def main(sizes):
             else:
                 batch = best_ms(lambda: model.step_batches(1))
                 epoch = batch * batches
-            rows = best_ms(lambda: (fresh(model), model.predict_rows(0, min(16, size))))
-            predict = best_ms(lambda: (fresh(model), model.predict()))
+            rows = best_ms(lambda: (model.forget_predictions(), model.predict_rows(0, min(16, size))))
+            predict = best_ms(lambda: (model.forget_predictions(), model.predict()))
             snap = best_ms(lambda: snapshot(model))
             label = name + ("-sgd" if knobs.get("solver") == "sgd" else "")
             print(f"{label:>10} {size:>5} {batches or '-':>7} {batch:>9.2f} {epoch:>9.1f} {rows:>9.2f} "

@@ -62,20 +62,20 @@ def test_gradient_matches_central_differences(cls, knobs, masked):
     mask = np.random.default_rng(2).random((5, 4)) < 0.6 if masked else None
     model = cls(target, dtype=np.float64, train_mask=mask, **knobs)
     model.weights[...] = np.random.default_rng(3).normal(size=model.weights.shape)
-    model._changed()
+    model.forget_predictions()
     (analytic,) = model.gradients()
     numeric = np.zeros_like(analytic)
     eps = 1e-6
     for index in np.ndindex(*model.weights.shape):
         saved = model.weights[index]
         model.weights[index] = saved + eps
-        model._changed()
+        model.forget_predictions()
         up = model.cost()
         model.weights[index] = saved - eps
-        model._changed()
+        model.forget_predictions()
         numeric[index] = (up - model.cost()) / (2 * eps)
         model.weights[index] = saved
-    model._changed()
+    model.forget_predictions()
     np.testing.assert_allclose(analytic, numeric, rtol=1e-6, atol=1e-9)
     assert np.abs(analytic).max() > 1e-3  # not a vacuous comparison
 

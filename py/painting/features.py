@@ -131,7 +131,7 @@ class LinearFeatureModel(Model):
             residual *= self.residual_mask
         return residual
 
-    def _changed(self):
+    def forget_predictions(self):
         self._version += 1
         self._cache = None
 
@@ -155,7 +155,7 @@ class LinearFeatureModel(Model):
         for _ in range(int(epochs)):
             gradient = self.backward(self._residual()) / self.num_train  # (F, C)
             self.weights -= step_size * gradient
-            self._changed()
+            self.forget_predictions()
             self.epoch += 1
 
     def step_batches(self, batches):
@@ -170,7 +170,7 @@ class LinearFeatureModel(Model):
             self._sgd_step(batch if self.train_index is None else self.train_index[batch], step_size)
             if self._schedule.done == 0:
                 self.epoch += 1
-        self._changed()
+        self.forget_predictions()
 
     def _sgd_step(self, index, step_size):
         """W <- W - step_size/B Phi_b^T (Phi_b W - Y_b) for the pixels `index` (B,)."""
@@ -205,7 +205,7 @@ class LinearFeatureModel(Model):
             ridge = 1e-6 * np.trace(gram) / self.num_features
         gram[np.diag_indices_from(gram)] += ridge
         self.weights = np.linalg.solve(gram, rhs).astype(self.dtype)
-        self._changed()
+        self.forget_predictions()
         return self
 
     # ---- protocol ----
@@ -258,7 +258,7 @@ class LinearFeatureModel(Model):
         self.epoch = epoch
         if rate is not None:
             self.learning_rate = float(rate)
-        self._changed()
+        self.forget_predictions()
 
     def _extra_params(self):
         return {}
@@ -313,7 +313,7 @@ class OrthogonalFeatureModel(LinearFeatureModel):
             decay = (1.0 - self.learning_rate * d / self.curvature) ** epochs  # (F, 1)
             self.weights = (best + decay * (self.weights - best)).astype(self.dtype)
         self.epoch += epochs
-        self._changed()
+        self.forget_predictions()
 
     def solve(self, ridge=None, tolerance=1e-10, max_iterations=1000):
         """Ridge regression W = (Phi^T S Phi + ridge I)^-1 Phi^T S Y on the training pixels S.
@@ -337,5 +337,5 @@ class OrthogonalFeatureModel(LinearFeatureModel):
             rhs = self.backward(mask * self.labels.astype(np.float64))  # (F, C)
             weights = conjugate_gradients(normal, rhs, 1.0 / (diagonal + ridge), tolerance, max_iterations)
         self.weights = weights.astype(self.dtype)
-        self._changed()
+        self.forget_predictions()
         return self

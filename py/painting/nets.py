@@ -203,7 +203,7 @@ class Network(Model):
             self.optimizer.update(self.parameters(), self.backward(dh, tape), self.learning_rate)
             if self._schedule.done == 0:
                 self.epoch += 1
-        self._cache = None
+        self.forget_predictions()
 
     def step(self, epochs=1):
         """`epochs` whole epochs more: epochs * batches_per_epoch Adam steps."""
@@ -265,6 +265,9 @@ class Network(Model):
             out.append(a)
         return out
 
+    def forget_predictions(self):
+        self._cache = None
+
     def predict(self):
         if self._cache is None:
             self._cache = frozen(self._forward_rows(0, self.height))  # (M, C)
@@ -315,7 +318,7 @@ class Network(Model):
         self.epoch = epoch
         if rate is not None:
             self.learning_rate = float(rate)
-        self._cache = None
+        self.forget_predictions()
 
     def _extra_params(self):
         return {}

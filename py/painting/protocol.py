@@ -86,5 +86,9 @@ class Model:
         RENDERS_IN_ROWS."""
         raise NotImplementedError(f"the {self.NAME} model does not list its parameters")
 
+    def forget_predictions(self):
+        """Drop what the model cached from its parameters (predict()'s image): call after changing
+        parameters() in place."""
+
     def dispose(self):
         """Free what the model holds outside Python now (a TensorFlow.js network's tensors); it stays usable."""

@@ -406,7 +406,7 @@ class TFNetwork:
         finally:
             step.destroy()
             self._batch = None
-            self._cache = None
+            self.forget_predictions()
 
     def forward(self, x, keep=False):
         """(B, D) -> (B, C) in TF.js; with keep (gradients()), nets.Network's numpy pass on the mirror."""
