@@ -80,10 +80,10 @@ async function fill(files) {
     // revalidate with the server, so a stale HTTP-cache entry cannot end up in this version's cache
     const response = await fetch(new Request(path, { cache: 'no-cache' }));
     if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
-    const got = await sha256(await response.clone().arrayBuffer());
+    const read = await readBody(response);
     // a half-deployed site (new sw.js, old file) must not be cached under the new hash
-    if (got !== hash) throw new Error(`${path}: sha256 ${got}, expected ${hash}`);
-    return cache.put(path, response);
+    if (read.hash !== hash) throw new Error(`${path}: sha256 ${read.hash}, expected ${hash}`);
+    return cache.put(path, read.copy);
   }));
   await cache.put(FILES_KEY, new Response(JSON.stringify(files), { headers: { 'Content-Type': 'application/json' } }));
 }
@@ -104,6 +104,15 @@ async function olderCopies() {
 async function sha256(buffer) {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', buffer));
   return Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+// A response's body read once: {hash, copy (a Response of the same bytes and headers, to keep)}. The
+// copy is made from the bytes, not by a second clone of the stream: every clone of a body that is still
+// downloading passes its bytes through this thread, and the page's own download waits for them.
+async function readBody(response) {
+  const body = await response.arrayBuffer();
+  const { status, statusText, headers } = response;
+  return { hash: await sha256(body), copy: new Response(body, { status, statusText, headers }) };
 }
 
 async function cacheFirst(event) {
@@ -129,8 +138,8 @@ async function cacheFirst(event) {
 }
 
 async function keep(cache, path, response) {
-  const body = await response.clone().arrayBuffer();
-  if (await sha256(body) === BUILD.files[path]) await cache.put(path, response);
+  const read = await readBody(response);
+  if (read.hash === BUILD.files[path]) await cache.put(path, read.copy);
 }
 
 // A file of BUILD.lazy: from the lazy cache, else from the network, cached if its hash is the build's.
@@ -139,8 +148,9 @@ async function lazyFirst(request, rel) {
   const hit = await cache.match(rel);
   if (hit) return hit;
   const response = await fetch(request);
-  if (response.ok && await sha256(await response.clone().arrayBuffer()) === BUILD.lazy[rel]) {
-    await cache.put(rel, response.clone());
+  if (response.ok) {
+    const read = await readBody(response.clone());
+    if (read.hash === BUILD.lazy[rel]) await cache.put(rel, read.copy);
   }
   return response;
 }

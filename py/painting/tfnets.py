@@ -312,9 +312,8 @@ class TFNetwork:
         model's own (call inside tf.tidy): one tf.split, then a reshape per weight matrix. On wasm they
         are gathered (tf.gatherND; the model's own indices uploaded once, by _push): TF.js's wasm slice,
         which tf.split runs per part, first reads its whole input back into a new JS array (readSync), so
-        a split of the mlp's 25k parameters at 512² left ~170 MB/s of JS garbage while training (~800 kB
-        a step) and ~55 MB/s while a frame is drawn (a split per forward call of the frame's copy), and
-        that garbage, collected in bursts, swung the renderer's memory by ~50 MB."""
+        every step and every frame left a copy of all the parameters as JS garbage, which swung the
+        renderer's memory (bench/bench_memory.py)."""
         tf, to_js = tfjs(), _ffi.to_js
         shapes = self._shapes()
         if backend() == "wasm":
