@@ -405,6 +405,10 @@ class Walk:
 
     def check(self, action: str, bad: bool):
         s = self.snapshot()
+        if s["status"] not in ("training", "loading") and s["settled"] != "true" and not s["note"]:
+            # settle() saw training, and the run has stopped since: its final frame is on its way
+            wait_settled(self.page, timeout=READY_MS)
+            s = self.snapshot()
         where = f"after {action}"
         # errors: the console, and the page's own record (a refused input's reply is expected after bad input)
         new_errors = self.recorder.errors[self.errors_seen:]
