@@ -138,8 +138,8 @@ def breakdown(net, clock, repeats=3):
         return min(times)
     def steps():
         net.step_batches(5)
-        if hasattr(net, "_flat"):  # a TF.js net: wait for the GPU (read its parameters back)
-            tfnets.to_numpy(net._flat)
+        if hasattr(net, "held_tensors"):  # a TF.js net: wait for the GPU (read its parameters back)
+            tfnets.to_numpy(net.held_tensors()["parameters"][0])
     out = {"step_ms": best(steps, 5),
            "encode_ms": best(lambda: net.encode(net.train_index[:net.knobs["batch_size"]]))}
     if hasattr(net, "_pull"):

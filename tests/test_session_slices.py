@@ -218,6 +218,7 @@ def test_a_network_is_judged_on_its_median_cost_not_its_luckiest_frame():
     assert 10.0 < first_plateau(network, flat) <= 15.0, "a real plateau stops it after about one window"
 
 
+@pytest.mark.filterwarnings("ignore:invalid value encountered:RuntimeWarning")  # the explosion it drives
 def test_begin_is_where_a_run_starts():
     """begin() (the worker's PLAY): the plateau rule starts afresh, and the state then is the one an
     explosion goes back to (the fake clock stands still after the plateau: no time-based checkpoint)."""

@@ -55,6 +55,11 @@ def num_tensors():
     return tfnets.tfjs().memory().numTensors
 
 
+def table_ids(model):
+    """TF.js's ids of the tables a model holds (a tensor's id is never reused)."""
+    return [tensor.id for tensor in model.held_tensors()["tables"]]
+
+
 def test_backend_is_the_one_loaded():
     assert tfnets.backend() in ("cpu", "wasm", "webgl", "webgpu")
 
@@ -113,7 +118,7 @@ def test_predictions_equal_numpy_on_the_same_weights(name, extra):
 def test_the_encoding_in_tfjs_is_encode(name, extra):
     """A step sends only pixel indices; TF.js gathers the inputs from the uploaded tables."""
     tf_model, np_model = pair(name, **extra)
-    tf_model._push_tables()
+    tf_model.step_batches(1)  # uploads the tables (a step leaves the encoding as it is)
     tf = tfnets.tfjs()
     index = np.array([0, 319, 21, 21, 150, 7])  # (B,) pixels of the 16 x 20 target, a repeat
     row, column = np.divmod(index, 20)
@@ -130,11 +135,12 @@ def test_tables_are_uploaded_once_and_again_when_the_encoding_changes():
     tf_model, np_model = pair("mlp")
     tf_model.step_batches(2)
     np_model.step_batches(2)
-    first = tf_model._tf_tables
+    first = table_ids(tf_model)
+    assert len(first) == 2 * len(tf_model.columns) + 1  # per-column and per-row tables, labels
     count = num_tensors()
     tf_model.step_batches(3)
     np_model.step_batches(3)
-    assert tf_model._tf_tables is first and num_tensors() == count
+    assert table_ids(tf_model) == first and num_tensors() == count
     _, other = pair("mlp", seed=5)  # other frequencies B
     other.step_batches(4)
     params = other.get_params()
@@ -142,7 +148,7 @@ def test_tables_are_uploaded_once_and_again_when_the_encoding_changes():
     tf_model.set_params(params)  # both restart Adam and the epoch, with the same rng state
     np_model.set_params(params)
     tf_model.step_batches(3)
-    assert tf_model._tf_tables is not first and num_tensors() == count  # the old tables were freed
+    assert not set(table_ids(tf_model)) & set(first) and num_tensors() == count  # the old tables were freed
     np_model.step_batches(3)
     assert_close(tf_model.get_params(), np_model.get_params(), 1e-3)  # trained on the new encoding
     tf_model.dispose()
@@ -181,9 +187,12 @@ def test_no_tensor_leak_over_200_steps():
     tf_model.get_params()
     assert tf_model.progress == 41
     assert num_tensors() == start
-    parts = len(tf_model._tf_parts or ())  # on wasm, tf_weights' gather indices: one per array
+    held = tf_model.held_tensors()
+    assert start == baseline + sum(map(len, held.values()))  # all it holds, and nothing else
+    parts = len(held["gather"])  # on wasm, tf_weights' gather indices: one per array
     assert parts == (6 if tfnets.backend() == "wasm" else 0)
     tf_model.dispose()
+    assert not any(tf_model.held_tensors().values())
     tables = 2 * len(tf_model.columns) + 1  # uploaded once: the encoding's per-column and per-row tables, labels
     assert tables == 5  # the gaussian encoding: two terms
     assert start == baseline + 3 + parts + tables  # one variable of all parameters, one each for Adam's m and v
@@ -196,7 +205,7 @@ def test_a_dropped_model_frees_its_tensors():
     tf_model, _ = pair("siren")
     tf_model.step_batches(3)
     tf_model.predict()
-    parts = len(tf_model._tf_parts or ())  # on wasm, tf_weights' gather indices
+    parts = len(tf_model.held_tensors()["gather"])  # on wasm, tf_weights' gather indices
     assert num_tensors() == baseline + 3 + parts + 3  # parameters, m, v; 3 tables (one term, labels)
     del tf_model  # no dispose(): the session may just drop a model
     gc.collect()
@@ -223,10 +232,10 @@ def test_a_frozen_copy_predicts_rows_as_the_model_and_keeps_no_tensors():
     want = tf_model.predict()  # (16, 20, 3), the live model's tables
     count = num_tensors()
     frozen = snapshot.snapshot(tf_model)
-    assert frozen._tf_tables is None and frozen.columns is tf_model.columns
+    assert not any(frozen.held_tensors().values()) and frozen.columns is tf_model.columns
     for r0, r1 in [(0, 1), (1, 4), (4, 12), (0, 16)]:
         np.testing.assert_allclose(frozen.predict_rows(r0, r1), want[r0:r1], rtol=0, atol=1e-6)
-    assert frozen._flat is None and frozen._tf_parts is None and num_tensors() == count
+    assert not any(frozen.held_tensors().values()) and num_tensors() == count
     tf_model.dispose()
 
 

@@ -423,15 +423,24 @@ class TFNetwork:
             h.dispose()
 
     # ---- lifetime ----
+    def held_tensors(self):
+        """The TF.js tensors this model holds now, by role: {"parameters": [flat (P,)], "moments": [m, v],
+        "gather": tf_weights' indices (wasm), "tables": encode()'s and the labels (_push_tables)}; empty
+        lists before the first step, after dispose() and in a frame's frozen copy."""
+        tables, adam = self._tf_tables, self._tf_optimizer
+        return {"parameters": [] if self._flat is None else [self._flat],
+                "moments": adam.m + adam.v if adam else [],
+                "gather": list(self._tf_parts or ()),
+                "tables": [*tables.columns, *tables.rows, tables.labels] if tables else []}
+
     def _dispose_tables(self):
-        tables, self._tf_tables = self._tf_tables, None
-        for tensor in [*tables.columns, *tables.rows, tables.labels] if tables else ():
+        for tensor in self.held_tensors()["tables"]:
             tensor.dispose()
+        self._tf_tables = None
 
     def _dispose_tensors(self):
-        tf_adam = self._tf_optimizer
-        moments = tf_adam.m + tf_adam.v if tf_adam else []
-        for variable in [*([] if self._flat is None else [self._flat]), *moments, *(self._tf_parts or ())]:
+        held = self.held_tensors()
+        for variable in held["parameters"] + held["moments"] + held["gather"]:
             variable.dispose()
         self._flat = self._tf_optimizer = self._tf_parts = None
 
