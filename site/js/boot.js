@@ -24,9 +24,8 @@ export class Boot {
   // then ready or error).
   async boot() {
     const { store, readout, screen, engine, sessions, target, files, models, yourModel, tf } = this.#parts;
-    store.update({
-      status: Status.LOADING, running: false, rebuilding: false, queuedStart: false, busy: false, changing: 0,
-    });
+    // (not `changing`: each request counted there ends by itself, rejected when its worker is terminated)
+    store.update({ status: Status.LOADING, running: false, rebuilding: false, queuedStart: false, busy: false });
     for (const id of [SESSION_A, SESSION_B]) store.setPane(id, newPane()); // none yet
     tf.forget();
     readout.clearMessage();
@@ -87,6 +86,10 @@ export class Boot {
       await engine.rebuild(async () => {
         sessions.adoptNew(id, await this.client.request(Request.LOAD_PARAMS, { session: id, bytes }, [bytes]));
       }, Status.PAUSED);
+    }
+    // a rate set by hand since that Run (while Python was stuck, say) is the one shown: it is the one used
+    if (store.learningRateEdited && store.pane(SESSION_A).rate !== store.get('lr')) {
+      await sessions.setRate(store.get('lr')).catch(() => {}); // a worker gone again: its own message says so
     }
     readout.showMessage('Python was restarted. Your code is kept in the editor; fix it and press Run.', 'info', { kind: 'restarted' });
   }

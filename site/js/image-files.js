@@ -129,7 +129,9 @@ export class ImageFiles {
       const r = await this.#client().request(Request.LOAD_PARAMS, { session: SESSION_A, bytes }, [bytes]);
       await this.#engine.rebuild(async () => {
         this.#adoptSettings(r.settings);
-        this.#store.set('lr', r.learningRate);
+        // the file's rate is in effect: a rate chosen before is replaced, in the address bar too
+        if (this.#store.learningRateEdited) this.#store.choose('lr', r.learningRate);
+        else this.#store.set('lr', r.learningRate);
         this.#sessions.adoptNew(SESSION_A, r);
       }, r.epoch > 0 ? Status.PAUSED : Status.READY);
       return `Loaded "${name}": the ${r.model} model at epoch ${r.epoch}. Press Continue to train on.`;

@@ -156,12 +156,14 @@ async function onSetting(key, value) {
   await EFFECTS[row.effect]?.(key, value, before);
 }
 
+// A rate or redraw request that failed because Python is restarting (Stop) is not refused: the new
+// sessions are made with the setting as chosen.
 async function setRate(rate) {
   if (!store.pythonUp) return;
   try {
     await sessions.setRate(rate);
   } catch (err) {
-    readout.showMessage(`The learning rate was not changed: ${err.message}`, 'error');
+    if (store.pythonUp) readout.showMessage(`The learning rate was not changed: ${err.message}`, 'error');
   }
 }
 
@@ -173,6 +175,7 @@ async function redraw(key, before) {
     try {
       await sessions.display();
     } catch (err) {
+      if (!store.pythonUp) return;
       readout.showMessage(`The learned image could not be drawn that way: ${err.message}`, 'error');
       engine.onError(err);
       store.choose(key, before);

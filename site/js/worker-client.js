@@ -19,6 +19,7 @@ export class WorkerClient {
   #pending = new Map(); // id -> {resolve, reject}
   #progress = new Map(Object.values(Stage).map((stage) => [stage, 0]));
   #fetchFailures = []; // "file (reason)" for every file the worker could not fetch
+  #terminated = null;  // the error every request gets once terminate() was called
   #onState;
   #onProgress;
   #onEvent;
@@ -71,9 +72,11 @@ export class WorkerClient {
     }
   }
 
-  // Sends {type, ...fields}; resolves with the reply's result, rejects with a WorkerError.
+  // Sends {type, ...fields}; resolves with the reply's result, rejects with a WorkerError (at once once
+  // the worker has failed or was terminated: no request waits for a worker that is gone).
   request(type, fields = {}, transfer = []) {
-    if (this.state === LoadState.FAILED) return Promise.reject(this.failure);
+    const gone = this.state === LoadState.FAILED ? this.failure : this.#terminated;
+    if (gone) return Promise.reject(gone);
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
       if (this.#pending.size === 0) this.lastHeard = performance.now(); // the wait starts now
@@ -84,12 +87,13 @@ export class WorkerClient {
 
   // A message without a reply (protocol.js Signal), e.g. PULL.
   signal(type, fields = {}) {
-    if (this.state !== LoadState.FAILED) this.#worker.postMessage({ ...fields, type });
+    if (this.state !== LoadState.FAILED && !this.#terminated) this.#worker.postMessage({ ...fields, type });
   }
 
   terminate() {
+    this.#terminated ??= new Error('the Python worker was stopped');
     this.#worker.terminate();
-    this.#rejectAll(new Error('the Python worker was stopped'));
+    this.#rejectAll(this.#terminated);
   }
 
   // how many requests await their reply

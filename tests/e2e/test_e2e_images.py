@@ -16,7 +16,8 @@ import pytest
 from PIL import Image
 
 from corpus import encoded, noise, odd_images
-from pagehelpers import canvas_rgba, download, load_params, message, open_page, psnr, wait_for, wait_settled
+from pagehelpers import (canvas_rgba, download, load_params, message, open_page, psnr, set_log_slider, wait_for,
+                         wait_settled)
 from painting.images import open_image, resize_rgb
 from painting.metrics import to_uint8
 from painting.params import params_to_json
@@ -288,10 +289,15 @@ def test_saved_parameters_restore_the_learned_image_after_reset(painter):
              " && document.getElementById('epoch').textContent === '0'")
     wait_settled(page)
     assert not np.array_equal(canvas_rgba(page, "learned"), learned)
+    set_log_slider(page, "lr", 0.25)  # a rate set by hand: the file's replaces it, on screen and in the link
+    wait_for(page, "() => document.body.dataset.learningRate === '0.25'")
     said = load_params(page, "saved.json", data)
     assert said["tone"] == "info", said
     assert np.array_equal(canvas_rgba(page, "learned"), learned)
     assert page.text_content("#epoch") == epoch
+    rate = saved["learning_rate"]
+    assert float(page.evaluate("document.body.dataset.learningRate")) == rate != 0.25
+    assert float(page.text_content("#lr-value")) == rate and f"lr={rate:g}" in page.url
     assert page.evaluate("document.body.dataset.status") == "paused"
     step(page)  # training goes on from there
     assert int(page.text_content("#epoch")) > int(epoch)

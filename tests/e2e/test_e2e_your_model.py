@@ -11,11 +11,13 @@ import sys
 import urllib.request
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from visitor_code import ENDLESS, FEATURES, SYNTAX_ERROR, type_code
-from pagehelpers import (canvas_rgba, open_page, pause_if_training, psnr, read_epoch, read_psnr, wait_for,
-                         wait_settled, wait_status, wait_until)
+from pagehelpers import (canvas_rgba, open_page, pause_if_training, psnr, read_epoch, read_psnr, set_log_slider,
+                         upload_rgb, wait_for, wait_settled, wait_status, wait_until)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -198,6 +200,39 @@ def test_an_endless_loop_is_stopped_and_a_built_in_model_trains_again(painter):
     assert page.is_hidden("#stop-python")
     train(page, lambda p: read_epoch(p) >= kept + 200)
     assert read_epoch(page) >= kept + 200
+
+
+def test_settings_changed_while_python_is_stuck_are_kept_through_stop(recorder, server):
+    """Found by hand: an upload, the visitor's endless loop, then zoom and rate changed while Python was
+    silent, then Stop. The zoom request's failure (its worker stopped) reverted the zoom, and its count of
+    outstanding requests went below zero, so the page never settled again. Now the restarted page is made
+    with the settings as chosen, on the uploaded image, and settles."""
+    page = recorder.page
+    assert recorder.goto_and_wait(server.url + "#size=32") == "ready"
+    upload_rgb(page, np.asarray(Image.open(ROOT / "site/images/rocket.jpg").convert("RGB").resize((60, 40))),
+               "mine.png")
+    wait_for(page, "() => document.getElementById('message').dataset.kind === 'image'", timeout=60_000)
+    wait_settled(page)
+    open_pane(page)
+    type_code(page, ENDLESS)
+    page.click("#run-code")
+    wait_for(page, "() => !document.getElementById('stop-python').hidden", timeout=60_000)
+    page.select_option("#zoom", "2")
+    set_log_slider(page, "lr", 0.5)
+    page.click("#stop-python")
+    wait_for(page, "() => document.getElementById('message').dataset.kind === 'restarted'", timeout=90_000)
+    wait_settled(page, timeout=60_000)
+    assert page.input_value("#zoom") == "2" and page.input_value("#model") == "onehot"
+    # the rate set while Python was stuck is the one shown, carried by the link and used
+    assert float(page.evaluate("document.body.dataset.learningRate")) == 0.5
+    assert page.text_content("#lr-value") == "0.5" and "lr=0.5" in page.url
+    assert page.evaluate("[document.getElementById('target').width, document.getElementById('target').height]") \
+        == [32, 21]  # the upload, 60 x 40, at 32 pixels wide
+    page.click("#step")  # and it trains
+    wait_for(page, "() => document.body.dataset.status === 'paused'", timeout=60_000)
+    wait_settled(page)
+    assert read_epoch(page) > 0
+    assert recorder.errors == [], recorder.errors
 
 
 def test_zoom_on_your_features_model_then_step(recorder, server):
