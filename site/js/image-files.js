@@ -32,17 +32,19 @@ export class ImageFiles {
   #store;
   #target;
   #sessions;
+  #models;
   #imageSelect;
 
-  // client() -> the WorkerClient; readout, engine (Engine), store (Store), target, sessions,
-  // imageSelect: the Image <select>
-  constructor({ client, readout, engine, store, target, sessions, imageSelect }) {
+  // client() -> the WorkerClient; readout, engine (Engine), store (Store), target, sessions, models
+  // (ModelChoice), imageSelect: the Image <select>
+  constructor({ client, readout, engine, store, target, sessions, models, imageSelect }) {
     this.#client = client;
     this.#readout = readout;
     this.#engine = engine;
     this.#store = store;
     this.#target = target;
     this.#sessions = sessions;
+    this.#models = models;
     this.#imageSelect = imageSelect;
   }
 
@@ -128,7 +130,7 @@ export class ImageFiles {
       // refused (size, model, malformed): raises here and nothing has changed
       const r = await this.#client().request(Request.LOAD_PARAMS, { session: SESSION_A, bytes }, [bytes]);
       await this.#engine.rebuild(async () => {
-        this.#adoptSettings(r.settings);
+        this.#adoptSettings(r.settings, r.knobs ?? {});
         // the file's rate is in effect: a rate chosen before is replaced, in the address bar too
         if (this.#store.learningRateEdited) this.#store.choose('lr', r.learningRate);
         else this.#store.set('lr', r.learningRate);
@@ -172,13 +174,13 @@ export class ImageFiles {
     return `${image}-${this.#store.get('model')}-${suffix}`;
   }
 
-  // Settings a parameter file brought (model, mode) chosen, so the controls and the URL show them.
-  #adoptSettings(settings) {
+  // Settings a parameter file brought (model, mode, knobs) chosen, so the controls and the URL show them.
+  #adoptSettings({ model, mode }, knobs) {
     const store = this.#store;
-    for (const [key, value] of Object.entries(settings)) {
-      if (store.get(key) === value) continue;
-      store.choose(key, value);
-      if (key === 'mode') store.followMode(value);
+    if (mode !== store.get('mode')) {
+      store.choose('mode', mode);
+      store.followMode(mode);
     }
+    this.#models.adoptLoaded(model, knobs);
   }
 }

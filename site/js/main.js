@@ -105,7 +105,9 @@ const engine = new Engine({
 const models = new ModelChoice(byId({
   solve: 'solve', solveHint: 'solve-hint', explain: 'explain', modelALabel: 'model-a-label',
 }), { client: getClient, store, knobs, compare, sessions, engine, retarget, onChange: () => reshowButtons() });
-const files = new ImageFiles({ client: getClient, readout, engine, store, target, sessions, imageSelect: controls.element('image') });
+const files = new ImageFiles({
+  client: getClient, readout, engine, store, target, sessions, models, imageSelect: controls.element('image'),
+});
 const exportButtons = installExports(byId({
   png: 'download-png', large: 'download-png-large', gif: 'download-gif', save: 'save-params', load: 'load-params',
 }), {

@@ -100,6 +100,23 @@ export class ModelChoice {
     this.showModelNames();
   }
 
+  // A parameter file's model and knobs, now session a's (no rebuild: the caller adopts the worker's
+  // reply): the knob controls are that model's and show the file's values, which the URL carries where
+  // they differ from the model's defaults; another model brings its own epochs per frame.
+  adoptLoaded(name, knobs) {
+    const store = this.#store;
+    if (name !== store.get('model')) {
+      store.unchoose('epochs-per-frame');
+      store.choose('model', name);
+      if (this.#models.has(name)) store.set('epochs-per-frame', this.epochsPerFrame(name));
+    }
+    store.unchoose(...KNOB_NAMES);
+    for (const { name: knob, default: value } of this.#models.get(name)?.knobs ?? []) {
+      if (knob in knobs && knobs[knob] !== value) store.choose(knob, knobs[knob]);
+    }
+    this.showKnobs();
+  }
+
   // A new model for session a: its own default rate and epochs per frame, its knobs at their defaults.
   async switchModel(name) {
     const store = this.#store;

@@ -59,9 +59,11 @@ export class KnobPanel {
     this.#container.replaceChildren();
     this.#container.dataset.model = model.name;
     const rows = model.knobs.map((knob) => knobRow(knob, this.#prefix + knob.name));
+    const knob = (name) => model.knobs.find((k) => k.name === name);
     this.#controls = buildControls({ knobs: this.#container }, rows, (id, value) => {
       const name = id.slice(this.#prefix.length);
       this.#values[name] = knobValue(value);
+      if (!knob(name).choices.length) this.#controls.set(id, this.#values[name]); // the thumb at the value sent
       this.#showApplicable();
       this.#onChange(name, this.#values[name]);
     });

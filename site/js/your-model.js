@@ -114,6 +114,7 @@ export class YourModel {
     }
     if (this.compiled) return true;
     this.#editor.clearMark();
+    if (store.message?.kind === 'code') readout.clearMessage(); // the error of the code before this
     await this.#saveBuiltIns();
     this.#compiling = true;
     try {
@@ -138,18 +139,21 @@ export class YourModel {
   }
 
   // Run: compile, then session a trains the model "custom" (from epoch 0) like any built-in model.
+  // (the page is not settled from the click until the switch is made or refused)
   async run() {
     const { store, models } = this.#ctx;
-    this.compiled = false; // Run always takes the code as it is now
-    if (!(await this.compile())) return false;
-    const current = store.pane(SESSION_A).model ?? store.get('model'); // session a's model in effect
-    if (current !== CUSTOM) this.previousModel = current;
-    store.choose('model', CUSTOM);
-    this.#el.pane.open = true;
-    await models.switchModel(CUSTOM);
-    if (store.compare && store.get('model-b') === CUSTOM) await models.switchModelB(CUSTOM);
-    this.showRecipe();
-    return true;
+    return store.during(async () => {
+      this.compiled = false; // Run always takes the code as it is now
+      if (!(await this.compile())) return false;
+      const current = store.pane(SESSION_A).model ?? store.get('model'); // session a's model in effect
+      if (current !== CUSTOM) this.previousModel = current;
+      store.choose('model', CUSTOM);
+      this.#el.pane.open = true;
+      await models.switchModel(CUSTOM);
+      if (store.compare && store.get('model-b') === CUSTOM) await models.switchModelB(CUSTOM);
+      this.showRecipe();
+      return true;
+    });
   }
 
   // An error from the visitor's code (compiling, or a slice of training): said in #message, line marked.

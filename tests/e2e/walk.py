@@ -20,7 +20,7 @@ from PIL import Image
 from playwright.sync_api import Error as PlaywrightError
 
 from visitor_code import ENDLESS, FEATURES_SMALL, SYNTAX_ERROR, type_code
-from pagehelpers import canvas_rgba, pause_if_training, psnr, wait_for, wait_settled, wait_until
+from pagehelpers import canvas_rgba, pause_if_training, psnr, set_log_slider, wait_for, wait_settled, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 IMAGES = ROOT / "site" / "images"
@@ -66,6 +66,7 @@ class Walk:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.saved_params: tuple[Path, str] | None = None  # (file, size it was saved at)
         self.error_ok = False    # an error on the page is explained by a bad input not yet recovered from
+        self.clears = False      # the last action, valid, replaced whatever message was shown
         self.history = 0         # entries we can go Back to (hash typed); forward: entries ahead
         self.ahead = 0
         self.errors_seen = 0     # page errors (recorder.errors) already judged
@@ -102,6 +103,13 @@ class Walk:
         # the visitor's features model cannot be drawn between pixels: zoom > 1 on it is refused, with words
         bad = action[0] in BAD_INPUT or (action[0] == "zoom" and action[1] != "1" and self.page.evaluate(
             "document.body.dataset.model === 'custom' || document.getElementById('model-b').value === 'custom'"))
+        # an action that leaves the sessions as they are leaves a message as it is: Start that pauses, the
+        # networks' engine while no network is on screen
+        self.clears = action[0] in CLEARS_MESSAGE and not self.page.evaluate("""([name]) => name === 'start'
+            ? document.body.dataset.status === 'training'
+            : name === 'backend' && !['mlp', 'siren'].includes(document.body.dataset.model)
+              && (document.getElementById('pane-b').hidden
+                  || !['mlp', 'siren'].includes(document.getElementById('model-b').value))""", list(action[:1]))
         try:
             getattr(self, "act_" + action[0])(*action[1:])
             self.settle()
@@ -206,6 +214,8 @@ class Walk:
             return (name, other(["numpy", "tensorflow"], s["backend"]))
         if name == "hash":
             return (name, f"model={rng.choice(MODELS[:5])}&size={rng.choice(SIZES[:3])}")
+        if name == "code_endless":  # and, while Python is stuck, nothing more or a setting changed
+            return (name, rng.choice(["", "zoom", "rate"]))
         return (name,)
 
     # ------------------------------------------------------------------------------------------ actions
@@ -292,9 +302,13 @@ class Walk:
         self._run_code(SYNTAX_ERROR)
         wait_for(self.page, "() => document.getElementById('code').dataset.errorLine", timeout=READY_MS)
 
-    def act_code_endless(self):
+    def act_code_endless(self, meanwhile=""):
         self._run_code(ENDLESS)
         wait_for(self.page, "() => !document.getElementById('stop-python').hidden", timeout=READY_MS)
+        if meanwhile == "zoom":
+            self.page.select_option("#zoom", "2" if self.page.input_value("#zoom") == "1" else "1")
+        if meanwhile == "rate":
+            set_log_slider(self.page, "lr", 0.25 if self.page.text_content("#lr-value") == "0.5" else 0.5)
         self.page.click("#stop-python")
         wait_for(self.page, "() => document.getElementById('message').dataset.kind === 'restarted'"
                  " || document.body.dataset.status === 'error'", timeout=READY_MS)
@@ -377,6 +391,12 @@ class Walk:
             return [key, value];
         }))""", {k: unquote(v) for k, v in pairs.items()})
 
+    def url_rate(self):
+        """The learning rate in the address (None if it states none)."""
+        rate = dict(part.split("=", 1) for part in self.page.evaluate("location.hash").lstrip("#").split("&")
+                    if "=" in part).get("lr")
+        return None if rate is None else float(unquote(rate))
+
     def snapshot(self) -> dict:
         return self.page.evaluate("""() => {
             const $ = (id) => document.getElementById(id);
@@ -438,7 +458,7 @@ class Walk:
         # errors appear only after bad input, with words; a valid action recovers
         if bad:
             self.error_ok = True
-        elif action in CLEARS_MESSAGE:
+        elif self.clears:
             self.error_ok = False
         shows_error = status == "error" or s["tone"] == "error"
         if shows_error and s["kind"] != "exploded" and not self.error_ok:
@@ -452,6 +472,10 @@ class Walk:
         if status == "training" or s["note"]:
             return
         self.checked["settled"] = self.checked.get("settled", 0) + 1
+        # a rate the address states is the one pane a trains with
+        rate = self.settings().get("lr")  # body[data-learning-rate] when the address states a rate
+        if rate is not None and abs(self.url_rate() / float(rate) - 1) > 1e-3:
+            self.fail("rate", f"{where}: the address says lr={self.url_rate()}, pane a trains at {rate}")
         # data-tf-backend names TensorFlow.js's backend exactly when a network runs on it
         if s["backend"] == "numpy" and s["tfBackend"]:
             self.fail("backend", f"{where}: networks on numpy, yet data-tf-backend is {s['tfBackend']!r}")
