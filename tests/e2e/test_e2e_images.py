@@ -338,10 +338,17 @@ def test_parameters_of_another_model_are_adopted(painter):
     rgb = rgba_to_rgb(canvas_rgba(page, "target"), 64, 64)
     session = Session(rgb, model="plane")  # CPython: the oracle for what the page should show
     session.train(200)
+    page.evaluate("""() => { const el = document.getElementById('knob-init_noise');  // a knob of the onehot
+        el.value = '0.5'; el.dispatchEvent(new Event('change', {bubbles: true})); }""")
+    wait_for(page, "() => location.hash.includes('init_noise=0.5')")
+    wait_settled(page)
     said = load_params(page, "plane.json", params_to_json(session.get_params()))
     assert said["tone"] == "info", said
     learned = canvas_rgba(page, "learned")
     assert np.abs(learned.astype(int) - session.frame().astype(int)).max() <= 1
     assert page.text_content("#epoch") == "200"
     assert "model=plane" in page.evaluate("location.hash")
+    # the knob controls are the plane's, the onehot's gone from the page and the address
+    assert page.evaluate("document.getElementById('knobs-a').dataset.model") == "plane"
+    assert page.locator("#knob-init_noise").count() == 0 and "init_noise" not in page.url
     assert not painter.errors, painter.errors
