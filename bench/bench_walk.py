@@ -46,6 +46,8 @@ def main() -> int:
                 walk.run(args.actions, deadline=deadline)
             except Exception as exc:  # the walk itself broke (e.g. the page never booted)
                 walk.fail("walk", f"{type(exc).__name__}: {exc}")
+            if walk.failures:
+                reports.append(walk.report())  # while the page is open: the report ends with its state
             rec.close()
             seeds += 1
             actions.update(a[0] for a in walk.actions)
@@ -53,8 +55,6 @@ def main() -> int:
             totals.update(f.kind for f in walk.failures)
             print(f"seed {seed}: {len(walk.actions)} actions, {len(walk.failures)} failures"
                   f" ({', '.join(sorted({f.kind for f in walk.failures})) or 'none'})", flush=True)
-            if walk.failures:
-                reports.append(walk.report())
             seed += 1
 
     print(f"\nrandom walk: {seeds} seeds, {sum(actions.values())} actions in {(time.monotonic() - t0) / 60:.1f} min")

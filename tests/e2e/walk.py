@@ -114,7 +114,11 @@ class Walk:
             getattr(self, "act_" + action[0])(*action[1:])
             self.settle()
         except Exception as exc:  # a wait that never ended is a failure of the page, with its state
-            self.fail("stuck", f"{action}: {type(exc).__name__}: {str(exc)[:400]}")
+            try:
+                state = {k: v for k, v in self.snapshot().items() if k not in ("log", "url")}
+            except Exception as gone:  # the page itself is gone
+                state = f"unavailable ({gone})"
+            self.fail("stuck", f"{action}: {type(exc).__name__}: {str(exc)[:400]}; page: {state}")
             self.recover()
         self.check(action[0], bad=bad)
 
